@@ -1,0 +1,40 @@
+"""The ``quizbot`` command line: a contract users and scripts rely on (see README).
+
+Each command group lives in its own module with a ``register(subparsers)``
+function; this module only collects them. Exit codes: 0 success, 1 the command
+ran and found a problem (lint errors, unknown term), 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.cli import decks, define
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quizbot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (define, decks):
+        module.register(sub)
+    try:  # run needs the service; keep lint/define usable while it is being built
+        from bot.cli import run
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        run.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `quizbot define x | head` must not print a traceback
+        sys.stderr.close()
+        return 0

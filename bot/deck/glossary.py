@@ -1,0 +1,268 @@
+"""The /define index over every loaded deck.
+
+Lookup order, first hit wins:
+
+1. exact: the query's match key (case, accents, punctuation, hyphens, a
+   leading article and plain plurals ignored) equals a term or an alias;
+   ``batchnorm`` also finds ``Batch Norm`` (spaces ignored);
+2. fuzzy: typo tolerance through rapidfuzz, over the few names that share a
+   word (or a near-spelling of a word) with the query, so the cost does not
+   grow with the size of the glossary;
+3. full text: the definitions are searched word by word (idf-weighted), so
+   "which pooling is robust to distractors" finds mean pooling.
+
+When no candidate is clearly best, the reply is "did you mean" with up to three
+suggestions. A lookup never raises for user input except :class:`QueryTooLong`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.deck.model import Card, Deck
+from bot.deck.text import match_key, normalize, singular
+
+MAX_QUERY = 200
+MATCH_SCORE = 86.0
+SUGGEST_SCORE = 60.0
+MAX_SUGGESTIONS = 3
+
+_STOPWORDS = frozenset(
+    "a an the is are was were be been of to in on for with by and or not no as at it its this that "
+    "which what who how why when where does do did can could should would will from into than then "
+    "so such but if about over under more less most very your you we they their there".split()
+)
+
+
+class QueryTooLong(ValueError):
+    """Raised for a query over :data:`MAX_QUERY` characters."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One card as the glossary knows it."""
+
+    deck: Deck
+    card: Card
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    term: str
+    deck_id: str
+    card_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The answer to one /define query. ``how`` is None when nothing matched."""
+
+    query: str
+    match: Entry | None
+    how: str | None
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+@dataclass
+class _Name:
+    key: str
+    text: str
+    entry: Entry
+    is_alias: bool
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
+
+
+@dataclass
+class Glossary:
+    """An immutable-after-build index; build a new one when decks change."""
+
+    entries: list[Entry] = field(default_factory=list)
+    _exact: dict[str, list[_Name]] = field(default_factory=dict)
+    _compact: dict[str, list[_Name]] = field(default_factory=dict)
+    _names: list[_Name] = field(default_factory=list)
+    _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _sorted: list[tuple[str, int]] = field(default_factory=list)
+    _postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    _doc_len: list[int] = field(default_factory=list)
+    _by_id: dict[tuple[str, str], Entry] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, decks: Iterable[Deck]) -> Glossary:
+        g = cls()
+        for deck in decks:
+            for card in deck.cards:
+                g._add(Entry(deck, card))
+        g._sorted.sort()
+        return g
+
+    def _add(self, entry: Entry) -> None:
+        doc = len(self.entries)
+        self.entries.append(entry)
+        self._by_id.setdefault((entry.deck.id, entry.card.id), entry)
+        for i, text in enumerate(entry.card.names):
+            key = match_key(text)
+            if not key:
+                continue
+            name = _Name(key, text, entry, is_alias=i > 0)
+            index = len(self._names)
+            self._names.append(name)
+            self._exact.setdefault(key, []).append(name)
+            self._compact.setdefault(key.replace(" ", ""), []).append(name)
+            self._sorted.append((normalize(text), index))
+            for word in set(key.split()):
+                self._word_names[word].append(index)
+                for variant in _deletes(word):
+                    self._word_deletes[variant].add(word)
+        words = [singular(w) for w in normalize(f"{entry.card.term} {entry.card.definition}").split()]
+        self._doc_len.append(len(words))
+        for word in words:
+            if word not in _STOPWORDS:
+                postings = self._postings[word]
+                postings[doc] = postings.get(doc, 0) + 1
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- lookup ---------------------------------------------------------------
+
+    def lookup(self, query: str) -> Lookup:
+        """Find the card a query means; see the module doc for the order."""
+        if len(query) > MAX_QUERY:
+            raise QueryTooLong(f"a query is at most {MAX_QUERY} characters (this one has {len(query)})")
+        key = match_key(query)
+        if not key:
+            return Lookup(query, None, None)
+        exact = self._exact.get(key) or self._compact.get(key.replace(" ", ""))
+        if exact:
+            best = min(exact, key=lambda n: n.is_alias)
+            others = self._distinct_entries(exact, best.entry)
+            return Lookup(query, best.entry, "alias" if best.is_alias else "exact",
+                          tuple(Suggestion(n.entry.card.term, n.entry.deck.id, n.entry.card.id, 100.0)
+                                for n in others[:MAX_SUGGESTIONS]))
+        scored = self._fuzzy(key)
+        if scored and scored[0].score >= MATCH_SCORE and (
+            len(scored) == 1 or scored[1].score < scored[0].score - 2
+        ):
+            best_entry = self._entry_of(scored[0])
+            return Lookup(query, best_entry, "fuzzy", tuple(scored[1:1 + MAX_SUGGESTIONS]))
+        if len(key.split()) >= 2:
+            found = self._fulltext(key)
+            if found:
+                top, rest = found[0], found[1:]
+                if not rest or top[1] >= 1.5 * rest[0][1]:
+                    suggestions = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
+                    return Lookup(query, top[0], "fulltext", tuple(suggestions[:MAX_SUGGESTIONS]))
+                scored = _merge(scored, [self._suggest(e, min(100 * s / top[1], 99.0)) for e, s in found])
+        suggestions = tuple(s for s in scored if s.score >= SUGGEST_SCORE)[:MAX_SUGGESTIONS]
+        return Lookup(query, None, None, suggestions)
+
+    def _entry_of(self, suggestion: Suggestion) -> Entry:
+        return self._by_id[(suggestion.deck_id, suggestion.card_id)]
+
+    def entry(self, deck_id: str, card_id: str) -> Entry | None:
+        """The card with these ids, or None (used by "did you mean" buttons)."""
+        return self._by_id.get((deck_id, card_id))
+
+    @staticmethod
+    def _suggest(entry: Entry, score: float) -> Suggestion:
+        return Suggestion(entry.card.term, entry.deck.id, entry.card.id, round(score, 1))
+
+    @staticmethod
+    def _distinct_entries(names: list[_Name], skip: Entry) -> list[_Name]:
+        seen = {(skip.deck.id, skip.card.id)}
+        out = []
+        for name in names:
+            ident = (name.entry.deck.id, name.entry.card.id)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(name)
+        return out
+
+    def _candidates(self, key: str) -> list[int]:
+        """Names sharing a word, or a word one edit away, with the query."""
+        found: set[int] = set()
+        words = set(key.split()) | {key.replace(" ", "")}
+        for word in words:
+            near: set[str] = set()
+            for variant in _deletes(word):
+                near |= self._word_deletes.get(variant, set())
+            for hit in near:
+                found.update(self._word_names.get(hit, ()))
+        return sorted(found)
+
+    def _fuzzy(self, key: str) -> list[Suggestion]:
+        ids = self._candidates(key)
+        if not ids:
+            return []
+        choices = [self._names[i].key for i in ids]
+        results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
+        best: dict[tuple[str, str], Suggestion] = {}
+        for _, score, pos in results:
+            entry = self._names[ids[pos]].entry
+            ident = (entry.deck.id, entry.card.id)
+            if ident not in best or best[ident].score < score:
+                best[ident] = self._suggest(entry, score)
+        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+
+    def _fulltext(self, key: str) -> list[tuple[Entry, float]]:
+        words = [singular(w) for w in key.split() if w not in _STOPWORDS]
+        if not words:
+            return []
+        total = len(self.entries)
+        scores: dict[int, float] = defaultdict(float)
+        for word in set(words):
+            postings = self._postings.get(word)
+            if not postings:
+                continue
+            idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
+            for doc, count in postings.items():
+                scores[doc] += idf * (count * 2.2) / (count + 1.2 * (0.25 + 0.75 * self._doc_len[doc] / 30))
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_SUGGESTIONS + 1]
+        return [(self.entries[doc], score) for doc, score in ranked]
+
+    # -- autocomplete ---------------------------------------------------------
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Terms for an autocomplete box: prefix matches first, then fuzzy ones."""
+        text = normalize(prefix[:MAX_QUERY])
+        out: list[str] = []
+        seen: set[str] = set()
+
+        def add(term: str) -> None:
+            if term not in seen and len(out) < limit:
+                seen.add(term)
+                out.append(term)
+
+        if not text:
+            for entry in sorted(self.entries, key=lambda e: e.card.term.lower())[:limit]:
+                add(entry.card.term)
+            return out
+        start = bisect.bisect_left(self._sorted, (text, -1))
+        for name_text, index in self._sorted[start:]:
+            if not name_text.startswith(text) or len(out) >= limit:
+                break
+            add(self._names[index].entry.card.term)
+        if len(out) < limit:
+            for suggestion in self._fuzzy(match_key(prefix[:MAX_QUERY])):
+                add(suggestion.term)
+        return out
+
+
+def _merge(first: list[Suggestion], second: list[Suggestion]) -> list[Suggestion]:
+    best: dict[tuple[str, str], Suggestion] = {}
+    for s in [*first, *second]:
+        ident = (s.deck_id, s.card_id)
+        if ident not in best or best[ident].score < s.score:
+            best[ident] = s
+    return sorted(best.values(), key=lambda s: (-s.score, s.term))

@@ -1,0 +1,488 @@
+"""YAML deck files to :class:`Deck` values, with errors that point at file:line:column.
+
+The file is *composed* into YAML nodes (never constructed into Python objects),
+so a ``!!python/object`` tag is only ever reported, never executed. The node
+tree keeps the position of every value, which is what lets an error say
+``decks/x.yaml:41:5 cards[3].aliases: expected a list of strings, got 3``.
+
+Guarantees:
+- :func:`load_deck_text` returns a deck only when it has no error; every error
+  found in the file is reported at once, not just the first.
+- :func:`load_decks` never lets one broken deck stop the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.deck.model import (
+    ID_PATTERN,
+    Card,
+    ChoiceQuestion,
+    Deck,
+    Question,
+    Source,
+    TextQuestion,
+)
+from bot.deck.text import normalize
+
+try:  # libyaml is several times faster; fall back quietly where it is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SAFE_SCALARS = {_STR, _INT, _BOOL, _NULL, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding in a deck file. ``severity`` is ``error`` or ``warning``."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class DeckError(Exception):
+    """A deck file that cannot be loaded; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_decks` found: the good decks and the problems of all files."""
+
+    decks: list[Deck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+# --- node walking ---------------------------------------------------------
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    value = str(node.value)
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+class _Walker:
+    """Reads typed values out of YAML nodes, collecting problems as it goes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, node: yaml.Node | None, where: str, message: str, severity: str = "error") -> None:
+        line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        self.problems.append(Problem(self.path, line, column, where, message, severity))
+
+    def check_tags(self, node: yaml.Node, where: str = "") -> bool:
+        """Refuse any tag beyond plain YAML (``!!python/object`` and friends)."""
+        ok = True
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SAFE_SCALARS:
+                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                return False
+        elif isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                return False
+            for i, item in enumerate(node.value):
+                ok = self.check_tags(item, f"{where}[{i}]") and ok
+        elif isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                return False
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                sub = f"{where}.{name}" if where else str(name)
+                ok = self.check_tags(key, sub) and ok
+                ok = self.check_tags(value, sub) and ok
+        return ok
+
+    def mapping(
+        self, node: yaml.Node, where: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, where, f"expected a mapping, got {_describe(node)}")
+            return None
+        allowed_set = set(allowed)
+        out: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+            sub = f"{where}.{name}" if where else name
+            if name not in allowed_set:
+                hint = ", ".join(sorted(allowed_set))
+                self.error(key, sub, f"unknown key {name!r} (expected one of: {hint})")
+                continue
+            if name in out:
+                self.error(key, sub, f"duplicate key {name!r}")
+                continue
+            out[name] = value
+        for name in required:
+            if name not in out:
+                sub = f"{where}.{name}" if where else name
+                self.error(node, sub, "is required")
+        return out
+
+    def string(self, node: yaml.Node, where: str, *, required: bool = False) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            self.error(node, where, f"expected a string, got {_describe(node)}")
+            return None
+        text = str(node.value).strip()
+        if required and not text:
+            self.error(node, where, "must not be empty")
+            return None
+        return text
+
+    def slug(self, node: yaml.Node, where: str) -> str | None:
+        text = self.string(node, where, required=True)
+        if text is not None and not ID_PATTERN.match(text):
+            self.error(node, where, f"expected a lowercase slug like 'batch-norm', got {text!r}")
+            return None
+        return text
+
+    def strings(self, node: yaml.Node, where: str) -> tuple[str, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, where, f"expected a list of strings, got {_describe(node)}")
+            return None
+        out: list[str] = []
+        for i, item in enumerate(node.value):
+            text = self.string(item, f"{where}[{i}]", required=True)
+            if text is not None:
+                out.append(text)
+        return tuple(out)
+
+    def integer(self, node: yaml.Node, where: str) -> int | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
+            self.error(node, where, f"expected a whole number, got {_describe(node)}")
+            return None
+        return int(node.value)
+
+    def boolean(self, node: yaml.Node, where: str) -> bool | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
+            self.error(node, where, f"expected true or false, got {_describe(node)}")
+            return None
+        return str(node.value).lower() in {"true", "yes", "on", "y"}
+
+
+# --- deck schema ----------------------------------------------------------
+
+DECK_KEYS = ("deck", "title", "description", "source", "tags", "cards")
+CARD_KEYS = (
+    "id", "term", "aliases", "definition", "source", "links", "tags",
+    "questions", "distractors", "from_notes",
+)
+QUESTION_KEYS = ("ask", "choices", "answer", "accept", "explain")
+
+
+def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
+    fields = w.mapping(node, where, QUESTION_KEYS, required=("ask",))
+    if fields is None:
+        return None
+    ask = w.string(fields["ask"], f"{where}.ask", required=True) if "ask" in fields else None
+    explain = w.string(fields["explain"], f"{where}.explain") if "explain" in fields else ""
+    has_choices, has_accept = "choices" in fields, "accept" in fields
+    if has_choices == has_accept:
+        w.error(node, where, "needs either 'choices' with 'answer' (multiple choice) or 'accept' (free text)")
+        return None
+    if has_accept:
+        if "answer" in fields:
+            w.error(fields["answer"], f"{where}.answer", "'answer' goes with 'choices'; free text uses 'accept'")
+        accept = w.strings(fields["accept"], f"{where}.accept")
+        if accept is not None and not accept:
+            w.error(fields["accept"], f"{where}.accept", "needs at least one accepted answer")
+            return None
+        if ask is None or accept is None:
+            return None
+        return TextQuestion(ask=ask, accept=accept, explain=explain or "")
+    choices = w.strings(fields["choices"], f"{where}.choices")
+    if "answer" not in fields:
+        w.error(node, f"{where}.answer", "is required with 'choices' (the index of the one right choice)")
+        return None
+    answer_node = fields["answer"]
+    answer: int | None
+    if isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == _INT:
+        answer = int(answer_node.value)
+    elif isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == _STR and choices:
+        matches = [i for i, c in enumerate(choices) if c == str(answer_node.value).strip()]
+        if len(matches) != 1:
+            w.error(answer_node, f"{where}.answer", "must name exactly one of the choices")
+            return None
+        answer = matches[0]
+    else:
+        w.error(answer_node, f"{where}.answer",
+                f"expected the index of exactly one right choice, got {_describe(answer_node)}")
+        return None
+    if choices is None or ask is None:
+        return None
+    if len(choices) < 2:
+        w.error(fields["choices"], f"{where}.choices", f"needs at least 2 choices, got {len(choices)}")
+        return None
+    if len({normalize(c) for c in choices}) != len(choices):
+        w.error(fields["choices"], f"{where}.choices", "has two identical choices")
+        return None
+    if not 0 <= answer < len(choices):
+        w.error(answer_node, f"{where}.answer",
+                f"index {answer} is out of range for {len(choices)} choices (0 to {len(choices) - 1})")
+        return None
+    return ChoiceQuestion(ask=ask, choices=choices, answer=answer, explain=explain or "")
+
+
+def _source(w: _Walker, node: yaml.Node, where: str) -> Source | None:
+    if isinstance(node, yaml.ScalarNode):
+        text = w.string(node, where)
+        return Source(note=text) if text is not None else None
+    fields = w.mapping(node, where, ("note", "heading"))
+    if fields is None:
+        return None
+    note = w.string(fields["note"], f"{where}.note") if "note" in fields else ""
+    heading = w.string(fields["heading"], f"{where}.heading") if "heading" in fields else ""
+    return Source(note=note or "", heading=heading or "")
+
+
+def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
+    fields = w.mapping(node, where, CARD_KEYS, required=("id", "term", "definition"))
+    if fields is None:
+        return None
+    values: dict[str, Any] = {}
+    readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+        "id": w.slug,
+        "term": lambda n, p: w.string(n, p, required=True),
+        "definition": lambda n, p: w.string(n, p, required=True),
+        "aliases": w.strings,
+        "links": w.strings,
+        "tags": w.strings,
+        "distractors": w.strings,
+        "from_notes": w.boolean,
+        "source": lambda n, p: _source(w, n, p),
+    }
+    ok = True
+    for name, reader in readers.items():
+        if name in fields:
+            value = reader(fields[name], f"{where}.{name}")
+            ok = ok and value is not None
+            values[name] = value
+    questions: list[Question] = []
+    if "questions" in fields:
+        qnode = fields["questions"]
+        if not isinstance(qnode, yaml.SequenceNode):
+            w.error(qnode, f"{where}.questions", f"expected a list of questions, got {_describe(qnode)}")
+            ok = False
+        else:
+            for i, item in enumerate(qnode.value):
+                question = _question(w, item, f"{where}.questions[{i}]")
+                ok = ok and question is not None
+                if question is not None:
+                    questions.append(question)
+    if not ok or not all(k in values for k in ("id", "term", "definition")):
+        return None
+    return Card(
+        id=values["id"],
+        term=values["term"],
+        definition=values["definition"],
+        aliases=values.get("aliases", ()),
+        source=values.get("source") or Source(),
+        links=values.get("links", ()),
+        tags=values.get("tags", ()),
+        questions=tuple(questions),
+        distractors=values.get("distractors", ()),
+        from_notes=values.get("from_notes", True),
+        line=node.start_mark.line + 1,
+    )
+
+
+def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
+    """Duplicate ids and a term or alias claimed by two cards (a /define clash)."""
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, Card] = {}
+    for index, (card, node) in enumerate(cards):
+        where = f"cards[{index}]"
+        if card.id in seen_ids:
+            w.error(node, f"{where}.id", f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
+        else:
+            seen_ids[card.id] = index
+        own: set[str] = set()
+        for name in card.names:
+            key = normalize(name)
+            if not key or key in own:
+                continue
+            own.add(key)
+            other = seen_names.get(key)
+            if other is not None and other.id != card.id:
+                w.error(node, where, f"{name!r} is already the term or an alias of card {other.id!r}")
+            else:
+                seen_names[key] = card
+
+
+def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]]:
+    """Parse and validate one deck. Returns the deck and its warnings.
+
+    Raises :class:`DeckError` listing every error when the deck is not valid.
+    """
+    w = _Walker(path)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DeckError([Problem(path, line, col, "", f"not valid YAML: {exc.problem or exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise DeckError([Problem(path, 1, 1, "", f"not valid YAML: {exc}")]) from None
+    if root is None:
+        raise DeckError([Problem(path, 1, 1, "", "the file is empty; a deck needs 'deck', 'title' and 'cards'")])
+    if not w.check_tags(root):
+        raise DeckError(w.problems)
+    fields = w.mapping(root, "", DECK_KEYS, required=("deck", "title", "cards"))
+    if fields is None:
+        raise DeckError(w.problems)
+    deck_id = w.slug(fields["deck"], "deck") if "deck" in fields else None
+    title = w.string(fields["title"], "title", required=True) if "title" in fields else None
+    description = w.string(fields["description"], "description") if "description" in fields else ""
+    source = w.string(fields["source"], "source") if "source" in fields else ""
+    tags = w.strings(fields["tags"], "tags") if "tags" in fields else ()
+    cards: list[tuple[Card, yaml.Node]] = []
+    if "cards" in fields:
+        cnode = fields["cards"]
+        if not isinstance(cnode, yaml.SequenceNode):
+            w.error(cnode, "cards", f"expected a list of cards, got {_describe(cnode)}")
+        elif not cnode.value:
+            w.error(cnode, "cards", "a deck needs at least one card")
+        else:
+            for i, item in enumerate(cnode.value):
+                card = _card(w, item, f"cards[{i}]")
+                if card is not None:
+                    cards.append((card, item))
+    _check_names(w, cards)
+    errors = [p for p in w.problems if p.severity == "error"]
+    if errors or deck_id is None or title is None:
+        raise DeckError(errors or w.problems)
+    deck = Deck(
+        id=deck_id,
+        title=title,
+        cards=tuple(card for card, _ in cards),
+        description=description or "",
+        source=source or "",
+        tags=tags or (),
+        path=path,
+    )
+    return deck, _warnings(deck, dict((c.id, n) for c, n in cards), path)
+
+
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,7}$")
+
+
+def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Problem]:
+    """Weak cards: they load, but a reviewer should look at them."""
+    from bot.deck.generate import can_ask  # local: generation depends on the model only
+
+    w = _Walker(path)
+    for index, card in enumerate(deck.cards):
+        node = nodes.get(card.id)
+        where = f"cards[{index}]"
+        if _ACRONYM.match(card.term) and not any(len(a) > len(card.term) and " " in a for a in card.aliases):
+            w.error(node, where, f"acronym term {card.term!r} has no expansion among its aliases", "warning")
+        if len(card.definition.split()) < 5:
+            w.error(node, f"{where}.definition", "definition is under 5 words; a question from it will be weak",
+                    "warning")
+        if not can_ask(card, deck):
+            w.error(node, where, "this card can produce no question", "warning")
+    return w.problems
+
+
+def load_deck_file(path: Path) -> tuple[Deck, list[Problem]]:
+    """Read and validate one deck file. Raises :class:`DeckError`."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DeckError([Problem(name, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DeckError([Problem(name, 1, 1, "", f"file is larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeckError([Problem(name, 1, 1, "", f"not UTF-8 text (byte {exc.start})")]) from None
+    return load_deck_text(text, name)
+
+
+def deck_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories into their ``*.yaml``/``*.yml`` files, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def load_decks(paths: Iterable[Path]) -> LoadResult:
+    """Load every deck under ``paths``; a broken deck is reported and skipped.
+
+    Two decks with the same id: the first (in path order) wins, the second is an error.
+    """
+    result = LoadResult()
+    seen: dict[str, str] = {}
+    for path in deck_files(paths):
+        try:
+            deck, warnings = load_deck_file(path)
+        except DeckError as exc:
+            result.problems.extend(exc.problems)
+            continue
+        result.problems.extend(warnings)
+        if deck.id in seen:
+            result.problems.append(
+                Problem(str(path), 1, 1, "deck", f"deck id {deck.id!r} is already used by {seen[deck.id]}")
+            )
+            continue
+        seen[deck.id] = str(path)
+        result.decks.append(deck)
+    return result

@@ -1,0 +1,1 @@
+"""Shared fixtures. Fakes live in tests/fakes/; helpers that build decks in tests/helpers.py."""
