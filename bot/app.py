@@ -1,0 +1,110 @@
+"""Wiring and lifecycle: settings -> store -> decks -> service -> clock -> adapters.
+
+The one place where parts are put together; nothing is global. ``run`` starts
+every adapter whose credentials are set (the console when none is), runs until
+SIGTERM/SIGINT (or the console's end of input), then stops in order: adapters
+stop taking events, acknowledged answers are flushed, the database is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import signal
+from collections.abc import Callable
+
+from bot.chat.adapter import Adapter
+from bot.config import Settings
+from bot.deck.library import DeckLibrary
+from bot.quiz.context import Context, Stores
+from bot.quiz.service import QuizService
+from bot.store.db import Database
+
+log = logging.getLogger("bot.app")
+
+
+def load_library(settings: Settings) -> DeckLibrary:
+    library = DeckLibrary.load(settings.decks_dir)
+    for problem in library.problems:
+        if problem.severity == "error":
+            log.error("event=deck_skipped problem=%r", str(problem))
+    log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
+             settings.decks_dir)
+    return library
+
+
+def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], None]) -> list[Adapter]:
+    """Every adapter whose credentials are set; the console when there is none."""
+    adapters: list[Adapter] = []
+    if not settings.force_console:
+        if settings.slack_enabled:
+            from bot.chat.slack.adapter import SlackAdapter
+
+            adapters.append(SlackAdapter.from_settings(settings, service))
+        if settings.discord_enabled:
+            from bot.chat.discord.adapter import DiscordAdapter
+
+            adapters.append(DiscordAdapter.from_settings(settings, service))
+    if not adapters:
+        from bot.chat.console import ConsoleChat
+
+        adapters.append(ConsoleChat(service, on_eof=stop))
+    return adapters
+
+
+async def open_service(settings: Settings) -> tuple[Database, QuizService]:
+    db = await Database.open(settings.db_path)
+    ctx = Context(Stores(db), load_library(settings), settings.quiz,
+                  rng=random.Random(settings.seed))
+    return db, QuizService(ctx)
+
+
+async def run(settings: Settings) -> int:
+    """Run the bot until a signal or the end of console input. Returns an exit code."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+            pass
+    db, service = await open_service(settings)
+    adapters = build_adapters(settings, service, stop.set)
+    started: list[Adapter] = []
+    clock = asyncio.create_task(service.run(stop), name="clock")
+    extras = await _start_extras(settings, service, db, adapters, stop)
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            log.info("event=adapter_started adapter=%s", adapter.name)
+        await stop.wait()
+    finally:
+        log.info("event=shutdown_started")
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("event=adapter_stop_failed adapter=%s", adapter.name)
+        stop.set()
+        await service.shutdown()
+        await clock
+        for task in extras:
+            task.cancel()
+        await asyncio.gather(*extras, return_exceptions=True)
+        await db.close()
+        log.info("event=shutdown_done")
+    return 0
+
+
+async def _start_extras(settings: Settings, service: QuizService, db: Database, adapters: list[Adapter],
+                        stop: asyncio.Event) -> list[asyncio.Task[None]]:
+    """Optional parts: the health/metrics endpoint and deck hot reload."""
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        from bot import ops
+    except ImportError:
+        return tasks
+    tasks.extend(await ops.start(settings, service, db, adapters, stop))
+    return tasks

@@ -1,0 +1,173 @@
+"""Settings: the environment (and a ``.env`` file) first, then ``quizbot.yaml``, then defaults.
+
+Secrets (tokens, signing secrets) are read only from the environment or
+``.env``, never from ``quizbot.yaml``, and are wrapped in :class:`Secret` so
+that printing or logging the settings never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.quiz.context import QuizSettings
+from bot.quiz.scoring import ScoringRules
+
+
+class Secret:
+    """A string that does not show itself in repr, str or logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("quizbot.db")
+    decks_dir: Path = Path("decks")
+    seed: int | None = None
+    force_console: bool = False
+    log_level: str = "INFO"
+    log_format: str = "text"
+    http_addr: str = ""
+    """host:port of /healthz and /metrics; empty disables the endpoint."""
+    reload_interval_s: float = 2.0
+    quiz: QuizSettings = field(default_factory=QuizSettings)
+    slack_bot_token: Secret = Secret("")
+    slack_app_token: Secret = Secret("")
+    slack_signing_secret: Secret = Secret("")
+    slack_http_port: int | None = None
+    slack_http_host: str = "0.0.0.0"
+    slack_api_url: str = "https://slack.com/api/"
+    discord_token: Secret = Secret("")
+    discord_api_url: str = ""
+    discord_gateway_url: str = ""
+    discord_shard_count: int | None = None
+    discord_shard_ids: tuple[int, ...] = ()
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token) and (bool(self.slack_app_token) or
+                                               (bool(self.slack_signing_secret) and self.slack_http_port is not None))
+
+    @property
+    def discord_enabled(self) -> bool:
+        return bool(self.discord_token)
+
+    def secrets(self) -> list[str]:
+        """Every secret value set (tests check none reaches the logs)."""
+        return [s.get() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
+                                  self.discord_token) if s]
+
+
+_QUIZ_KEYS = {f.name for f in fields(QuizSettings)} - {"scoring"}
+_YAML_KEYS = {"db_path", "decks_dir", "seed", "log_level", "log_format", "http_addr", "reload_interval_s",
+              "points", "speed_bonus", *_QUIZ_KEYS}
+
+
+def _int(name: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
+                  **overrides: Any) -> Settings:
+    """Build settings from ``quizbot.yaml`` (optional), the environment and explicit overrides
+    (command-line options), later ones winning. Raises :class:`ConfigError`."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    path = config_file or Path(env.get("QUIZBOT_CONFIG", "quizbot.yaml"))
+    if path.exists():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings")
+        unknown = set(data) - _YAML_KEYS
+        if unknown:
+            raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} "
+                              "(tokens belong in the environment or .env, not in quizbot.yaml)")
+        values.update(data)
+    mapping = {
+        "QUIZBOT_DB": "db_path", "QUIZBOT_DECKS": "decks_dir", "QUIZBOT_SEED": "seed",
+        "QUIZBOT_LOG_LEVEL": "log_level", "QUIZBOT_LOG_FORMAT": "log_format", "QUIZBOT_HTTP_ADDR": "http_addr",
+        "QUIZBOT_TIMEZONE": "timezone", "QUIZBOT_ANSWER_WINDOW": "answer_window_s",
+        "QUIZBOT_POINTS": "points", "QUIZBOT_SPEED_BONUS": "speed_bonus",
+        "QUIZBOT_ALLOW_CHANGE": "allow_change", "QUIZBOT_RELOAD_INTERVAL": "reload_interval_s",
+    }
+    for var, key in mapping.items():
+        if env.get(var):
+            values[key] = env[var]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    quiz_values = {k: values.pop(k) for k in list(values) if k in _QUIZ_KEYS}
+    scoring = ScoringRules(points=_int("points", values.pop("points", 10)),
+                           speed_bonus=_int("speed_bonus", values.pop("speed_bonus", 0)))
+    for key in ("answer_window_s", "session_window_s", "session_gap_s", "max_session_questions",
+                "leaderboard_size", "reveal_leaderboard_size", "max_answer_chars"):
+        if key in quiz_values:
+            quiz_values[key] = _int(key, quiz_values[key])
+    if "allow_change" in quiz_values:
+        quiz_values["allow_change"] = str(quiz_values["allow_change"]).lower() in {"1", "true", "yes", "on"}
+    quiz = replace(QuizSettings(), scoring=scoring, **quiz_values)
+    try:
+        quiz.tz  # noqa: B018 - validate the time zone now, not at the first question
+    except Exception:
+        raise ConfigError(f"unknown time zone {quiz.timezone!r}") from None
+    shard_ids = env.get("DISCORD_SHARD_IDS", "")
+    settings = Settings(
+        db_path=Path(values.get("db_path", "quizbot.db")),
+        decks_dir=Path(values.get("decks_dir", "decks")),
+        seed=_int("seed", values["seed"]) if values.get("seed") is not None else None,
+        force_console=bool(values.get("force_console", False)),
+        log_level=str(values.get("log_level", "INFO")).upper(),
+        log_format=str(values.get("log_format", "text")).lower(),
+        http_addr=str(values.get("http_addr", "")),
+        reload_interval_s=float(values.get("reload_interval_s", 2.0)),
+        quiz=quiz,
+        slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
+        slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
+        slack_signing_secret=Secret(env.get("SLACK_SIGNING_SECRET", "")),
+        slack_http_port=_int("SLACK_HTTP_PORT", env["SLACK_HTTP_PORT"]) if env.get("SLACK_HTTP_PORT") else None,
+        slack_http_host=env.get("SLACK_HTTP_HOST", "0.0.0.0"),
+        slack_api_url=env.get("SLACK_API_URL", "https://slack.com/api/"),
+        discord_token=Secret(env.get("DISCORD_TOKEN", "")),
+        discord_api_url=env.get("DISCORD_API_URL", ""),
+        discord_gateway_url=env.get("DISCORD_GATEWAY_URL", ""),
+        discord_shard_count=(_int("DISCORD_SHARD_COUNT", env["DISCORD_SHARD_COUNT"])
+                             if env.get("DISCORD_SHARD_COUNT") else None),
+        discord_shard_ids=tuple(_int("DISCORD_SHARD_IDS", s) for s in shard_ids.split(",") if s.strip()),
+    )
+    if settings.log_format not in {"text", "json"}:
+        raise ConfigError(f"QUIZBOT_LOG_FORMAT must be text or json, got {settings.log_format!r}")
+    return settings

@@ -1,0 +1,65 @@
+"""The ids carried by buttons and modals, shared by every adapter.
+
+A click must still find its round after a restart, so everything needed is in
+the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
+``define:<deck>:<card>``. :func:`parse` is strict: anything that is not one of
+these forms (a forged or stale id) gives None, never an exception. Every id is
+far below Discord's 100-character custom_id limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ANSWER = re.compile(r"^quiz:answer:(\d{1,18}):(\d{1,2})$")
+_TYPE = re.compile(r"^quiz:type:(\d{1,18})$")
+_DEFINE = re.compile(r"^define:([a-z0-9][a-z0-9-]{0,40}):([a-z0-9][a-z0-9-]{0,50})$")
+
+
+@dataclass(frozen=True)
+class AnswerAction:
+    round_id: int
+    choice: int
+
+    def pack(self) -> str:
+        return f"quiz:answer:{self.round_id}:{self.choice}"
+
+
+@dataclass(frozen=True)
+class TypeAnswerAction:
+    """Opens the free-text box (a modal) for a round."""
+
+    round_id: int
+
+    def pack(self) -> str:
+        return f"quiz:type:{self.round_id}"
+
+
+@dataclass(frozen=True)
+class DefineAction:
+    """A "did you mean" button: look this card up."""
+
+    deck_id: str
+    card_id: str
+
+    def pack(self) -> str:
+        return f"define:{self.deck_id}:{self.card_id}"
+
+
+Action = AnswerAction | TypeAnswerAction | DefineAction
+
+ANSWER_PATTERN = r"quiz:answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
+TYPE_PATTERN = r"quiz:type:(?P<round>\d{1,18})"
+DEFINE_PATTERN = r"define:(?P<deck>[a-z0-9][a-z0-9-]{0,40}):(?P<card>[a-z0-9][a-z0-9-]{0,50})"
+
+
+def parse(custom_id: str) -> Action | None:
+    """The action an id stands for, or None when it is not one of ours."""
+    if m := _ANSWER.match(custom_id):
+        return AnswerAction(int(m.group(1)), int(m.group(2)))
+    if m := _TYPE.match(custom_id):
+        return TypeAnswerAction(int(m.group(1)))
+    if m := _DEFINE.match(custom_id):
+        return DefineAction(m.group(1), m.group(2))
+    return None

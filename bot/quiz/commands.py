@@ -1,0 +1,118 @@
+"""Text commands (``/quiz ...``, ``/leaderboard ...``, ``/define ...``) to service calls.
+
+Slack and the console receive a command as a line of text; this is the one
+parser for both, so a command means the same everywhere. Discord's app
+commands carry typed options and call the service directly.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from bot.quiz import messages as m
+from bot.quiz.ports import ChannelRef, Member
+from bot.quiz.schedule_spec import looks_like_window
+from bot.quiz.service import QuizService
+from bot.quiz.standings import PERIOD_WORDS
+
+MAX_COMMAND_CHARS = 500
+
+HELP = m.Notice("quizbot commands:", lines=(
+    "/quiz now [deck]: post a question now",
+    "/quiz start N [deck]: N questions back to back; /quiz stop ends it",
+    "/quiz close: reveal the open question now (admins)",
+    "/quiz schedule add \"weekdays 09:30\" [Time/Zone] [deck,deck] [10m] (admins)",
+    "/quiz schedule list | /quiz schedule remove ID (admins)",
+    "/quiz group create|join|leave|list|delete NAME",
+    "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz season new|list: seasons (new: admins)",
+    "/quiz decks: the loaded decks",
+    "/leaderboard [week|month|season [N]|all] [server | group NAME]",
+    "/define TERM: look a term up in every deck",
+))
+
+
+async def handle(service: QuizService, channel: ChannelRef, member: Member, command: str,
+                 text: str) -> list[m.Message]:
+    """Run one command; returns the replies meant for the caller only."""
+    command = command.lstrip("/").lower()
+    if len(text) > MAX_COMMAND_CHARS:
+        return [m.error(f"That command is too long (at most {MAX_COMMAND_CHARS} characters).")]
+    if command == "define":
+        return [service.define(text)]
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return [m.error("Unbalanced quotes in that command.")]
+    if command == "leaderboard":
+        return [await _leaderboard(service, channel, member, words)]
+    if command != "quiz":
+        return [m.error(f"Unknown command /{command[:30]}. Try /quiz help.")]
+    return [reply for reply in [await _quiz(service, channel, member, words)] if reply is not None]
+
+
+async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words: list[str]) -> m.Message | None:
+    action, args = (words[0].lower(), words[1:]) if words else ("help", [])
+    if action in {"now", "ask"}:
+        return await service.ask(channel, member, args[0] if args else None)
+    if action == "close":
+        return await service.close(channel, member)
+    if action == "start":
+        if not args or not args[0].isdigit():
+            return m.error("Usage: `/quiz start N [deck]`, for example `/quiz start 5`.")
+        return await service.start_session(channel, member, int(args[0]), args[1] if len(args) > 1 else None)
+    if action == "stop":
+        return await service.stop_session(channel, member)
+    if action == "schedule":
+        return await _schedule(service, channel, member, args)
+    if action == "group":
+        if not args:
+            return m.error("Usage: `/quiz group create|join|leave|list|delete NAME`.")
+        return await service.group(channel, member, args[0].lower(), " ".join(args[1:]))
+    if action == "stats":
+        return await service.stats(channel, member)
+    if action == "season":
+        return await service.season(channel, member, args[0].lower() if args else "list")
+    if action == "decks":
+        return service.decks()
+    if action == "help":
+        return HELP
+    return m.error(f"Unknown subcommand {action[:30]!r}. Try `/quiz help`.")
+
+
+async def _schedule(service: QuizService, channel: ChannelRef, member: Member, args: list[str]) -> m.Notice:
+    if not args or args[0].lower() == "list":
+        return await service.schedule_list(channel)
+    action, rest = args[0].lower(), args[1:]
+    if action == "remove" and rest:
+        return await service.schedule_remove(channel, member, rest[0])
+    if action == "add" and rest:
+        spec, extra = rest[0], rest[1:]
+        tz = decks = window = None
+        for word in extra:
+            if "/" in word or word.upper() == "UTC":
+                tz = word
+            elif looks_like_window(word):
+                window = word
+            else:
+                decks = word
+        return await service.schedule_add(channel, member, spec, tz, decks, window)
+    return m.error("Usage: `/quiz schedule add \"weekdays 09:30\" [Time/Zone] [decks] [window]`, "
+                   "`/quiz schedule list` or `/quiz schedule remove ID`.")
+
+
+async def _leaderboard(service: QuizService, channel: ChannelRef, member: Member, words: list[str]) -> m.Message:
+    period, where, group, season = "week", "channel", None, None
+    rest = list(words)
+    if rest and rest[0].lower() in PERIOD_WORDS:
+        period = PERIOD_WORDS[rest.pop(0).lower()]
+        if period == "season" and rest and rest[0].isdigit():
+            season = int(rest.pop(0))
+    if rest and rest[0].lower() in {"server", "workspace", "guild"}:
+        where = "server"
+        rest.pop(0)
+    elif rest:
+        if rest[0].lower() == "group":
+            rest.pop(0)
+        group = " ".join(rest) or None
+    return await service.leaderboard(channel, member, period, where, group, season)

@@ -1,0 +1,110 @@
+"""What every part of the quiz core shares: settings, stores, decks, chats, time.
+
+One :class:`Context` is built in ``bot/app.py`` and handed to the parts of
+``QuizService``; nothing here is global.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.deck.library import DeckLibrary
+from bot.quiz.messages import Message
+from bot.quiz.ports import Chat, ChannelRef, ChatError, MessageRef
+from bot.quiz.scoring import ScoringRules
+from bot.store.answers import AnswerBook
+from bot.store.db import Database
+from bot.store.events import Events
+from bot.store.groups import Groups
+from bot.store.leaderboards import Leaderboards, Seasons
+from bot.store.members import Directory
+from bot.store.reviews import Reviews
+from bot.store.rounds import Rounds
+from bot.store.schedules import Schedules
+from bot.store.sessions import Sessions
+
+log = logging.getLogger("bot.quiz")
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """Game defaults; each can be set in quizbot.yaml or the environment (see README)."""
+
+    answer_window_s: int = 600
+    session_window_s: int = 45
+    session_gap_s: int = 5
+    max_session_questions: int = 50
+    timezone: str = "UTC"
+    scoring: ScoringRules = field(default_factory=ScoringRules)
+    allow_change: bool = False
+    counter_interval_s: float = 5.0
+    leaderboard_size: int = 10
+    reveal_leaderboard_size: int = 5
+    max_answer_chars: int = 200
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Stores:
+    """The store aggregates over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.directory = Directory(db)
+        self.rounds = Rounds(db)
+        self.answers = AnswerBook(db)
+        self.leaderboards = Leaderboards(db)
+        self.seasons = Seasons(db)
+        self.groups = Groups(db)
+        self.schedules = Schedules(db)
+        self.sessions = Sessions(db)
+        self.reviews = Reviews(db)
+        self.events = Events(db)
+
+
+@dataclass
+class Context:
+    stores: Stores
+    library: DeckLibrary
+    settings: QuizSettings = field(default_factory=QuizSettings)
+    clock: Callable[[], float] = time.time
+    rng: random.Random = field(default_factory=random.Random)
+    chats: dict[str, Chat] = field(default_factory=dict)
+    on_change: Callable[[], None] = lambda: None
+    """Called when a deadline or schedule may have moved (wakes the clock loop)."""
+
+    async def channel_id(self, channel: ChannelRef) -> int:
+        return await self.stores.directory.channel_id(
+            channel.key, channel.workspace, channel.platform, channel.native_id)
+
+    async def post(self, channel: ChannelRef, message: Message) -> MessageRef | None:
+        """Post through the channel's adapter; a failure is logged and gives None."""
+        chat = self.chats.get(channel.platform)
+        if chat is None:
+            log.warning("event=post_skipped reason=no_adapter platform=%s channel=%s",
+                        channel.platform, channel.key)
+            return None
+        try:
+            return await chat.post(channel, message)
+        except ChatError as exc:
+            log.warning("event=post_failed channel=%s error=%r", channel.key, str(exc))
+            return None
+
+    async def update(self, ref: MessageRef, message: Message) -> bool:
+        chat = self.chats.get(ref.channel.platform)
+        if chat is None:
+            return False
+        try:
+            await chat.update(ref, message)
+            return True
+        except ChatError as exc:
+            log.warning("event=update_failed channel=%s message=%s error=%r",
+                        ref.channel.key, ref.message_id, str(exc))
+            return False

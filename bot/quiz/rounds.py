@@ -1,0 +1,244 @@
+"""A round's life: open and post, take answers, close, score and reveal.
+
+Guarantees:
+- a round is opened, scored and closed in transactions; closing is idempotent
+  (only the caller that flips ``closed_at`` scores and reveals);
+- answers still queued when a round closes are committed before it closes;
+- the question message is never edited per answer: the "N answered" counter
+  is refreshed at most once per ``counter_interval_s``, and the reveal replaces
+  the question once, at the close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from dataclasses import dataclass
+
+from bot.deck.generate import AskedQuestion
+from bot.quiz import messages as m
+from bot.quiz.context import Context, log
+from bot.quiz.grading import is_correct_choice, is_correct_text
+from bot.quiz.ports import ChannelRef, Member, MessageRef
+from bot.quiz.review import review
+from bot.quiz.scoring import period_keys, points_for
+from bot.store.answers import AnswerIn, Outcome
+from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
+from bot.store.reviews import load_states, save_states
+from bot.store.rounds import RoundRow, Rounds
+
+MAX_WINNERS_SHOWN = 20
+
+
+class ChannelBusy(Exception):
+    """The channel already has an open round."""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Where a new round comes from: nothing (asked now), a schedule slot or a session."""
+
+    schedule_id: int | None = None
+    slot_at: float | None = None
+    session_id: int | None = None
+    position: tuple[int, int] | None = None
+
+
+def ref_of(row: RoundRow) -> ChannelRef:
+    return ChannelRef(row.platform, row.workspace, row.native_id)
+
+
+class RoundKeeper:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._refresh: dict[int, asyncio.Task[None]] = {}
+
+    # -- open -------------------------------------------------------------------
+
+    async def open(self, channel: ChannelRef, question: AskedQuestion, window_s: int,
+                   opening: Opening = Opening(), opened_at: float | None = None,
+                   closes_at: float | None = None) -> int:
+        """Open a round and post its question. Raises :class:`ChannelBusy`, or
+        ``sqlite3.IntegrityError`` when a schedule slot was already taken."""
+        ctx = self.ctx
+        channel_id = await ctx.channel_id(channel)
+        now = opened_at if opened_at is not None else ctx.clock()
+        deadline = closes_at if closes_at is not None else now + window_s
+        try:
+            async with ctx.stores.db.transaction() as conn:
+                season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
+                round_id = await Rounds.insert(
+                    conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
+                    season_id=season_id, allow_change=ctx.settings.allow_change,
+                    schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
+        except sqlite3.IntegrityError as exc:
+            if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
+                raise ChannelBusy(channel.key) from None
+            raise
+        card = self.question_card(round_id, question, deadline, 0, opening.position)
+        ref = await ctx.post(channel, card)
+        if ref is not None:
+            await ctx.stores.rounds.set_message(round_id, ref.message_id)
+        log.info("event=round_opened round=%s channel=%s question=%s closes_in=%.0fs",
+                 round_id, channel.key, question.key, deadline - now)
+        ctx.on_change()
+        return round_id
+
+    def question_card(self, round_id: int, question: AskedQuestion, closes_at: float, answered: int,
+                      position: tuple[int, int] | None = None) -> m.QuestionCard:
+        deck = self.ctx.library.deck(question.deck_id)
+        return m.QuestionCard(
+            round_id=round_id, deck_title=deck.title if deck else question.deck_id,
+            prompt=question.prompt, kind=question.kind, options=question.options,
+            closes_at=closes_at, answered=answered, position=position)
+
+    # -- answer -----------------------------------------------------------------
+
+    async def answer(self, round_id: int, member: Member, *, choice: int | None = None,
+                     text: str | None = None) -> m.Notice:
+        """Record one answer; the reply never tells whether it is right before the close."""
+        ctx = self.ctx
+        now = ctx.clock()
+        row = await ctx.stores.rounds.get(round_id)
+        if row is None:
+            return m.error("That question does not exist (any more).")
+        if not row.is_open or now > row.closes_at:
+            return m.Notice("This round is closed; the answer has been revealed.", "error")
+        question = row.question
+        if choice is not None:
+            if question.kind != "choice" or not 0 <= choice < len(question.options):
+                return m.error("That option does not exist for this question.")
+            correct = is_correct_choice(choice, question.correct)
+            shown = m.LABELS[choice]
+        else:
+            given = (text or "").strip()
+            if not given:
+                return m.error("Type an answer first.")
+            if len(given) > ctx.settings.max_answer_chars:
+                return m.error(f"An answer is at most {ctx.settings.max_answer_chars} characters.")
+            if question.kind == "choice":
+                picked = _choice_from_text(given, question.options)
+                if picked is None:
+                    letters = "/".join(m.LABELS[: len(question.options)])
+                    return m.error(f"Pick one of the options: {letters}.")
+                return await self.answer(round_id, member, choice=picked)
+            correct = is_correct_text(given, question.accept)
+            shown = given
+        member_id = await ctx.stores.directory.member_id(member.key, member.name)
+        points = points_for(correct, now, row.opened_at, row.closes_at, ctx.settings.scoring)
+        try:
+            outcome = await ctx.stores.answers.record(
+                AnswerIn(round_id, member_id, choice, text if choice is None else None, correct, points, now))
+        except Exception:
+            log.exception("event=answer_failed round=%s member=%s", round_id, member.key)
+            return m.error("Your answer could not be saved; please try again.")
+        if outcome is Outcome.CLOSED:
+            return m.Notice("This round is closed; the answer has been revealed.", "error")
+        if outcome is Outcome.DUPLICATE:
+            return m.Notice("You already answered this round; your first answer counts.")
+        self._schedule_refresh(row)
+        verb = "changed to" if row.allow_change and outcome is Outcome.RECORDED else "recorded:"
+        return m.ok(f"Answer {verb} {shown}. The answer is revealed when the round closes.")
+
+    def _schedule_refresh(self, row: RoundRow) -> None:
+        """Refresh the "N answered" counter, at most once per interval per round."""
+        if row.id in self._refresh or row.message_id is None:
+            return
+        self._refresh[row.id] = asyncio.create_task(self._refresh_counter(row), name=f"counter-{row.id}")
+
+    async def _refresh_counter(self, row: RoundRow) -> None:
+        try:
+            await asyncio.sleep(self.ctx.settings.counter_interval_s)
+            fresh = await self.ctx.stores.rounds.get(row.id)
+            if fresh is None or not fresh.is_open or fresh.message_id is None:
+                return
+            count = await self.ctx.stores.answers.count(row.id)
+            card = self.question_card(row.id, row.question, row.closes_at, count)
+            await self.ctx.update(MessageRef(ref_of(row), fresh.message_id), card)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("event=counter_failed round=%s", row.id)
+        finally:
+            self._refresh.pop(row.id, None)
+
+    # -- close ------------------------------------------------------------------
+
+    async def close(self, round_id: int) -> m.Reveal | None:
+        """Close, score and reveal a round. None when it was already closed."""
+        ctx = self.ctx
+        await ctx.stores.answers.flush()
+        now = ctx.clock()
+        row = await ctx.stores.rounds.get(round_id)
+        if row is None:
+            return None
+        async with ctx.stores.db.transaction() as conn:
+            if not await Rounds.mark_closed(conn, round_id, now):
+                return None
+            async with conn.execute(
+                "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?",
+                (round_id,)) as cur:
+                answers = [tuple(r) for r in await cur.fetchall()]
+            scored = [ScoredAnswer(int(a[0]), bool(a[2]), int(a[3]), float(a[4])) for a in answers]
+            await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
+                             period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
+            right = {a.member_id for a in scored if a.correct}
+            if row.schedule_id is not None:
+                await update_streaks(conn, row.channel_id, right)
+            card_key = f"{row.question.deck_id}/{row.question.card_id}"
+            states = await load_states(conn, card_key, [a.member_id for a in scored])
+            await save_states(conn, card_key, [
+                (a.member_id, *review(states.get(a.member_id), a.correct, a.answered_at)) for a in scored])
+        task = self._refresh.pop(round_id, None)
+        if task is not None:
+            task.cancel()
+        reveal = await self.reveal(row, answers)
+        if row.message_id:
+            ref = MessageRef(ref_of(row), row.message_id)
+            if not await ctx.update(ref, reveal):
+                await ctx.post(ref.channel, reveal)
+        else:
+            await ctx.post(ref_of(row), reveal)
+        log.info("event=round_closed round=%s channel=%s answers=%d right=%d",
+                 round_id, row.channel_key, len(answers), len(right))
+        return reveal
+
+    async def reveal(self, row: RoundRow, answers: list[tuple[object, ...]]) -> m.Reveal:
+        ctx = self.ctx
+        question = row.question
+        tally = [0] * len(question.options)
+        winners: list[str] = []
+        winner_ids = [int(a[0]) for a in sorted(answers, key=lambda a: float(a[4])) if a[2]]  # type: ignore[arg-type]
+        for a in answers:
+            if a[1] is not None and 0 <= int(a[1]) < len(tally):  # type: ignore[call-overload]
+                tally[int(a[1])] += 1  # type: ignore[call-overload]
+        for member_id in winner_ids[:MAX_WINNERS_SHOWN]:
+            winners.append(await ctx.stores.directory.name_of(member_id))
+        if len(winner_ids) > MAX_WINNERS_SHOWN:
+            winners.append(f"and {len(winner_ids) - MAX_WINNERS_SHOWN} more")
+        from bot.quiz.standings import channel_board  # standings imports rounds' neighbours only
+
+        board = await channel_board(ctx, row.channel_id, "week", ctx.settings.reveal_leaderboard_size)
+        deck = ctx.library.deck(question.deck_id)
+        return m.Reveal(
+            round_id=row.id, deck_title=deck.title if deck else question.deck_id, prompt=question.prompt,
+            kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
+            explanation=question.explanation, source=question.source, winners=tuple(winners),
+            tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
+            leaderboard=board)
+
+
+def _choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
+    """``B``, ``b``, ``2`` or the option's own text to an option index."""
+    from bot.deck.text import match_key
+
+    token = text.strip().rstrip(").:").strip()
+    if len(token) == 1 and token.upper() in m.LABELS[: len(options)]:
+        return m.LABELS.index(token.upper())
+    if token.isdigit() and 1 <= int(token) <= len(options):
+        return int(token) - 1
+    key = match_key(text)
+    for i, option in enumerate(options):
+        if match_key(option) == key:
+            return i
+    return None

@@ -1,0 +1,101 @@
+"""Schedule specs as members type them, to cron expressions and slot times.
+
+Accepted: a 5-field cron expression (``"30 9 * * 1-5"``) or a plain form:
+``daily 09:30``, ``weekdays 9:30``, ``weekends 10:00``, ``mon,wed,fri 12:15``,
+``hourly``. Time zones are IANA names through :mod:`zoneinfo`; slots are
+computed by croniter in that zone, so "09:30" stays 09:30 across DST changes.
+Every parse error is a :class:`ScheduleError` whose message tells the member
+what would work.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+
+MIN_WINDOW_S = 10
+MAX_WINDOW_S = 24 * 3600
+
+_DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:h.]([0-5]\d)$")
+_DURATION = re.compile(r"^(\d{1,6})\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$")
+
+
+class ScheduleError(ValueError):
+    """A schedule, time zone or window that cannot be used; the message says why."""
+
+
+def parse_spec(text: str) -> str:
+    """A cron expression for ``text``. Raises :class:`ScheduleError`."""
+    spec = " ".join(text.strip().lower().split())
+    if not spec:
+        raise ScheduleError("empty schedule; try \"weekdays 09:30\" or a cron expression like \"30 9 * * 1-5\"")
+    if spec == "hourly":
+        return "0 * * * *"
+    parts = spec.split(" ")
+    if len(parts) == 2 and _TIME.match(parts[1]):
+        hour, minute = (int(x) for x in _TIME.match(parts[1]).groups())  # type: ignore[union-attr]
+        days = _days(parts[0])
+        return f"{minute} {hour} * * {days}"
+    if len(parts) == 5:
+        if not croniter.is_valid(spec):
+            raise ScheduleError(f"{text.strip()!r} is not a valid cron expression (minute hour day month weekday)")
+        return spec
+    raise ScheduleError(
+        f"cannot read schedule {text.strip()!r}; try \"daily 09:30\", \"weekdays 9:30\", "
+        "\"mon,wed 12:00\" or a cron expression like \"30 9 * * 1-5\"")
+
+
+def _days(word: str) -> str:
+    if word in {"daily", "everyday", "every-day"}:
+        return "*"
+    if word == "weekdays":
+        return "1-5"
+    if word == "weekends":
+        return "6,0"
+    names = word.split(",")
+    if all(n[:3] in _DAYS for n in names):
+        return ",".join(str(_DAYS[n[:3]]) for n in names)
+    raise ScheduleError(f"unknown days {word!r}; use daily, weekdays, weekends or names like mon,wed,fri")
+
+
+def parse_tz(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"unknown time zone {name!r}; use an IANA name like Europe/Berlin or UTC") from None
+
+
+def parse_window(text: str) -> int:
+    """Seconds from ``90``, ``90s``, ``10m``, ``2h``; between 10 s and 24 h."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ScheduleError(f"cannot read answer window {text!r}; try 90s, 10m or 1h")
+    value, unit = int(match.group(1)), (match.group(2) or "s")[0]
+    seconds = value * {"s": 1, "m": 60, "h": 3600}[unit]
+    if not MIN_WINDOW_S <= seconds <= MAX_WINDOW_S:
+        raise ScheduleError(f"answer window must be between {MIN_WINDOW_S}s and 24h, got {text!r}")
+    return seconds
+
+
+def looks_like_window(text: str) -> bool:
+    return bool(_DURATION.match(text.strip().lower()))
+
+
+def next_slot(cron: str, tz: ZoneInfo, after: float) -> float:
+    """The first slot strictly after ``after`` (epoch seconds)."""
+    start = datetime.fromtimestamp(after, timezone.utc).astimezone(tz)
+    return float(croniter(cron, start).get_next(datetime).timestamp())
+
+
+def latest_slot(cron: str, tz: ZoneInfo, at: float) -> float:
+    """The last slot at or before ``at``."""
+    start = datetime.fromtimestamp(at + 1e-3, timezone.utc).astimezone(tz)
+    return float(croniter(cron, start).get_prev(datetime).timestamp())
+
+
+def describe(cron: str, tz: str) -> str:
+    return f"{cron} ({tz})"

@@ -1,0 +1,78 @@
+"""Which question comes next in a channel.
+
+Order of preference, so a deck is worked through without repeats and weak
+cards come back:
+
+1. cards due for review (fsrs) for members who play in the channel, most due
+   first, skipping cards asked in the channel within the last day;
+2. cards never asked in the channel, in random order;
+3. the least recently asked card.
+
+The variant (a hand-written question, a generated multiple-choice one or a
+free-text one) is drawn at random from what the card offers; a seeded
+``random.Random`` makes the whole choice reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from bot.deck.generate import AskedQuestion, ask, candidate_keys
+from bot.deck.model import Card, Deck
+from bot.quiz.context import Context
+
+RECENT_S = 24 * 3600
+_WEIGHTS = {"choice": 2, "text": 1}
+
+
+def order_cards(pool: Sequence[tuple[Deck, Card]], last_asked: dict[str, float],
+                due: dict[str, int], now: float, rng: random.Random) -> list[tuple[Deck, Card]]:
+    """``pool`` in the order questions should be drawn (see module doc)."""
+    def key(item: tuple[Deck, Card]) -> str:
+        return f"{item[0].id}/{item[1].id}"
+
+    due_cards = [c for c in pool if due.get(key(c)) and now - last_asked.get(key(c), 0.0) > RECENT_S]
+    due_cards.sort(key=lambda c: -due[key(c)])
+    fresh = [c for c in pool if key(c) not in last_asked and c not in due_cards]
+    rng.shuffle(fresh)
+    seen = sorted((c for c in pool if key(c) in last_asked and c not in due_cards),
+                  key=lambda c: last_asked[key(c)])
+    return due_cards + fresh + seen
+
+
+def pick_question(deck: Deck, card: Card, rng: random.Random, kind: str | None = None,
+                  others: Sequence[Deck] = ()) -> AskedQuestion | None:
+    """One question of ``card``, of ``kind`` when given ("choice" or "text")."""
+    variants = [k.rsplit("/", 1)[1] for k in candidate_keys(card, deck)]
+    weighted: list[str] = []
+    for variant in variants:
+        weighted.extend([variant] * _WEIGHTS.get(variant, 3))
+    rng.shuffle(weighted)
+    tried: set[str] = set()
+    for variant in weighted:
+        if variant in tried:
+            continue
+        tried.add(variant)
+        question = ask(card, deck, variant, rng, others)
+        if question is not None and (kind is None or question.kind == kind):
+            return question
+    return None
+
+
+async def next_question(ctx: Context, channel_id: int, deck_ids: Sequence[str] = (),
+                        kind: str | None = None) -> AskedQuestion | None:
+    """The next question for a channel from ``deck_ids`` (all decks when empty)."""
+    library = ctx.library
+    decks = [d for d in library.decks if not deck_ids or d.id in deck_ids]
+    pool = [(deck, card) for deck in decks for card in deck.cards]
+    if not pool:
+        return None
+    now = ctx.clock()
+    last = await ctx.stores.rounds.last_asked(channel_id)
+    due = await ctx.stores.reviews.due_in_channel(channel_id, now)
+    for deck, card in order_cards(pool, last, due, now, ctx.rng)[:50]:
+        question = pick_question(deck, card, ctx.rng, kind, library.decks)
+        if question is not None:
+            return question
+    return None

@@ -1,0 +1,271 @@
+"""QuizService: the one door into the core.
+
+Adapters call these methods with neutral values (:class:`Member`,
+:class:`ChannelRef`, the chosen option, the typed text) and render what comes
+back to the caller alone (ephemeral in Slack and Discord). What the whole
+channel sees (questions, reveals) goes out through the :class:`Chat` port.
+
+Every method answers bad input with a :class:`Notice` of tone ``error`` and
+changes nothing; none raises for anything a member can type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.deck.glossary import Lookup, QueryTooLong
+from bot.deck.library import DeckLibrary
+from bot.quiz import messages as m
+from bot.quiz.context import Context, log
+from bot.quiz.ports import Chat, ChannelRef, Member
+from bot.quiz.rounds import ChannelBusy, Opening, RoundKeeper
+from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
+from bot.quiz.scheduler import Scheduler
+from bot.quiz.selection import next_question
+from bot.quiz import standings
+from bot.store.sessions import SessionRunning
+
+ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+
+
+class QuizService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.rounds = RoundKeeper(ctx)
+        self.scheduler = Scheduler(ctx, self.rounds)
+        ctx.on_change = self.scheduler.poke
+
+    # -- wiring -----------------------------------------------------------------
+
+    def attach(self, chat: Chat) -> None:
+        """Register an adapter as the way out for its platform's channels."""
+        self.ctx.chats[chat.platform] = chat
+
+    @property
+    def library(self) -> DeckLibrary:
+        return self.ctx.library
+
+    def set_library(self, library: DeckLibrary) -> None:
+        """Swap in reloaded decks; open rounds keep their own copy of their question."""
+        self.ctx.library = library
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run the clock (deadlines, schedules, sessions) until ``stop`` is set."""
+        await self.scheduler.run(stop)
+
+    async def shutdown(self) -> None:
+        """Stop taking answers and commit the ones already acknowledged."""
+        await self.ctx.stores.answers.close()
+
+    # -- /define ------------------------------------------------------------------
+
+    def define(self, query: str) -> m.Definition | m.DidYouMean | m.Notice:
+        query = " ".join(query.split())
+        if not query:
+            return m.error("Usage: `/define TERM`, for example `/define NMS`.")
+        try:
+            result = self.library.glossary.lookup(query)
+        except QueryTooLong as exc:
+            return m.error(f"That is too long to look up: {exc}.")
+        return self._definition(result)
+
+    def define_card(self, deck_id: str, card_id: str) -> m.Definition | m.Notice:
+        """The card behind a "did you mean" button."""
+        entry = self.library.glossary.entry(deck_id, card_id)
+        if entry is None:
+            return m.error("That card is no longer in the decks.")
+        result = Lookup(entry.card.term, entry, "exact")
+        definition = self._definition(result)
+        assert isinstance(definition, m.Definition)
+        return definition
+
+    def _definition(self, result: Lookup) -> m.Definition | m.DidYouMean:
+        refs = tuple(m.CardRef(s.term, s.deck_id, s.card_id) for s in result.suggestions)
+        if result.match is None:
+            return m.DidYouMean(result.query, refs)
+        card, deck = result.match.card, result.match.deck
+        return m.Definition(
+            query=result.query, term=card.term, aliases=card.aliases, definition=card.definition,
+            deck_id=deck.id, deck_title=deck.title, card_id=card.id,
+            source=card.source.label() or deck.source, links=card.links, how=result.how or "exact",
+            see_also=refs)
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Autocomplete for /define."""
+        return self.library.glossary.complete(prefix, limit)
+
+    # -- rounds -------------------------------------------------------------------
+
+    async def ask(self, channel: ChannelRef, member: Member, deck: str | None = None,
+                  kind: str | None = None) -> m.Notice | None:
+        """``/quiz now [deck]``: post one question now. None when it was posted."""
+        decks, problem = self._decks(deck)
+        if problem:
+            return problem
+        channel_id = await self.ctx.channel_id(channel)
+        if await self.ctx.stores.rounds.open_in(channel_id):
+            return m.error("A question is already open here; answer it or wait for it to close.")
+        question = await next_question(self.ctx, channel_id, decks, kind)
+        if question is None:
+            return m.error("No question can be made from those decks.")
+        try:
+            await self.rounds.open(channel, question, self._window(None))
+        except ChannelBusy:
+            return m.error("A question is already open here; answer it or wait for it to close.")
+        return None
+
+    async def answer_choice(self, round_id: int, member: Member, choice: int) -> m.Notice:
+        return await self.rounds.answer(round_id, member, choice=choice)
+
+    async def answer_text(self, round_id: int, member: Member, text: str) -> m.Notice:
+        return await self.rounds.answer(round_id, member, text=text)
+
+    async def answer_in_channel(self, channel: ChannelRef, member: Member, text: str) -> m.Notice:
+        """Plain text in a channel (the console): answers the open round, if any."""
+        row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
+        if row is None:
+            return m.error("No question is open. Start one with `/quiz now`.")
+        return await self.rounds.answer(row.id, member, text=text)
+
+    async def open_round_id(self, channel: ChannelRef) -> int | None:
+        row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
+        return row.id if row else None
+
+    async def close(self, channel: ChannelRef, member: Member) -> m.Notice | None:
+        """``/quiz close``: reveal the open round now (admins). None when revealed."""
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="close a round early"))
+        row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
+        if row is None:
+            return m.error("No question is open here.")
+        await self.rounds.close(row.id)
+        if row.session_id is not None:
+            await self.scheduler.after_session_round(row.session_id)
+        return None
+
+    async def start_session(self, channel: ChannelRef, member: Member, count: int,
+                            deck: str | None = None, window_s: int | None = None) -> m.Notice:
+        """``/quiz start N [deck]``: N questions back to back."""
+        settings = self.ctx.settings
+        if not 1 <= count <= settings.max_session_questions:
+            return m.error(f"A session has 1 to {settings.max_session_questions} questions.")
+        decks, problem = self._decks(deck)
+        if problem:
+            return problem
+        channel_id = await self.ctx.channel_id(channel)
+        if await self.ctx.stores.rounds.open_in(channel_id):
+            return m.error("A question is already open here; wait for it to close first.")
+        member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
+        window = window_s or settings.session_window_s
+        try:
+            await self.ctx.stores.sessions.start(channel_id, tuple(decks), count, window,
+                                                 settings.session_gap_s, member_id, self.ctx.clock())
+        except SessionRunning:
+            return m.error("A session is already running here; `/quiz stop` ends it.")
+        self.scheduler.poke()
+        return m.ok(f"Starting {count} question(s), {window}s each. `/quiz stop` ends the session.")
+
+    async def stop_session(self, channel: ChannelRef, member: Member) -> m.Notice:
+        channel_id = await self.ctx.channel_id(channel)
+        session = await self.ctx.stores.sessions.active(channel_id)
+        if session is None:
+            return m.error("No session is running here.")
+        await self.ctx.stores.sessions.end(session.id, self.ctx.clock())
+        row = await self.ctx.stores.rounds.open_in(channel_id)
+        if row is not None and row.session_id == session.id:
+            await self.rounds.close(row.id)
+        return m.ok(f"Session stopped after {session.asked} question(s).")
+
+    # -- schedules ----------------------------------------------------------------
+
+    async def schedule_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,
+                           decks: str | None = None, window: str | None = None) -> m.Notice:
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="change schedules"))
+        try:
+            cron = parse_spec(spec)
+            zone_name = tz or self.ctx.settings.timezone
+            zone = parse_tz(zone_name)
+            window_s = parse_window(window) if window else self._window(None)
+        except ScheduleError as exc:
+            return m.error(str(exc))
+        deck_ids, problem = self._decks(decks)
+        if problem:
+            return problem
+        first = next_slot(cron, zone, self.ctx.clock())
+        channel_id = await self.ctx.channel_id(channel)
+        member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
+        schedule_id = await self.ctx.stores.schedules.add(
+            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id)
+        self.scheduler.poke()
+        from bot.quiz.scoring import utc
+
+        local = utc(first).astimezone(zone)
+        log.info("event=schedule_added schedule=%s channel=%s cron=%r tz=%s", schedule_id, channel.key,
+                 cron, zone_name)
+        return m.ok(f"Schedule #{schedule_id} added: `{cron}` ({zone_name}), answers open {window_s // 60 or 1} "
+                    f"min. Next question {local:%a %Y-%m-%d %H:%M %Z}.")
+
+    async def schedule_list(self, channel: ChannelRef) -> m.Notice:
+        from bot.quiz.scoring import utc
+
+        rows = await self.ctx.stores.schedules.in_channel(await self.ctx.channel_id(channel))
+        if not rows:
+            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add \"weekdays 09:30\"`.")
+        lines = []
+        for s in rows:
+            local = utc(s.next_run_at).astimezone(parse_tz(s.tz))
+            decks = ", ".join(s.decks) or "all decks"
+            lines.append(f"#{s.id}: `{s.cron}` ({s.tz}), {decks}, {s.window_s}s window; "
+                         f"next {local:%a %Y-%m-%d %H:%M}")
+        return m.Notice("Schedules in this channel:", lines=tuple(lines))
+
+    async def schedule_remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="change schedules"))
+        ident = schedule_id.lstrip("#")
+        if not ident.isdigit():
+            return m.error("Usage: `/quiz schedule remove ID` (see `/quiz schedule list`).")
+        removed = await self.ctx.stores.schedules.remove(await self.ctx.channel_id(channel), int(ident))
+        return m.ok(f"Schedule #{ident} removed.") if removed else m.error(f"No schedule #{ident} in this channel.")
+
+    # -- standings ----------------------------------------------------------------
+
+    async def leaderboard(self, channel: ChannelRef, member: Member, period: str = "week",
+                          where: str = "channel", group: str | None = None,
+                          season: int | None = None) -> m.Message:
+        return await standings.leaderboard(self.ctx, channel, member, period, where, group, season)
+
+    async def stats(self, channel: ChannelRef, member: Member) -> m.Stats:
+        return await standings.stats(self.ctx, channel, member)
+
+    async def group(self, channel: ChannelRef, member: Member, action: str, name: str = "") -> m.Notice:
+        return await standings.group_command(self.ctx, channel, member, action, name)
+
+    async def season(self, channel: ChannelRef, member: Member, action: str) -> m.Notice:
+        return await standings.season_command(self.ctx, channel, member, action)
+
+    def decks(self) -> m.Notice:
+        lines = tuple(f"{d.id}: {d.title} ({len(d.cards)} cards)" for d in self.library.decks)
+        if not lines:
+            return m.error("No decks are loaded. Put deck files in the decks directory.")
+        return m.Notice(f"{len(lines)} deck(s) loaded:", lines=lines)
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _decks(self, text: str | None) -> tuple[list[str], m.Notice | None]:
+        """Deck ids from "a,b" (empty: all decks), or an error naming the unknown one."""
+        if not text:
+            return [], None
+        ids = [t.strip() for t in text.replace(" ", ",").split(",") if t.strip()]
+        for ident in ids:
+            if self.library.deck(ident) is None:
+                known = ", ".join(d.id for d in self.library.decks) or "none loaded"
+                return [], m.error(f"Unknown deck {ident[:60]!r}. Decks: {known}.")
+        return ids, None
+
+    def _window(self, window_s: int | None) -> int:
+        return window_s or self.ctx.settings.answer_window_s
+
+
+__all__ = ["QuizService", "Opening", "ScheduleError"]

@@ -1,0 +1,178 @@
+"""Leaderboards, personal stats, study groups and seasons."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from bot.quiz import messages as m
+from bot.quiz.context import Context
+from bot.quiz.ports import ChannelRef, Member
+from bot.quiz.scoring import month_key, week_key
+from bot.store.groups import GroupExists
+
+PERIOD_WORDS = {
+    "week": "week", "weekly": "week", "month": "month", "monthly": "month",
+    "season": "season", "all": "all", "alltime": "all", "all-time": "all", "ever": "all",
+}
+_PERIOD_TITLES = {"week": "this week", "month": "this month", "season": "this season", "all": "all time"}
+MAX_GROUP_NAME = 40
+
+
+def _rows(rows: list, start: int = 1) -> tuple[m.LeaderboardRow, ...]:  # type: ignore[type-arg]
+    return tuple(m.LeaderboardRow(i, r.name, r.points, r.correct, r.answered)
+                 for i, r in enumerate(rows, start))
+
+
+async def _period_key(ctx: Context, workspace: str, period: str, season: int | None) -> str | None:
+    now = ctx.clock()
+    if period == "week":
+        return week_key(now, ctx.settings.tz)
+    if period == "month":
+        return month_key(now, ctx.settings.tz)
+    if period == "season":
+        found = await ctx.stores.seasons.find(workspace, season)
+        return f"season:{found[0]}" if found else None
+    return "all"
+
+
+async def channel_board(ctx: Context, channel_id: int, period: str, size: int) -> m.Leaderboard:
+    """The top of one channel's board (used in every reveal)."""
+    key = week_key(ctx.clock(), ctx.settings.tz) if period == "week" else "all"
+    rows = await ctx.stores.leaderboards.top(f"channel:{channel_id}", key, size)
+    return m.Leaderboard(f"Leaderboard: {_PERIOD_TITLES[period]} in this channel", _rows(rows))
+
+
+async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period: str = "week",
+                      where: str = "channel", group: str | None = None,
+                      season: int | None = None) -> m.Message:
+    """``/leaderboard [period] [server|group NAME]``."""
+    if period not in _PERIOD_TITLES:
+        return m.error(f"Unknown period {period!r}; use week, month, season or all.")
+    group_id = None
+    if group:
+        found = await ctx.stores.groups.find(channel.workspace, group)
+        if found is None:
+            return m.error(f"No study group called {group!r}. See `/quiz group list`.")
+        group_id, where_title = found.id, f"in group {found.name}"
+        scope = f"workspace:{channel.workspace}"
+    elif where == "server":
+        scope, where_title = f"workspace:{channel.workspace}", "on this server"
+    else:
+        scope, where_title = f"channel:{await ctx.channel_id(channel)}", "in this channel"
+    key = await _period_key(ctx, channel.workspace, period, season)
+    season_label = f"season {season}" if season else _PERIOD_TITLES[period]
+    title = f"Leaderboard: {season_label} {where_title}"
+    if key is None:
+        return m.error(f"There is no season {season}." if season else "No season has started yet.")
+    rows = await ctx.stores.leaderboards.top(scope, key, ctx.settings.leaderboard_size, group_id)
+    board = _rows(rows)
+    you = None
+    member_id = await ctx.stores.directory.member_id(member.key, member.name)
+    if all(r.name != member.name for r in board):
+        mine = await ctx.stores.leaderboards.rank_of(scope, key, member_id, group_id)
+        if mine:
+            rank, row = mine
+            you = m.LeaderboardRow(rank, row.name, row.points, row.correct, row.answered)
+    return m.Leaderboard(title, board, you)
+
+
+async def stats(ctx: Context, channel: ChannelRef, member: Member) -> m.Stats:
+    """Answered count, accuracy, points, streak, weakest tags and cards of one member."""
+    member_id = await ctx.stores.directory.member_id(member.key, member.name)
+    rows = await ctx.stores.db.fetchall(
+        "SELECT a.correct, a.points, r.question FROM answers a JOIN rounds r ON r.id = a.round_id "
+        "JOIN channels c ON c.id = r.channel_id WHERE a.member_id = ? AND c.workspace = ? "
+        "AND r.closed_at IS NOT NULL", (member_id, channel.workspace))
+    by_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_card: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    correct = points = 0
+    for ok, pts, raw in rows:
+        question = json.loads(raw)
+        correct += int(ok)
+        points += int(pts)
+        deck = ctx.library.deck(question["deck_id"])
+        card = deck.card(question["card_id"]) if deck else None
+        name = card.term if card else question["answer"]
+        for bucket in [by_card[name]] + [by_tag[t] for t in question.get("tags", [])]:
+            bucket[0] += int(ok)
+            bucket[1] += 1
+
+    def weakest(table: dict[str, list[int]]) -> tuple[tuple[str, int, int], ...]:
+        weak = [(k, v[0], v[1]) for k, v in table.items() if v[0] < v[1]]
+        weak.sort(key=lambda t: (t[1] / t[2], -t[2], t[0]))
+        return tuple(weak[:3])
+
+    channel_id = await ctx.channel_id(channel)
+    current, best = await ctx.stores.leaderboards.streak(channel_id, member_id)
+    return m.Stats(member.name, len(rows), correct, points, current, best, weakest(by_tag), weakest(by_card))
+
+
+# -- groups ------------------------------------------------------------------
+
+
+def _clean_group(name: str) -> str | None:
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_GROUP_NAME or any(ch in name for ch in "<>@#`*_~|"):
+        return None
+    return name
+
+
+async def group_command(ctx: Context, channel: ChannelRef, member: Member, action: str,
+                        name: str) -> m.Notice:
+    """``/quiz group create|join|leave|list|delete [NAME]``."""
+    groups = ctx.stores.groups
+    if action == "list":
+        found = await groups.list(channel.workspace)
+        if not found:
+            return m.Notice("No study groups yet. Start one with `/quiz group create NAME`.")
+        return m.Notice("Study groups:", lines=tuple(
+            f"{g.name} ({g.members} member{'s' if g.members != 1 else ''})" for g in found))
+    if action not in {"create", "join", "leave", "delete"}:
+        return m.error("Use `/quiz group create|join|leave|list|delete NAME`.")
+    clean = _clean_group(name)
+    if clean is None:
+        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without <>@#`*_~|.")
+    member_id = await ctx.stores.directory.member_id(member.key, member.name)
+    if action == "create":
+        try:
+            await groups.create(channel.workspace, clean, member_id)
+        except GroupExists:
+            return m.error(f"There is already a group called {clean!r}; join it with `/quiz group join {clean}`.")
+        return m.ok(f"Created study group {clean!r}; you are its first member.")
+    group = await groups.find(channel.workspace, clean)
+    if group is None:
+        return m.error(f"No study group called {clean!r}. See `/quiz group list`.")
+    if action == "join":
+        joined = await groups.join(group.id, member_id)
+        return m.ok(f"You joined {group.name!r}.") if joined else m.Notice(f"You are already in {group.name!r}.")
+    if action == "leave":
+        left = await groups.leave(group.id, member_id)
+        return m.ok(f"You left {group.name!r}.") if left else m.Notice(f"You are not in {group.name!r}.")
+    if not member.is_admin:
+        return m.error("Only admins can delete a study group.")
+    await groups.delete(group.id)
+    return m.ok(f"Deleted study group {group.name!r}.")
+
+
+# -- seasons -----------------------------------------------------------------
+
+
+async def season_command(ctx: Context, channel: ChannelRef, member: Member, action: str) -> m.Notice:
+    """``/quiz season new|list``: an admin starts a new season; earlier ones stay viewable."""
+    if action == "new":
+        if not member.is_admin:
+            return m.error("Only admins can start a new season.")
+        number = await ctx.stores.seasons.start_new(channel.workspace, ctx.clock())
+        return m.ok(f"Season {number} has started. Earlier seasons stay viewable with "
+                    f"`/leaderboard season {number - 1}`.")
+    if action in {"list", ""}:
+        seasons = await ctx.stores.seasons.all(channel.workspace)
+        if not seasons:
+            return m.Notice("Season 1 starts with the first question.")
+        from bot.quiz.scoring import utc
+
+        return m.Notice("Seasons:", lines=tuple(
+            f"Season {n}: since {utc(start):%Y-%m-%d}" + (f" until {utc(end):%Y-%m-%d}" if end else " (current)")
+            for n, start, end in seasons))
+    return m.error("Use `/quiz season new` or `/quiz season list`.")

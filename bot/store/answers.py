@@ -1,0 +1,173 @@
+"""Answers, written in groups: many members answering at once share one commit.
+
+:meth:`AnswerBook.record` queues an answer and returns only after the
+transaction holding it has committed, so a member is told "recorded" only for
+an answer that is on disk. While one batch commits, the next one gathers; no
+timer adds latency when the bot is quiet.
+
+Guarantees:
+- at most one answer per member per round (``UNIQUE(round_id, member_id)``):
+  the first counts, or the latest before the close where the round allows
+  changing answers;
+- an answer for a closed round is refused, checked inside the same
+  transaction that would store it, so it cannot slip in after the close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from dataclasses import dataclass
+
+from bot.store.db import Database
+
+_CHUNK = 400  # rows per INSERT statement (8 values each, well under SQLite's variable limit)
+
+
+class Outcome(enum.Enum):
+    RECORDED = "recorded"
+    CHANGED = "changed"
+    DUPLICATE = "duplicate"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class AnswerIn:
+    round_id: int
+    member_id: int
+    choice: int | None
+    text: str | None
+    correct: bool
+    points: int
+    answered_at: float
+
+    def values(self) -> tuple[object, ...]:
+        return (self.round_id, self.member_id, self.choice, self.text, int(self.correct), self.points,
+                self.answered_at)
+
+
+class AnswerBook:
+    """The write path for answers. Call :meth:`close` to flush and stop."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._queue: list[tuple[AnswerIn, asyncio.Future[Outcome]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="answer-book")
+
+    async def record(self, answer: AnswerIn) -> Outcome:
+        """Store one answer; returns once it is committed (or refused)."""
+        if self._closing:
+            return Outcome.CLOSED
+        self.start()
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._queue.append((answer, future))
+        self._idle.clear()
+        self._wake.set()
+        return await future
+
+    async def flush(self) -> None:
+        """Wait until everything queued so far is committed."""
+        while not self._idle.is_set():
+            await self._idle.wait()
+
+    async def close(self) -> None:
+        """Refuse new answers, commit the queued ones, stop the writer."""
+        self._closing = True
+        await self.flush()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                batch, self._queue = self._queue, []
+                try:
+                    outcomes = await self._write([a for a, _ in batch])
+                except Exception as exc:  # the members are told; the writer keeps going
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                else:
+                    for (_, future), outcome in zip(batch, outcomes, strict=True):
+                        if not future.done():
+                            future.set_result(outcome)
+            if not self._queue:
+                self._idle.set()
+
+    async def _write(self, batch: list[AnswerIn]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(batch)
+        round_ids = sorted({a.round_id for a in batch})
+        async with self.db.transaction() as conn:
+            open_rounds: dict[int, tuple[float, bool]] = {}
+            for start in range(0, len(round_ids), 500):
+                chunk = round_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                async with conn.execute(
+                    f"SELECT id, closes_at, allow_change FROM rounds WHERE id IN ({marks}) "
+                    "AND closed_at IS NULL", chunk) as cur:
+                    for rid, closes_at, allow in await cur.fetchall():
+                        open_rounds[int(rid)] = (float(closes_at), bool(allow))
+            firsts: dict[tuple[int, int], int] = {}
+            lasts: dict[tuple[int, int], int] = {}
+            for i, answer in enumerate(batch):
+                state = open_rounds.get(answer.round_id)
+                if state is None or answer.answered_at > state[0]:
+                    outcomes[i] = Outcome.CLOSED
+                    continue
+                pair = (answer.round_id, answer.member_id)
+                if state[1]:
+                    if pair in lasts:
+                        outcomes[lasts[pair]] = Outcome.CHANGED
+                    lasts[pair] = i
+                elif pair in firsts:
+                    outcomes[i] = Outcome.DUPLICATE
+                else:
+                    firsts[pair] = i
+            stored = await _insert(conn, [batch[i] for i in firsts.values()], change=False)
+            for pair, i in firsts.items():
+                outcomes[i] = Outcome.RECORDED if pair in stored else Outcome.DUPLICATE
+            await _insert(conn, [batch[i] for i in lasts.values()], change=True)
+            for i in lasts.values():
+                outcomes[i] = Outcome.RECORDED
+        return [o or Outcome.DUPLICATE for o in outcomes]
+
+    async def count(self, round_id: int) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM answers WHERE round_id = ?", (round_id,))
+        return int(row[0]) if row else 0
+
+
+async def _insert(conn: object, rows: list[AnswerIn], *, change: bool) -> set[tuple[int, int]]:
+    """Insert rows; returns the (round, member) pairs that this call stored."""
+    stored: set[tuple[int, int]] = set()
+    conflict = (
+        "DO UPDATE SET choice = excluded.choice, text = excluded.text, correct = excluded.correct, "
+        "points = excluded.points, answered_at = excluded.answered_at"
+        if change else "DO NOTHING"
+    )
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start:start + _CHUNK]
+        marks = ",".join(["(?,?,?,?,?,?,?)"] * len(chunk))
+        params = [v for row in chunk for v in row.values()]
+        async with conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO answers(round_id, member_id, choice, text, correct, points, answered_at) "
+            f"VALUES {marks} ON CONFLICT(round_id, member_id) {conflict} RETURNING round_id, member_id",
+            params,
+        ) as cur:
+            for rid, mid in await cur.fetchall():
+                stored.add((int(rid), int(mid)))
+    return stored

@@ -1,0 +1,85 @@
+"""Members and channels: platform-qualified keys to row ids.
+
+Ids are cached in memory after the first lookup; the database stays the truth
+(the cache only ever holds ids that were committed).
+"""
+
+from __future__ import annotations
+
+import time
+
+from bot.store.db import Database
+
+
+class Directory:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._members: dict[str, tuple[int, str]] = {}
+        self._channels: dict[str, int] = {}
+
+    async def member_id(self, key: str, name: str) -> int:
+        """The row id of a member, created (or renamed) as needed."""
+        cached = self._members.get(key)
+        if cached and cached[1] == name:
+            return cached[0]
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO members(key, name, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                (key, name, time.time()),
+            )
+            async with conn.execute("SELECT id FROM members WHERE key = ?", (key,)) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        self._members[key] = (int(row[0]), name)
+        return int(row[0])
+
+    async def member_ids(self, members: list[tuple[str, str]]) -> dict[str, int]:
+        """Many members at once (one transaction for the ones not cached yet)."""
+        out: dict[str, int] = {}
+        missing = []
+        for key, name in members:
+            cached = self._members.get(key)
+            if cached and cached[1] == name:
+                out[key] = cached[0]
+            else:
+                missing.append((key, name))
+        if missing:
+            now = time.time()
+            async with self.db.transaction() as conn:
+                await conn.executemany(
+                    "INSERT INTO members(key, name, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                    [(k, n, now) for k, n in missing],
+                )
+                keys = [k for k, _ in missing]
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start:start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    async with conn.execute(f"SELECT key, id FROM members WHERE key IN ({marks})", chunk) as cur:
+                        for key, ident in await cur.fetchall():
+                            out[key] = int(ident)
+            names = dict(missing)
+            for key in names:
+                self._members[key] = (out[key], names[key])
+        return out
+
+    async def channel_id(self, key: str, workspace: str, platform: str, native_id: str) -> int:
+        cached = self._channels.get(key)
+        if cached:
+            return cached
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO channels(key, workspace, platform, native_id, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(key) DO NOTHING",
+                (key, workspace, platform, native_id, time.time()),
+            )
+            async with conn.execute("SELECT id FROM channels WHERE key = ?", (key,)) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        self._channels[key] = int(row[0])
+        return int(row[0])
+
+    async def name_of(self, member_id: int) -> str:
+        row = await self.db.fetchone("SELECT name FROM members WHERE id = ?", (member_id,))
+        return str(row[0]) if row else "?"

@@ -1,0 +1,90 @@
+"""Sessions: ``/quiz start N`` runs N questions back to back in one channel."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.store.db import Database
+
+_COLUMNS = ("s.id, s.channel_id, c.workspace, c.platform, c.native_id, s.decks, s.total, s.asked, "
+            "s.window_s, s.gap_s, s.next_at")
+
+
+class SessionRunning(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    channel_id: int
+    workspace: str
+    platform: str
+    native_id: str
+    decks: tuple[str, ...]
+    total: int
+    asked: int
+    window_s: int
+    gap_s: int
+    next_at: float | None
+
+
+def _row(r: aiosqlite.Row) -> SessionRow:
+    return SessionRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), tuple(json.loads(r[5])),
+                      int(r[6]), int(r[7]), int(r[8]), int(r[9]), r[10])
+
+
+class Sessions:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def start(self, channel_id: int, decks: tuple[str, ...], total: int, window_s: int, gap_s: int,
+                    member_id: int, now: float) -> int:
+        try:
+            return await self.db.execute(
+                "INSERT INTO sessions(channel_id, decks, total, window_s, gap_s, next_at, started_by, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (channel_id, json.dumps(list(decks)), total, window_s, gap_s, now, member_id, now))
+        except sqlite3.IntegrityError:
+            raise SessionRunning() from None
+
+    async def active(self, channel_id: int) -> SessionRow | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM sessions s JOIN channels c ON c.id = s.channel_id "
+            "WHERE s.channel_id = ? AND s.ended_at IS NULL", (channel_id,))
+        return _row(row) if row else None
+
+    async def get(self, session_id: int) -> SessionRow | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = ?",
+            (session_id,))
+        return _row(row) if row else None
+
+    async def due(self, now: float) -> list[SessionRow]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM sessions s JOIN channels c ON c.id = s.channel_id "
+            "WHERE s.ended_at IS NULL AND s.next_at IS NOT NULL AND s.next_at <= ?", (now,))
+        return [_row(r) for r in rows]
+
+    async def next_at(self) -> float | None:
+        row = await self.db.fetchone("SELECT MIN(next_at) FROM sessions WHERE ended_at IS NULL")
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def asked_one(self, session_id: int) -> None:
+        """A question of the session was posted: count it and wait for its close."""
+        await self.db.execute("UPDATE sessions SET asked = asked + 1, next_at = NULL WHERE id = ?", (session_id,))
+
+    async def wait(self, session_id: int, next_at: float) -> None:
+        await self.db.execute("UPDATE sessions SET next_at = ? WHERE id = ? AND ended_at IS NULL",
+                              (next_at, session_id))
+
+    async def end(self, session_id: int, now: float) -> bool:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE sessions SET ended_at = ?, next_at = NULL WHERE id = ? AND ended_at IS NULL",
+                (now, session_id))
+            return cursor.rowcount == 1
