@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.deck.library import DeckLibrary
 from bot.quiz.messages import Message
+from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import Chat, ChannelRef, ChatError, MessageRef
 from bot.quiz.scoring import ScoringRules
 from bot.store.answers import AnswerBook
@@ -77,6 +78,7 @@ class Context:
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
     chats: dict[str, Chat] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=NoMetrics)
     on_change: Callable[[], None] = lambda: None
     """Called when a deadline or schedule may have moved (wakes the clock loop)."""
 
@@ -95,6 +97,7 @@ class Context:
             return await chat.post(channel, message)
         except ChatError as exc:
             log.warning("event=post_failed channel=%s error=%r", channel.key, str(exc))
+            self.metrics.adapter_error(channel.platform, "post")
             return None
 
     async def update(self, ref: MessageRef, message: Message) -> bool:
@@ -107,4 +110,5 @@ class Context:
         except ChatError as exc:
             log.warning("event=update_failed channel=%s message=%s error=%r",
                         ref.channel.key, ref.message_id, str(exc))
+            self.metrics.adapter_error(ref.channel.platform, "update")
             return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from dataclasses import dataclass
 
 from bot.deck.generate import AskedQuestion
@@ -79,6 +80,7 @@ class RoundKeeper:
         ref = await ctx.post(channel, card)
         if ref is not None:
             await ctx.stores.rounds.set_message(round_id, ref.message_id)
+        ctx.metrics.round_posted()
         log.info("event=round_opened round=%s channel=%s question=%s closes_in=%.0fs",
                  round_id, channel.key, question.key, deadline - now)
         ctx.on_change()
@@ -126,12 +128,15 @@ class RoundKeeper:
             shown = given
         member_id = await ctx.stores.directory.member_id(member.key, member.name)
         points = points_for(correct, now, row.opened_at, row.closes_at, ctx.settings.scoring)
+        started = time.perf_counter()
         try:
             outcome = await ctx.stores.answers.record(
                 AnswerIn(round_id, member_id, choice, text if choice is None else None, correct, points, now))
         except Exception:
             log.exception("event=answer_failed round=%s member=%s", round_id, member.key)
+            ctx.metrics.answer_recorded(time.perf_counter() - started, "failed")
             return m.error("Your answer could not be saved; please try again.")
+        ctx.metrics.answer_recorded(time.perf_counter() - started, outcome.value)
         if outcome is Outcome.CLOSED:
             return m.Notice("This round is closed; the answer has been revealed.", "error")
         if outcome is Outcome.DUPLICATE:

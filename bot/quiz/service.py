@@ -12,6 +12,7 @@ changes nothing; none raises for anything a member can type.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
@@ -63,10 +64,12 @@ class QuizService:
         query = " ".join(query.split())
         if not query:
             return m.error("Usage: `/define TERM`, for example `/define NMS`.")
+        started = time.perf_counter()
         try:
             result = self.library.glossary.lookup(query)
         except QueryTooLong as exc:
             return m.error(f"That is too long to look up: {exc}.")
+        self.ctx.metrics.define_lookup(time.perf_counter() - started, result.match is not None)
         return self._definition(result)
 
     def define_card(self, deck_id: str, card_id: str) -> m.Definition | m.Notice:
