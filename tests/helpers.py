@@ -1,0 +1,107 @@
+"""Helpers shared by tests: an in-memory Chat, a settable clock, a small deck, a service on a real SQLite file."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.deck.library import DeckLibrary
+from bot.deck.load import load_deck_text
+from bot.quiz import messages as m
+from bot.quiz.context import Context, QuizSettings, Stores
+from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
+from bot.quiz.service import QuizService
+from bot.store.db import Database
+
+SMALL_DECK = """\
+deck: demo
+title: Demo Deck
+source: notes/demo.md
+cards:
+  - id: nms
+    term: Non-maximum suppression
+    aliases: [NMS]
+    definition: Removes duplicate boxes in object detection by keeping the most confident proposal and dropping overlapping ones.
+    tags: [detection]
+    source: {note: notes/demo.md, heading: NMS}
+  - id: mean-pooling
+    term: Mean pooling
+    definition: Averages the pooled region; not so sensitive to distractors but suffers from scale change.
+    tags: [pooling]
+  - id: max-pooling
+    term: Max pooling
+    aliases: [MAC]
+    definition: Takes the maximum of the region; more invariant to scale change but more affected by distractors.
+    tags: [pooling]
+  - id: dropout
+    term: Dropout
+    definition: Randomly zeroes activations during training so the network cannot rely on any single unit.
+    tags: [regularization]
+  - id: adam
+    term: Adam
+    definition: An optimizer combining momentum with RMSprop, an adaptive moment estimation of gradients.
+    tags: [optimization]
+"""
+
+CHANNEL = ChannelRef("test", "test:W1", "C1")
+OTHER_CHANNEL = ChannelRef("test", "test:W1", "C2")
+ADMIN = Member("test:W1:admin", "Ada", is_admin=True)
+
+
+def member(name: str, admin: bool = False) -> Member:
+    return Member(f"test:W1:{name}", name, is_admin=admin)
+
+
+@dataclass
+class FakeChat:
+    """Records what the core posts and edits; can be told to fail."""
+
+    platform: str = "test"
+    posts: list[tuple[ChannelRef, m.Message]] = field(default_factory=list)
+    updates: list[tuple[MessageRef, m.Message]] = field(default_factory=list)
+    fail_posts: bool = False
+    fail_updates: bool = False
+
+    async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
+        if self.fail_posts:
+            raise ChatError("channel_not_found")
+        self.posts.append((channel, message))
+        return MessageRef(channel, f"msg-{len(self.posts)}")
+
+    async def update(self, ref: MessageRef, message: m.Message) -> None:
+        if self.fail_updates:
+            raise ChatError("message_not_found")
+        self.updates.append((ref, message))
+
+    def of_type(self, kind: type) -> list:  # type: ignore[type-arg]
+        return [msg for _, msg in self.posts + [(r.channel, u) for r, u in self.updates] if isinstance(msg, kind)]
+
+
+class Clock:
+    """A clock the test moves by hand (epoch seconds)."""
+
+    def __init__(self, start: float = 1_795_000_000.0) -> None:  # a Monday in Nov 2026, 08:26 UTC
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def small_library() -> DeckLibrary:
+    deck, _ = load_deck_text(SMALL_DECK, "decks/demo.yaml")
+    return DeckLibrary.from_decks([deck])
+
+
+async def make_service(db_path: Path, clock: Clock, chat: FakeChat | None = None,
+                       settings: QuizSettings | None = None, library: DeckLibrary | None = None,
+                       seed: int = 7) -> tuple[QuizService, Database]:
+    db = await Database.open(db_path)
+    ctx = Context(Stores(db), library or small_library(), settings or QuizSettings(counter_interval_s=0.05),
+                  clock=clock, rng=random.Random(seed))
+    service = QuizService(ctx)
+    service.attach(chat or FakeChat())
+    return service, db
