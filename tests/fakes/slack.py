@@ -79,6 +79,11 @@ class ApiCall:
     error: str | None
 
 
+@dataclass(frozen=True)
+class _Ack:
+    message: Args  # wrapped: an empty dict would read as "not yet" to Condition.wait_for
+
+
 @dataclass
 class _Fault:
     error: str
@@ -246,20 +251,22 @@ class FakeSlack:
         AssertionError listing the calls seen if none arrives within ``timeout`` seconds.
         """
 
-        def find() -> list[Args] | None:
+        def find() -> ApiCall | None:
             for call in self._api_calls:
                 if call.method == method and (predicate is None or predicate(call.args)):
-                    return [call.args]
+                    return call
             return None
 
         found = await self._until(find, timeout, f"no {method} call matched")
-        return found[0]
+        return found.args
 
     # -- Socket Mode -------------------------------------------------------------------
 
     async def wait_for_socket(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Return once a client holds an open websocket (``hello`` already sent to it)."""
-        await self._until(lambda: bool(self._sockets), timeout, "no Socket Mode client connected")
+        await self._until(
+            lambda: True if self._sockets else None, timeout, "no Socket Mode client connected"
+        )
 
     async def socket_send(self, envelope: Mapping[str, Any], timeout: float = DEFAULT_TIMEOUT) -> str:
         """Push ``envelope`` as JSON to the newest connected client; returns its envelope_id.
@@ -278,22 +285,25 @@ class FakeSlack:
         unhandled envelope (bolt's 404) is never acked, and this raises AssertionError.
         """
 
-        def find() -> list[Args] | None:
+        def find() -> _Ack | None:
             ack = self._acks.get(envelope_id)
-            return None if ack is None else [ack]
+            return None if ack is None else _Ack(ack)
 
         found = await self._until(find, timeout, f"no ack for envelope {envelope_id}")
-        return found[0]
+        return found.message
 
     # -- internals ---------------------------------------------------------------------
 
-    async def _until(self, check: Callable[[], _T], timeout: float, failure: str) -> _T:
+    async def _until(self, check: Callable[[], _T | None], timeout: float, failure: str) -> _T:
+        """The first non-None result of ``check``, re-run whenever the fake records something."""
         async with self._changed:
             try:
-                return await asyncio.wait_for(self._changed.wait_for(check), timeout)
+                found = await asyncio.wait_for(self._changed.wait_for(check), timeout)
             except TimeoutError:
                 seen = [(call.method, call.error or "ok") for call in self._api_calls]
                 raise AssertionError(f"{failure} within {timeout}s; calls seen: {seen}") from None
+        assert found is not None
+        return found
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -364,6 +374,7 @@ class FakeSlack:
             await self._notify()
         return ws
 
+
 def _bearer(request: web.Request) -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme != "Bearer":
@@ -382,7 +393,7 @@ async def _read_args(request: web.Request) -> Args:
     form = await request.post()
     for key in form:
         value = form[key]
-        args[key] = value if isinstance(value, str) else value.filename
+        args[key] = value.filename if isinstance(value, web.FileField) else value
     for key in _JSON_ARGS & args.keys():
         if isinstance(args[key], str):
             try:

@@ -233,27 +233,48 @@ async def test_rate_limit_answers_429_with_retry_after_then_recovers(
     assert second["ok"] is True
 
 
-async def test_socket_mode_slash_command_is_acked_with_its_envelope_id_and_handled(
-    fake_slack: FakeSlack,
-) -> None:
+@pytest.fixture
+async def socket_app(fake_slack: FakeSlack) -> AsyncIterator[AsyncApp]:
+    """A bolt app connected in Socket Mode to the fake (no signing secret involved)."""
     app = AsyncApp(client=AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url))
+    handler = AsyncSocketModeHandler(app, app_token="xapp-test")
+    await handler.connect_async()
+    try:
+        yield app
+    finally:
+        await handler.close_async()
 
-    @app.command("/quiz")
+
+async def test_socket_mode_slash_command_is_acked_with_its_envelope_id_and_handled(
+    socket_app: AsyncApp, fake_slack: FakeSlack
+) -> None:
+    @socket_app.command("/quiz")
     async def quiz(ack: Any, say: Any) -> None:
         await ack("Starting…")
         await say("Question 1")
 
-    handler = AsyncSocketModeHandler(app, app_token="xapp-test")
-    await handler.connect_async()
-    try:
-        envelope_id = await fake_slack.socket_send(slash_command().envelope("env-1"))
-        ack = await fake_slack.wait_for_ack(envelope_id)
-        posted = await fake_slack.wait_for("chat.postMessage")
-    finally:
-        await handler.close_async()
+    envelope_id = await fake_slack.socket_send(slash_command().envelope("env-1"))
 
+    ack = await fake_slack.wait_for_ack(envelope_id)
     assert ack == {"envelope_id": "env-1", "payload": {"text": "Starting…"}}
-    assert posted["text"] == "Question 1"
+    posted = await fake_slack.wait_for("chat.postMessage")
+    assert (posted["channel"], posted["text"]) == (CHANNEL_ID, "Question 1")
     opened = [c for c in fake_slack.api_calls if c.method == "apps.connections.open"]
     assert [c.token for c in opened] == ["xapp-test"]
-    assert posted["channel"] == CHANNEL_ID
+
+
+async def test_socket_mode_first_event_delivery_shows_retry_num_zero(
+    socket_app: AsyncApp, fake_slack: FakeSlack
+) -> None:
+    # Slack's events_api envelopes always carry retry_attempt (0 at first); bolt maps it to
+    # x-slack-retry-num, so the header's presence alone does not mean "this is a retry".
+    @socket_app.event("message")
+    async def on_message(event: dict[str, Any], request: Any, client: Any) -> None:
+        retry = request.headers.get("x-slack-retry-num", ["none"])[0]
+        await client.chat_postMessage(channel=event["channel"], text=f"retry={retry}")
+
+    envelope_id = await fake_slack.socket_send(event_callback(message_event("hi")).envelope())
+
+    assert await fake_slack.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+    posted = await fake_slack.wait_for("chat.postMessage")
+    assert posted["text"] == "retry=0"
