@@ -108,7 +108,7 @@ class FakeSlack:
         self._latency: dict[str | None, float] = {None: latency}
         self._faults: dict[str, list[_Fault]] = {}
         self._api_calls: list[ApiCall] = []
-        self._workspace: Workspace | None = None
+        self._workspace = Workspace()
         self._response_urls = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._acks: dict[str, Args] = {}
@@ -132,7 +132,7 @@ class FakeSlack:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self._port = self._runner.addresses[0][1]
-        self._workspace = Workspace(self.socket_url)
+        self._workspace.socket_url = self.socket_url
 
     async def stop(self) -> None:
         """Close open websockets (code 1001) and stop serving. Safe to call twice."""
@@ -159,12 +159,6 @@ class FakeSlack:
         if self._port is None:
             raise RuntimeError("FakeSlack is not started")
         return self._port
-
-    @property
-    def _started(self) -> Workspace:
-        if self._workspace is None:
-            raise RuntimeError("FakeSlack is not started")
-        return self._workspace
 
     @property
     def base_url(self) -> str:
@@ -221,11 +215,11 @@ class FakeSlack:
 
     def add_user(self, user_id: str, **fields: Any) -> None:
         """Override what ``users.info`` answers for ``user_id`` (merged into the default)."""
-        self._started.add_user(user_id, fields)
+        self._workspace.add_user(user_id, fields)
 
     def add_channel(self, channel_id: str, **fields: Any) -> None:
         """Override what ``conversations.info`` answers for ``channel_id``."""
-        self._started.add_channel(channel_id, fields)
+        self._workspace.add_channel(channel_id, fields)
 
     # -- inspection --------------------------------------------------------------------
 
@@ -342,7 +336,7 @@ class FakeSlack:
                 {"ok": False, "error": fault.error}, status=fault.status, headers=headers
             )
         try:
-            body = self._started.answer(method, args, token)
+            body = self._workspace.answer(method, args, token)
         except SlackError as e:
             await self._record(method, args, token, e.error)
             return web.json_response({"ok": False, "error": e.error})

@@ -46,8 +46,9 @@ class Workspace:
     Any user or channel id is known; ``add_user``/``add_channel`` override the defaults.
     """
 
-    def __init__(self, socket_url: str) -> None:
-        self.socket_url = socket_url
+    def __init__(self) -> None:
+        self.socket_url = ""
+        """What ``apps.connections.open`` hands out; set by the server once it listens."""
         self._users: dict[str, Args] = {}
         self._channels: dict[str, Args] = {}
         self._ts = itertools.count(1)

@@ -233,6 +233,36 @@ async def test_rate_limit_answers_429_with_retry_after_then_recovers(
     assert second["ok"] is True
 
 
+async def test_posted_messages_get_rising_ts_and_lookups_answer_for_any_id(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.add_user("U0ADA", real_name="Ada", tz="Europe/London")
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+
+    first = await client.chat_postMessage(channel=CHANNEL_ID, text="Question 1")
+    second = await client.chat_postMessage(channel=CHANNEL_ID, text="Question 2")
+    ada = await client.users_info(user="U0ADA")
+    channel = await client.conversations_info(channel="C0ANY")
+    modal = await client.views_open(trigger_id="1.2.3", view={"type": "modal", "blocks": []})
+
+    assert first["ts"] < second["ts"]
+    assert (ada["user"]["real_name"], ada["user"]["tz"]) == ("Ada", "Europe/London")
+    assert channel["channel"]["id"] == "C0ANY"
+    assert modal["view"]["id"].startswith("V")
+
+
+async def test_message_over_block_kit_limits_is_refused_with_invalid_blocks(
+    fake_slack: FakeSlack,
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    too_long = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postMessage(channel=CHANNEL_ID, text="Q", blocks=[too_long])
+
+    assert raised.value.response["error"] == "invalid_blocks"
+
+
 @pytest.fixture
 async def socket_app(fake_slack: FakeSlack) -> AsyncIterator[AsyncApp]:
     """A bolt app connected in Socket Mode to the fake (no signing secret involved)."""
