@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 
 import pytest
-from fakes.slack import FakeSlack
+from tests.fakes.slack import FakeSlack
 
 SLACK_ENV_VARS = (
     "SLACK_BOT_TOKEN",

@@ -1,4 +1,4 @@
 """Fake platforms for end-to-end tests: servers on 127.0.0.1 that the real client libraries talk to.
 
-Import as ``from fakes.slack import FakeSlack`` (pytest puts ``tests/`` on ``sys.path``).
+Import as ``from tests.fakes.slack import FakeSlack``.
 """

@@ -16,8 +16,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from fakes.slack import CHANNEL_ID, MEMBER_ID, TEAM_ID, FakeSlack
-from fakes.slack_requests import (
+from tests.fakes.slack import CHANNEL_ID, MEMBER_ID, TEAM_ID, FakeSlack
+from tests.fakes.slack_requests import (
     block_actions,
     event_callback,
     message_event,
