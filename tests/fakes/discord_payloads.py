@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -251,7 +251,6 @@ class FakeWorld:
     quizmaster_role: FakeRole
     alice: FakeMember
     bob: FakeMember
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def default_world() -> FakeWorld:
