@@ -169,6 +169,18 @@ def _report(plan: _Planned, stream: object) -> None:
     print("\n".join(lines), file=stream)  # type: ignore[call-overload]
 
 
+def _note_label(path: Path) -> Path:
+    """The path recorded as a card's source: relative to the working directory when inside it.
+
+    So ``./notes/x.md``, ``notes/x.md`` and ``/abs/repo/notes/x.md`` record the
+    same source, and a re-import from another spelling does not "update" every card.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import every FILE, or write nothing: all inputs are read and checked first."""
     try:
@@ -179,7 +191,7 @@ def run_import(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise _ImportFailed(f"{note}: cannot read: {exc.strerror or exc}") from None
             try:
-                results.append((note, import_note(note, data, args.format)))
+                results.append((note, import_note(_note_label(note), data, args.format)))
             except NoteError as exc:
                 raise _ImportFailed(f"{note}: {exc}") from None
         plans = _targets(args, results)
