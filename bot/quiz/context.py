@@ -60,7 +60,7 @@ class Stores:
         self.db = db
         self.directory = Directory(db)
         self.rounds = Rounds(db)
-        self.answers = AnswerBook(db)
+        self.answers = AnswerBook(db, self.directory)
         self.leaderboards = Leaderboards(db)
         self.seasons = Seasons(db)
         self.groups = Groups(db)

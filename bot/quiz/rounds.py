@@ -57,6 +57,28 @@ class RoundKeeper:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._refresh: dict[int, asyncio.Task[None]] = {}
+        self._open: dict[int, RoundRow] = {}
+        self._loading: dict[int, asyncio.Future[RoundRow | None]] = {}
+        """Open rounds seen by ``answer``: their question and deadline never change, so a
+        burst of answers reads the round once. Whether it is still open is re-checked
+        by the answer writer inside its transaction."""
+
+    async def _round(self, round_id: int) -> RoundRow | None:
+        """The round, read once however many answers arrive for it at the same moment."""
+        row = self._open.get(round_id)
+        if row is not None:
+            return row
+        pending = self._loading.get(round_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self.ctx.stores.rounds.get(round_id))
+            self._loading[round_id] = pending
+            pending.add_done_callback(lambda _: self._loading.pop(round_id, None))
+        row = await asyncio.shield(pending)
+        if row is not None and row.is_open and row.message_id is not None:
+            if len(self._open) > 1000:
+                self._open.clear()
+            self._open[round_id] = row
+        return row
 
     # -- open -------------------------------------------------------------------
 
@@ -107,7 +129,7 @@ class RoundKeeper:
         """Record one answer; the reply never tells whether it is right before the close."""
         ctx = self.ctx
         now = ctx.clock()
-        row = await ctx.stores.rounds.get(round_id)
+        row = await self._round(round_id)
         if row is None:
             return m.error("That question does not exist (any more).")
         if not row.is_open or now > row.closes_at:
@@ -132,12 +154,13 @@ class RoundKeeper:
                 return await self.answer(round_id, member, choice=picked)
             correct = is_correct_text(given, question.accept)
             shown = given
-        member_id = await ctx.stores.directory.member_id(member.key, member.name)
+        member_id = ctx.stores.directory.cached(member.key, member.name)
         points = points_for(correct, now, row.opened_at, row.closes_at, ctx.settings.scoring)
         started = time.perf_counter()
         try:
             outcome = await ctx.stores.answers.record(
-                AnswerIn(round_id, member_id, choice, text if choice is None else None, correct, points, now))
+                AnswerIn(round_id, member_id, choice, text if choice is None else None, correct, points, now,
+                         member.key, member.name))
         except Exception:
             log.exception("event=answer_failed round=%s member=%s", round_id, member.key)
             ctx.metrics.answer_recorded(time.perf_counter() - started, "failed")
@@ -200,6 +223,7 @@ class RoundKeeper:
             states = await load_states(conn, card_key, [a.member_id for a in scored])
             await save_states(conn, card_key, [
                 (a.member_id, *review(states.get(a.member_id), a.correct, a.answered_at)) for a in scored])
+        self._open.pop(round_id, None)
         task = self._refresh.pop(round_id, None)
         if task is not None:
             task.cancel()

@@ -20,6 +20,7 @@ import enum
 from dataclasses import dataclass
 
 from bot.store.db import Database
+from bot.store.members import Directory
 
 _CHUNK = 400  # rows per INSERT statement (8 values each, well under SQLite's variable limit)
 
@@ -33,24 +34,31 @@ class Outcome(enum.Enum):
 
 @dataclass(frozen=True)
 class AnswerIn:
+    """One answer to store. ``member_id`` may be None for a member seen for the first
+    time: the writer then creates the member from ``member_key``/``member_name`` in the
+    same transaction as the answer (one commit for both, however many arrive at once)."""
+
     round_id: int
-    member_id: int
+    member_id: int | None
     choice: int | None
     text: str | None
     correct: bool
     points: int
     answered_at: float
+    member_key: str = ""
+    member_name: str = ""
 
-    def values(self) -> tuple[object, ...]:
-        return (self.round_id, self.member_id, self.choice, self.text, int(self.correct), self.points,
+    def values(self, member_id: int) -> tuple[object, ...]:
+        return (self.round_id, member_id, self.choice, self.text, int(self.correct), self.points,
                 self.answered_at)
 
 
 class AnswerBook:
     """The write path for answers. Call :meth:`close` to flush and stop."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, directory: Directory | None = None) -> None:
         self.db = db
+        self.directory = directory or Directory(db)
         self._queue: list[tuple[AnswerIn, asyncio.Future[Outcome]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -66,6 +74,8 @@ class AnswerBook:
         """Store one answer; returns once it is committed (or refused)."""
         if self._closing:
             return Outcome.CLOSED
+        if answer.member_id is None and not answer.member_key:
+            raise ValueError("an answer needs a member id or a member key")
         self.start()
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._queue.append((answer, future))
@@ -94,11 +104,14 @@ class AnswerBook:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            await asyncio.sleep(0)  # let answers already resumed in this loop pass join the batch
             while self._queue:
                 batch, self._queue = self._queue, []
                 try:
                     outcomes = await self._write([a for a, _ in batch])
+                    self.directory.remember_pending()
                 except Exception as exc:  # the members are told; the writer keeps going
+                    self.directory.forget_pending()
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
@@ -122,14 +135,20 @@ class AnswerBook:
                     "AND closed_at IS NULL", chunk) as cur:
                     for rid, closes_at, allow in await cur.fetchall():
                         open_rounds[int(rid)] = (float(closes_at), bool(allow))
+            live = [i for i, a in enumerate(batch)
+                    if a.round_id in open_rounds and a.answered_at <= open_rounds[a.round_id][0]]
+            ids = await self.directory.resolve_in(
+                conn, [(batch[i].member_key, batch[i].member_name) for i in live if batch[i].member_id is None])
+            member_of = [a.member_id if a.member_id is not None else ids.get(a.member_key) for a in batch]
             firsts: dict[tuple[int, int], int] = {}
             lasts: dict[tuple[int, int], int] = {}
             for i, answer in enumerate(batch):
                 state = open_rounds.get(answer.round_id)
-                if state is None or answer.answered_at > state[0]:
+                member_id = member_of[i]
+                if state is None or answer.answered_at > state[0] or member_id is None:
                     outcomes[i] = Outcome.CLOSED
                     continue
-                pair = (answer.round_id, answer.member_id)
+                pair = (answer.round_id, member_id)
                 if state[1]:
                     if pair in lasts:
                         outcomes[lasts[pair]] = Outcome.CHANGED
@@ -138,10 +157,10 @@ class AnswerBook:
                     outcomes[i] = Outcome.DUPLICATE
                 else:
                     firsts[pair] = i
-            stored = await _insert(conn, [batch[i] for i in firsts.values()], change=False)
+            stored = await _insert(conn, [(batch[i], pair[1]) for pair, i in firsts.items()], change=False)
             for pair, i in firsts.items():
                 outcomes[i] = Outcome.RECORDED if pair in stored else Outcome.DUPLICATE
-            await _insert(conn, [batch[i] for i in lasts.values()], change=True)
+            await _insert(conn, [(batch[i], pair[1]) for pair, i in lasts.items()], change=True)
             for i in lasts.values():
                 outcomes[i] = Outcome.RECORDED
         return [o or Outcome.DUPLICATE for o in outcomes]
@@ -151,7 +170,7 @@ class AnswerBook:
         return int(row[0]) if row else 0
 
 
-async def _insert(conn: object, rows: list[AnswerIn], *, change: bool) -> set[tuple[int, int]]:
+async def _insert(conn: object, rows: list[tuple[AnswerIn, int]], *, change: bool) -> set[tuple[int, int]]:
     """Insert rows; returns the (round, member) pairs that this call stored."""
     stored: set[tuple[int, int]] = set()
     conflict = (
@@ -162,7 +181,7 @@ async def _insert(conn: object, rows: list[AnswerIn], *, change: bool) -> set[tu
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
         marks = ",".join(["(?,?,?,?,?,?,?)"] * len(chunk))
-        params = [v for row in chunk for v in row.values()]
+        params = [v for row, member_id in chunk for v in row.values(member_id)]
         async with conn.execute(  # type: ignore[attr-defined]
             "INSERT INTO answers(round_id, member_id, choice, text, correct, points, answered_at) "
             f"VALUES {marks} ON CONFLICT(round_id, member_id) {conflict} RETURNING round_id, member_id",
