@@ -26,7 +26,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.chat.slack.identity import Identities
 from bot.chat.slack.listeners import Listeners, register
-from bot.chat.slack.web import AUTH_ERRORS, SlackCallError, SlackChat, call, log_failure, make_client
+from bot.chat.slack.web import (
+    AUTH_ERRORS,
+    SlackCallError,
+    SlackChat,
+    call,
+    log_failure,
+    make_client,
+)
 from bot.quiz.service import QuizService
 
 if TYPE_CHECKING:
@@ -37,6 +44,15 @@ log = logging.getLogger("bot.chat.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 CONNECT_WAIT_S = 10.0
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger, minus the start-up warning it gives whenever SLACK_BOT_TOKEN is in the
+    environment beside our client (which is how ``quizbot run`` is meant to be configured)."""
+    logger = logging.getLogger("slack_bolt.quizbot")
+    if not logger.filters:
+        logger.addFilter(lambda record: "`token` will be unused" not in record.getMessage())
+    return logger
 
 
 class SlackAdapter:
@@ -60,7 +76,7 @@ class SlackAdapter:
         self.listeners = Listeners(service, self.chat, Identities(self.chat))
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
                             request_verification_enabled=self.mode == "http",
-                            logger=logging.getLogger("slack_bolt"))
+                            logger=_bolt_logger())
         register(self.app, self.listeners)
         self._app_token = app_token
         self._http_host = http_host

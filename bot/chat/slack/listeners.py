@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
@@ -64,8 +65,8 @@ class Listeners:
     identities: Identities
     bot_name: str = "quizbot"
     """Set from ``auth.test`` at start; used in "invite me" hints."""
-    _running: int = 0
-    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+    _running: int = field(default=0, init=False)
+    _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def __post_init__(self) -> None:
         self._idle.set()
@@ -179,13 +180,10 @@ class Listeners:
         token = failures.set(seen)
         try:
             yield seen
-        except Exception as exc:  # a bug or an outage must not cost more than this one reply
-            log.error("event=slack_listener_failed kind=%s user=%s channel=%s error=%r", kind,
-                      caller.user_id, caller.channel_id, exc, exc_info=True)
-            try:
-                await tell(SOMETHING_WRONG)
-            except Exception as again:
-                log.debug("event=slack_reply_failed error=%r", again)
+        except Exception:  # a bug or an outage must not cost more than this one reply
+            log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
+                          caller.channel_id)
+            await tell(SOMETHING_WRONG)  # the reply helpers never raise
         finally:
             failures.reset(token)
             self._running -= 1
@@ -245,7 +243,7 @@ class Listeners:
         try:
             reply = await respond(text=body.text, blocks=body.blocks, response_type="ephemeral",
                                   replace_original=replace_original)
-        except Exception as exc:  # no response_url, expired, unreachable
+        except (ValueError, aiohttp.ClientError, TimeoutError) as exc:  # no response_url, or unreachable
             log.warning("event=slack_call_failed method=response_url error=%r user=%s", exc, caller.user_id)
             return False
         if reply.status_code != 200:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.chat import plain
@@ -95,7 +95,7 @@ def _actions(buttons: list[Block]) -> Block:
 
 def _when(moment: float) -> str:
     """A time Slack shows in each reader's own time zone (UTC as the fallback)."""
-    fallback = datetime.fromtimestamp(moment, timezone.utc).strftime("%H:%M UTC")
+    fallback = datetime.fromtimestamp(moment, UTC).strftime("%H:%M UTC")
     return f"<!date^{int(moment)}^{{time}}|{fallback}>"
 
 

@@ -132,7 +132,7 @@ async def call(method: str, send: Callable[[], Awaitable[AsyncSlackResponse]]) -
         code = str(exc.response.get("error") or f"http_{exc.response.status_code}")
         retry = exc.response.headers.get("Retry-After") if exc.response.status_code == 429 else None
         raise _note(SlackCallError(method, code, int(float(retry)) if retry else None)) from None
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (aiohttp.ClientError, TimeoutError) as exc:
         log.debug("event=slack_connection_error method=%s error=%r", method, exc)
         raise _note(SlackCallError(method, "connection_error")) from None
 

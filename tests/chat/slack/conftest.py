@@ -39,8 +39,13 @@ class SlackBot:
         assert self.adapter.url is not None
         return await send(self.adapter.url, request, SECRET, timestamp=timestamp)
 
+    async def settle(self) -> None:
+        """Wait until every listener has finished the work it started after its ack."""
+        await self.adapter.listeners.drain()
+
     async def answers(self) -> list[tuple[Any, ...]]:
-        """(round, member key, choice, text) of every stored answer."""
+        """(round, member key, choice, text) of every stored answer, once listeners settled."""
+        await self.settle()
         return [tuple(row) for row in await self.db.fetchall(
             "SELECT a.round_id, m.key, a.choice, a.text FROM answers a JOIN members m ON m.id = a.member_id "
             "ORDER BY a.id")]
@@ -48,6 +53,7 @@ class SlackBot:
     async def question(self) -> Question:
         """The question the bot posted (waits for its chat.postMessage)."""
         args = await self.fake.wait_for("chat.postMessage", lambda a: bool(buttons(a)))
+        await self.settle()  # the message's ts is stored once the post returns
         ids = buttons(args)
         round_id = int(ids[0].split(":")[2])
         row = await self.service.ctx.stores.rounds.get(round_id)
