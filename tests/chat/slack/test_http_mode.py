@@ -324,3 +324,48 @@ async def test_users_info_failure_still_records_the_answer_under_the_payload_nam
     await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U7")
     name = await http_bot.db.fetchone("SELECT name FROM members WHERE key = ?", (member_key(TEAM_ID, "U7"),))
     assert name is not None and name[0] == "u7"
+
+
+# -- the service survives -------------------------------------------------------------------
+
+
+async def test_a_failing_listener_logs_one_line_tells_the_member_and_the_next_click_works(
+    http_bot: SlackBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await command(http_bot, "/quiz", "now")
+    question = await http_bot.question()
+    real = http_bot.service.answer_choice
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(http_bot.service, "answer_choice", broken)
+    with caplog.at_level(logging.ERROR):
+        assert (await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))).status == 200
+        sorry = await http_bot.fake.wait_for("chat.postEphemeral")
+    assert "Something went wrong" in sorry["text"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "event=slack_listener_failed kind=action user=U1 channel=C0QUIZ"]
+
+    monkeypatch.setattr(http_bot.service, "answer_choice", real)
+    await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
+    await http_bot.fake.wait_for("chat.postEphemeral", lambda a: "recorded" in a["text"])
+    assert len(await http_bot.answers()) == 1
+
+
+async def test_answered_counter_is_refreshed_in_place_with_buttons_kept(http_bot: SlackBot) -> None:
+    from dataclasses import replace
+
+    ctx = http_bot.service.ctx
+    ctx.settings = replace(ctx.settings, counter_interval_s=0.05)
+    await command(http_bot, "/quiz", "now")
+    question = await http_bot.question()
+
+    for user in ("U1", "U2"):
+        await http_bot.send(click(question.action_ids[0], user, http_bot.fake))
+    await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U2")
+
+    refresh = await http_bot.fake.wait_for("chat.update", lambda a: "2 answered so far" in str(a["blocks"]))
+    row = await ctx.stores.rounds.get(question.round_id)
+    assert row is not None and refresh["ts"] == row.message_id
+    assert buttons(refresh) == question.action_ids

@@ -126,3 +126,14 @@ async def test_refused_bot_token_is_logged_and_reported_disconnected(
         await adapter.stop()
         await service.shutdown()
         await db.close()
+
+
+async def test_socket_mode_reconnects_when_slack_asks_and_keeps_working(socket_bot: SlackBot) -> None:
+    fake = socket_bot.fake
+    await fake.socket_send({"type": "disconnect", "reason": "refresh_requested"})
+    await fake.wait_for("apps.connections.open", lambda _: fake.socket_connections == 2)  # envelopes go to the newest
+
+    envelope = await fake.socket_send(slash_command("/define", "adam", response_url=fake.response_url()).envelope())
+
+    await fake.wait_for_ack(envelope)
+    assert "adaptive moment" in (await fake.wait_for(RESPONSE_URL_METHOD))["text"]
