@@ -259,19 +259,25 @@ async def test_forged_button_id_gets_a_polite_ephemeral_error(http_bot: SlackBot
 # -- Web API failures ----------------------------------------------------------------------
 
 
-async def test_question_post_refused_not_in_channel_tells_the_member_why(
-    http_bot: SlackBot, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(("error", "told"), [
+    ("not_in_channel", "Invite me (`/invite @quizbot`)"),
+    ("channel_not_found", "I cannot see this channel"),
+    ("invalid_auth", "Slack refused my credentials"),
+])
+async def test_refused_question_post_is_one_log_line_and_the_member_is_told_why(
+    http_bot: SlackBot, caplog: pytest.LogCaptureFixture, error: str, told: str
 ) -> None:
     http_bot.fake.set_latency(0.02)
-    http_bot.fake.fail("chat.postMessage", "not_in_channel")
+    http_bot.fake.fail("chat.postMessage", error)
 
     with caplog.at_level(logging.WARNING):
         await command(http_bot, "/quiz", "now")
-        told = await http_bot.fake.wait_for(RESPONSE_URL_METHOD)
+        reply = await http_bot.fake.wait_for(RESPONSE_URL_METHOD)
 
-    assert "I am not in this channel" in told["text"] and "/invite @quizbot" in told["text"]
-    lines = [r.getMessage() for r in caplog.records if "not_in_channel" in r.getMessage()]
-    assert len(lines) == 1 and "event=post_failed" in lines[0]
+    assert told in reply["text"]
+    assert reply["response_type"] == "ephemeral"
+    lines = [r.getMessage() for r in caplog.records if error in r.getMessage()]
+    assert len(lines) == 1 and "event=post_failed" in lines[0] and "chat.postMessage" in lines[0]
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(http_bot: SlackBot) -> None:
