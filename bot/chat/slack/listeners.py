@@ -103,14 +103,12 @@ class Listeners:
         async def tell(message: m.Message) -> None:
             await self._tell_clicker(respond, caller, message)
 
-        async with self.work("action", caller, tell) as failed:
+        async with self.work("action", caller, tell):
             if isinstance(parsed, TypeAnswerAction):
                 await self._open_answer_box(parsed, caller, str(body.get("trigger_id", "")), tell)
             elif isinstance(parsed, AnswerAction):
                 member = await self.identities.member(caller)
                 await tell(await self.service.answer_choice(parsed.round_id, member, parsed.choice))
-                for notice in self._explain(failed):
-                    await tell(notice)
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
                 await self._respond(respond, caller, found, replace_original=True)
