@@ -89,8 +89,7 @@ class Listeners:
             member = (Member(member_key(caller.team_id, caller.user_id), caller.user_name)
                       if command == "/define" else await self.identities.member(caller))
             replies = await commands.handle(self.service, channel, member, command, str(body.get("text", "")))
-            replies += self._explain(failed)
-            for reply in replies:
+            for reply in self._explain(replies, failed):
                 await tell(reply)
 
     # -- buttons ------------------------------------------------------------------------
@@ -195,26 +194,31 @@ class Listeners:
         except TimeoutError:
             log.warning("event=slack_drain_timeout running=%d", self._running)
 
-    def _explain(self, failed: list[SlackCallError]) -> list[m.Message]:
-        """What the member should know about a channel post that failed during their command."""
+    def _explain(self, replies: list[m.Message], failed: list[SlackCallError]) -> list[m.Message]:
+        """The replies, with Slack's reason added when a channel post failed during the command
+        (the core only knows that it failed): as a line of the core's error, or on its own."""
         posts = [f for f in failed if f.method == "chat.postMessage"]
         if not posts:
-            return []
-        code = posts[-1].code
+            return replies
+        reason = self._reason(posts[-1].code)
+        for i in range(len(replies) - 1, -1, -1):
+            reply = replies[i]
+            if isinstance(reply, m.Notice) and reply.tone == "error":
+                return [*replies[:i], m.Notice(reply.text, "error", (*reply.lines, reason)), *replies[i + 1:]]
+        return [*replies, m.error(reason)]
+
+    def _reason(self, code: str) -> str:
         if code == "not_in_channel":
-            text = (f"I am not in this channel, so nobody can see the question. Invite me "
-                    f"(`/invite @{self.bot_name}`), then an admin can `/quiz close` the unseen one.")
-        elif code == "channel_not_found":
-            text = "I cannot see this channel. In a private channel or a DM, invite me first."
-        elif code in AUTH_ERRORS:
-            text = "Slack refused my credentials, so I could not post. Ask an admin to check the app's installation."
-        elif code == "ratelimited":
-            text = "Slack is rate limiting me right now; please try again in a minute."
-        elif code == "connection_error":
-            text = "I could not reach Slack to post; please try again in a moment."
-        else:
-            text = f"Slack refused my message here ({code})."
-        return [m.error(text)]
+            return f"Slack says I am not in this channel: invite me (`/invite @{self.bot_name}`) and try again."
+        if code == "channel_not_found":
+            return "Slack says I cannot see this channel: in a private channel or a DM, invite me first."
+        if code in AUTH_ERRORS:
+            return "Slack refused my credentials: ask an admin to check the app's installation."
+        if code == "ratelimited":
+            return "Slack is rate limiting me: please try again in a minute."
+        if code == "connection_error":
+            return "I could not reach Slack: please try again in a moment."
+        return f"Slack answered {code}."
 
     async def _respond(self, respond: Any, caller: Caller, message: m.Message, *, replace_original: bool) -> None:
         """Reply through ``response_url``; ``chat.postEphemeral`` when that fails."""

@@ -260,8 +260,8 @@ async def test_forged_button_id_gets_a_polite_ephemeral_error(http_bot: SlackBot
 
 
 @pytest.mark.parametrize(("error", "told"), [
-    ("not_in_channel", "Invite me (`/invite @quizbot`)"),
-    ("channel_not_found", "I cannot see this channel"),
+    ("not_in_channel", "Slack says I am not in this channel: invite me (`/invite @quizbot`)"),
+    ("channel_not_found", "Slack says I cannot see this channel"),
     ("invalid_auth", "Slack refused my credentials"),
 ])
 async def test_refused_question_post_is_one_log_line_and_the_member_is_told_why(
@@ -273,11 +273,14 @@ async def test_refused_question_post_is_one_log_line_and_the_member_is_told_why(
     with caplog.at_level(logging.WARNING):
         await command(http_bot, "/quiz", "now")
         reply = await http_bot.fake.wait_for(RESPONSE_URL_METHOD)
+        await http_bot.settle()
 
-    assert told in reply["text"]
     assert reply["response_type"] == "ephemeral"
+    assert "could not be posted" in reply["text"] and told in reply["text"]  # one message, with the reason
+    assert len(http_bot.fake.calls(RESPONSE_URL_METHOD)) == 1
     lines = [r.getMessage() for r in caplog.records if error in r.getMessage()]
     assert len(lines) == 1 and "event=post_failed" in lines[0] and "chat.postMessage" in lines[0]
+    assert await http_bot.db.fetchall("SELECT id FROM rounds") == []  # withdrawn: the channel stays free
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(http_bot: SlackBot) -> None:
