@@ -132,6 +132,14 @@ class QuizService:
             return m.error("No question is open. Start one with `/quiz now`.")
         return await self.rounds.answer(row.id, member, text=text)
 
+    async def open_question(self, round_id: int) -> m.QuestionCard | None:
+        """The question of a round still taking answers (what a platform's answer box
+        shows); None when the round is closed or unknown."""
+        row = await self.ctx.stores.rounds.get(round_id)
+        if row is None or not row.is_open or self.ctx.clock() > row.closes_at:
+            return None
+        return self.rounds.question_card(row.id, row.question, row.closes_at, 0)
+
     async def open_round_id(self, channel: ChannelRef) -> int | None:
         row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
         return row.id if row else None

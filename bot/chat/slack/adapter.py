@@ -1,0 +1,181 @@
+"""The Slack adapter: a slack-bolt ``AsyncApp`` inside our asyncio service.
+
+Two transports, one app (bolt's dispatch knows nothing of the network):
+
+* **Socket Mode** when an app-level token (``xapp-``) is set: the bot dials out
+  to Slack over a websocket, so no public URL is needed. The default for teams.
+* **HTTP mode** when a signing secret and a port are set: Slack posts slash
+  commands and interactivity to ``/slack/events``; bolt refuses (401) any request
+  whose signature or timestamp does not check out.
+
+Either way the bot token is required, and every Web API call goes to
+``api_url`` (Slack's own by default; GovSlack, a proxy or a local fake otherwise).
+A bad token or a Slack outage at start is logged, not fatal: other adapters in
+the same process keep running, and :attr:`connected` reports the state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.chat.slack.identity import Identities
+from bot.chat.slack.listeners import Listeners, register
+from bot.chat.slack.web import (
+    AUTH_ERRORS,
+    SlackCallError,
+    SlackChat,
+    call,
+    log_failure,
+    make_client,
+)
+from bot.quiz.service import QuizService
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger("bot.chat.slack")
+
+DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+CONNECT_WAIT_S = 10.0
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger, minus the start-up warning it gives whenever SLACK_BOT_TOKEN is in the
+    environment beside our client (which is how ``quizbot run`` is meant to be configured)."""
+    logger = logging.getLogger("slack_bolt.quizbot")
+    if not logger.filters:
+        logger.addFilter(lambda record: "`token` will be unused" not in record.getMessage())
+    return logger
+
+
+class SlackAdapter:
+    """Adapter lifecycle (``start``/``stop``/``connected``) around one bolt app."""
+
+    name = "slack"
+
+    def __init__(self, service: QuizService, bot_token: str, *, app_token: str = "",
+                 signing_secret: str = "", http_port: int | None = None, http_host: str = "0.0.0.0",
+                 api_url: str = DEFAULT_API_URL, ping_interval: float = 10.0) -> None:
+        """Raises ValueError when neither transport is configured."""
+        if not bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is required")
+        if not app_token and not (signing_secret and http_port is not None):
+            raise ValueError("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET and "
+                             "SLACK_HTTP_PORT (HTTP mode)")
+        self.service = service
+        self.mode = "socket" if app_token else "http"
+        self.client = make_client(bot_token, api_url)
+        self.chat = SlackChat(self.client)
+        self.listeners = Listeners(service, self.chat, Identities(self.chat))
+        self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
+                            request_verification_enabled=self.mode == "http",
+                            logger=_bolt_logger())
+        register(self.app, self.listeners)
+        self._app_token = app_token
+        self._http_host = http_host
+        self._http_port = http_port
+        self._ping_interval = ping_interval
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._connecting: asyncio.Task[None] | None = None
+        self._authed = False
+        self.url: str | None = None
+        """HTTP mode: where Slack should send requests (``http://host:port/slack/events``)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, service: QuizService) -> SlackAdapter:
+        return cls(service, settings.slack_bot_token.get(), app_token=settings.slack_app_token.get(),
+                   signing_secret=settings.slack_signing_secret.get(), http_port=settings.slack_http_port,
+                   http_host=settings.slack_http_host, api_url=settings.slack_api_url)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.service.attach(self.chat)
+        await self._check_token()
+        if self.mode == "socket":
+            await self._start_socket()
+        else:
+            await self._start_http()
+
+    async def stop(self) -> None:
+        """Stop taking requests, then let listeners already past their ack finish."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._connecting is not None:
+            self._connecting.cancel()
+            await asyncio.gather(self._connecting, return_exceptions=True)
+            self._connecting = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.listeners.drain()
+
+    @property
+    def connected(self) -> bool:
+        if not self._authed:
+            return False
+        if self.mode == "http":
+            return self._runner is not None
+        client = self._socket.client if self._socket is not None else None
+        session = client.current_session if client is not None else None
+        return client is not None and not client.closed and session is not None and not session.closed
+
+    # -- internals ----------------------------------------------------------------------
+
+    async def _check_token(self) -> None:
+        try:
+            who = await call("auth.test", self.client.auth_test)
+        except SlackCallError as exc:
+            log_failure(exc, setting="SLACK_BOT_TOKEN")
+            return
+        self._authed = True
+        self.listeners.bot_name = str(who.get("user") or self.listeners.bot_name)
+        log.info("event=slack_authenticated team=%s bot=%s mode=%s", who.get("team_id"), who.get("user_id"),
+                 self.mode)
+
+    async def _start_http(self) -> None:
+        self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH), access_log=None, shutdown_timeout=5.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._http_host, self._http_port)
+        try:
+            await site.start()
+        except OSError as exc:
+            log.error("event=slack_http_failed host=%s port=%s error=%r", self._http_host, self._http_port, exc)
+            await self._runner.cleanup()
+            self._runner = None
+            raise
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}{EVENTS_PATH}"
+        log.info("event=slack_http_listening url=%s", self.url)
+
+    async def _start_socket(self) -> None:
+        handler = AsyncSocketModeHandler(self.app, self._app_token, web_client=self.client,
+                                         ping_interval=self._ping_interval)
+        try:  # asked once here so a bad app token is one clear line, not a retry loop
+            opened = await call("apps.connections.open",
+                                lambda: self.client.apps_connections_open(app_token=self._app_token))
+            handler.client.wss_uri = str(opened["url"])
+        except SlackCallError as exc:
+            log_failure(exc, setting="SLACK_APP_TOKEN")
+            if exc.code in AUTH_ERRORS:
+                return
+        self._socket = handler
+        self._connecting = asyncio.create_task(handler.connect_async(), name="slack-socket-connect")
+        done, _ = await asyncio.wait({self._connecting}, timeout=CONNECT_WAIT_S)
+        if not done:
+            log.warning("event=slack_socket_slow hint='still connecting; Socket Mode keeps retrying'")
+            return
+        task, self._connecting = self._connecting, None
+        if task.exception() is not None:
+            log.error("event=slack_socket_failed error=%r", task.exception())
+            return
+        log.info("event=slack_socket_connected")
