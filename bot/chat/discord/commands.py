@@ -217,7 +217,7 @@ async def sync_commands(token: str, guild_id: int | None = None, *, clear: bool 
     """Log in over REST only and register the commands, globally or in one guild (copies of the
     global ones, which show at once); ``clear`` removes them instead. Returns the synced names.
     Raises discord.LoginFailure or discord.HTTPException."""
-    client = discord.Client(intents=discord.Intents.none())
+    client = discord.Client(intents=discord.Intents(guilds=True))  # no gateway; guilds avoids a warning
     tree = build_tree(client)
     target = discord.Object(guild_id) if guild_id else None
     async with client:
