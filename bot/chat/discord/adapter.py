@@ -47,10 +47,12 @@ class DiscordAdapter:
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, service: QuizService) -> DiscordAdapter:
+    def from_settings(cls, settings: Settings, service: QuizService, *,
+                      guild_ready_timeout: float = 2.0) -> DiscordAdapter:
+        """Raises ValueError for shard settings that do not fit together."""
         return cls(service, settings.discord_token.get(), shard_count=settings.discord_shard_count,
                    shard_ids=settings.discord_shard_ids, api_url=settings.discord_api_url,
-                   gateway_url=settings.discord_gateway_url)
+                   gateway_url=settings.discord_gateway_url, guild_ready_timeout=guild_ready_timeout)
 
     # -- lifecycle ----------------------------------------------------------------------
 

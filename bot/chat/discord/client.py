@@ -50,6 +50,12 @@ def configure_endpoints(api_url: str = "", gateway_url: str = "") -> None:
         log.info("event=discord_gateway_url url=%s", gateway_url)
 
 
+def _quiet_voice() -> None:
+    """The bot has no voice features: skip discord.py's "PyNaCl/davey is not installed" warnings."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 def _options(guild_ready_timeout: float) -> dict[str, Any]:
     return {
         "intents": intents(),
@@ -66,6 +72,7 @@ class QuizClient(discord.Client):
     ``interaction.client``."""
 
     def __init__(self, handlers: Handlers, *, guild_ready_timeout: float = 2.0, **options: Any) -> None:
+        _quiet_voice()
         super().__init__(**(_options(guild_ready_timeout) | options))
         self.quiz = handlers
         self.tree = build_tree(self)

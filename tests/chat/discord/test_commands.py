@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
 
 import pytest
 
+from bot.quiz.ports import ChannelRef
 from bot.quiz.service import ADMIN_ONLY
 from tests.chat.discord.conftest import Quiz
 from tests.chat.discord.test_round import open_question
-from tests.fakes.discord import FakeInteraction
+from tests.fakes.discord import FakeInteraction, InteractionCallback
 from tests.fakes.discord_payloads import MANAGE_GUILD, snowflake
 from tests.fakes.discord_state import APPLICATION_COMMAND, InteractionState
 
@@ -141,14 +143,12 @@ async def test_client_asks_only_for_the_guilds_intent(quiz: Quiz) -> None:
 # -- helpers ---------------------------------------------------------------------------
 
 
-def quiz_channel(quiz: Quiz):  # type: ignore[no-untyped-def]
-    from bot.quiz.ports import ChannelRef
-
+def quiz_channel(quiz: Quiz) -> ChannelRef:
     guild = quiz.fake.world.guild.id
     return ChannelRef("discord", f"discord:{guild}", str(quiz.channel_id))
 
 
-async def dm_command(quiz: Quiz, name: str, options: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+async def dm_command(quiz: Quiz, name: str, options: list[dict[str, object]]) -> InteractionCallback:
     """Alice runs /name in a DM with the bot (the fake only plays guild channels, so the
     payload is built here, as Discord sends it for a DM)."""
     fake = quiz.fake
@@ -165,8 +165,6 @@ async def dm_command(quiz: Quiz, name: str, options: list[dict[str, object]]):  
         "locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(alice.id)},
         "context": 1, "attachment_size_limit": 10 * 1024 * 1024,
     }
-    import asyncio
-
     fake.state.interactions[sent.id] = InteractionState(sent, time.monotonic(),
                                                         asyncio.get_running_loop().create_future())
     await fake.dispatch("INTERACTION_CREATE", payload)

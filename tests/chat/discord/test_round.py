@@ -4,6 +4,8 @@ leaderboard; double clicks; deferred replies."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from tests.chat.discord.conftest import Quiz, start_quiz, stop_quiz
 from tests.fakes.discord import FakeDiscord
@@ -18,9 +20,8 @@ def round_of(custom_ids: list[str]) -> int:
     return round_id
 
 
-def custom_ids(message: dict[str, object]) -> list[str]:
-    rows = message.get("components") or []
-    return [c["custom_id"] for row in rows for c in row["components"]]  # type: ignore[union-attr,index]
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message.get("components") or [] for c in row["components"]]
 
 
 async def open_question(quiz: Quiz) -> tuple[int, int, dict[str, object]]:
@@ -84,7 +85,7 @@ async def test_full_round_clicks_modal_close_reveal_and_leaderboard(quiz: Quiz) 
 
 
 async def test_second_click_from_the_same_member_is_counted_once(quiz: Quiz) -> None:
-    message_id, round_id, question = await open_question(quiz)
+    message_id, round_id, _question = await open_question(quiz)
     alice = quiz.fake.world.alice
 
     first = await quiz.click(message_id, f"quiz:answer:{round_id}:0", user=alice)
@@ -96,7 +97,7 @@ async def test_second_click_from_the_same_member_is_counted_once(quiz: Quiz) -> 
 
 
 async def test_two_members_typing_in_the_same_round_are_both_recorded(quiz: Quiz) -> None:
-    message_id, round_id, question = await open_question(quiz)
+    message_id, round_id, _question = await open_question(quiz)
     world = quiz.fake.world
     for member in (world.alice, world.bob):
         await quiz.click(message_id, f"quiz:type:{round_id}", user=member)
@@ -109,7 +110,7 @@ async def test_two_members_typing_in_the_same_round_are_both_recorded(quiz: Quiz
 
 
 async def test_slow_work_is_deferred_then_the_reply_replaces_the_placeholder(
-        synced: FakeDiscord, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        synced: FakeDiscord, tmp_path: Path) -> None:
     quiz = await start_quiz(synced, tmp_path / "quiz.db", defer_after=0.0)
     try:
         sent = await synced.slash_command("quiz", {}, subcommand="now", user=quiz.owner)
