@@ -174,3 +174,16 @@ async def dm_command(quiz: Quiz, name: str, options: list[dict[str, object]]) ->
 @pytest.fixture(autouse=True)
 def _info_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bot")
+
+
+async def test_service_failure_is_logged_and_the_member_told(
+        quiz: Quiz, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(quiz.service, "stats", broken)
+
+    reply = await quiz.command("quiz", subcommand="stats")
+
+    assert reply.ephemeral and reply.content and reply.content.startswith("⚠️ Something went wrong")
+    assert any("event=discord_interaction_failed" in r.getMessage() for r in caplog.records)
