@@ -1,0 +1,230 @@
+"""The slash commands: ``/define``, ``/quiz ...`` and ``/leaderboard``, as discord.py app commands.
+
+The subcommands and their wording follow the text parser Slack and the console use
+(``bot/quiz/commands.py``), with typed options instead of words. Each callback only gathers
+its options and hands over to the client's :class:`~bot.chat.discord.handlers.Handlers`;
+every rule (admins only, which deck, is a round open) is the service's.
+
+Admin rights: Discord's ``default_member_permissions`` applies to a whole top-level command,
+and every command here mixes member and admin subcommands, so none can carry it. Admin
+subcommands (``close``, ``schedule add|remove``, ``season new``, ``group delete``) are checked
+in code instead: Manage Server in the channel becomes ``Member.is_admin`` and the service
+refuses everyone else with an ephemeral message.
+
+``/quiz`` and ``/leaderboard`` are guild-only (Discord hides them in DMs); ``/define`` works
+anywhere. Commands are registered with Discord by ``quizbot discord sync``, never at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from bot.chat.discord.handlers import FAILED, SERVER_ONLY, Handlers
+from bot.chat.discord.render import NO_MENTIONS, notice_text
+from bot.quiz import messages as m
+from bot.quiz.commands import HELP
+
+log = logging.getLogger("bot.chat.discord")
+
+Period = Literal["week", "month", "season", "all"]
+Scope = Literal["channel", "server"]
+
+
+def quiz(interaction: discord.Interaction) -> Handlers:
+    """The handlers of the client that received ``interaction`` (see ``client.QuizClient``)."""
+    handlers = getattr(interaction.client, "quiz", None)
+    if not isinstance(handlers, Handlers):
+        raise TypeError("this client has no quiz handlers attached")
+    return handlers
+
+
+async def _decks(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return quiz(interaction).complete_deck(current)
+
+
+# -- /define ---------------------------------------------------------------------------
+
+
+@app_commands.command(name="define", description="Look a term up in every deck")
+@app_commands.describe(term="A term, an alias or a few words of a definition")
+async def define(interaction: discord.Interaction, term: str) -> None:
+    await quiz(interaction).define(interaction, term)
+
+
+@define.autocomplete("term")
+async def _define_terms(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return quiz(interaction).complete_term(current)
+
+
+# -- /leaderboard ----------------------------------------------------------------------
+
+
+@app_commands.command(name="leaderboard", description="Who leads: this week, month, season or all time")
+@app_commands.guild_only()
+@app_commands.describe(period="Which period (default: this week)",
+                       scope="This channel (default) or the whole server",
+                       group="Only the members of this study group",
+                       season="A season number, with period season (default: the current one)")
+async def leaderboard(interaction: discord.Interaction, period: Period = "week", scope: Scope = "channel",
+                      group: str | None = None,
+                      season: app_commands.Range[int, 1, 10_000] | None = None) -> None:
+    await quiz(interaction).in_channel(
+        interaction, lambda c, mem: quiz(interaction).service.leaderboard(c, mem, period, scope, group, season))
+
+
+# -- /quiz -----------------------------------------------------------------------------
+
+
+def quiz_group() -> app_commands.Group:
+    """``/quiz`` and its subcommands; a new group per tree (a group belongs to one tree)."""
+    root = app_commands.Group(name="quiz", description="The team quiz: questions, schedules, groups, stats",
+                              guild_only=True)
+    schedule = app_commands.Group(name="schedule", description="Daily questions in this channel", parent=root)
+    group = app_commands.Group(name="group", description="Study groups and their leaderboards", parent=root)
+    season = app_commands.Group(name="season", description="Seasons of the leaderboard", parent=root)
+
+    @root.command(name="now", description="Post a question now")
+    @app_commands.describe(deck="Only from this deck (default: every deck)")
+    @app_commands.autocomplete(deck=_decks)
+    async def now(interaction: discord.Interaction, deck: str | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.ask(c, mem, deck), done="Question posted.")
+
+    @root.command(name="start", description="Ask N questions back to back")
+    @app_commands.describe(count="How many questions", deck="Only from this deck (default: every deck)")
+    @app_commands.autocomplete(deck=_decks)
+    async def start(interaction: discord.Interaction, count: app_commands.Range[int, 1, 100],
+                    deck: str | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.start_session(c, mem, count, deck))
+
+    @root.command(name="stop", description="End the running session")
+    async def stop(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.stop_session(c, mem))
+
+    @root.command(name="close", description="Reveal the open question now (admins)")
+    async def close(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.close(c, mem), done="Revealed.")
+
+    @schedule.command(name="add", description="Post a question on a schedule (admins)")
+    @app_commands.describe(when='When, e.g. "weekdays 09:30" or a cron line',
+                           timezone="Time zone, e.g. Europe/Berlin (default: the bot's)",
+                           decks="Deck ids, comma separated (default: every deck)",
+                           window="How long answers stay open, e.g. 10m (default: the bot's)")
+    @app_commands.autocomplete(decks=_decks)
+    async def schedule_add(interaction: discord.Interaction, when: str, timezone: str | None = None,
+                           decks: str | None = None, window: str | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction,
+            lambda c, mem: quiz(interaction).service.schedule_add(c, mem, when, timezone, decks, window))
+
+    @schedule.command(name="list", description="The schedules of this channel")
+    async def schedule_list(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_list(c))
+
+    @schedule.command(name="remove", description="Remove a schedule (admins)")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_remove(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_remove(c, mem, str(id)))
+
+    def group_action(action: str, description: str, with_name: bool = True) -> None:
+        if with_name:
+            @group.command(name=action, description=description)
+            @app_commands.describe(name="The group's name")
+            async def named(interaction: discord.Interaction, name: app_commands.Range[str, 1, 40]) -> None:
+                await quiz(interaction).in_channel(
+                    interaction, lambda c, mem: quiz(interaction).service.group(c, mem, action, name))
+        else:
+            @group.command(name=action, description=description)
+            async def unnamed(interaction: discord.Interaction) -> None:
+                await quiz(interaction).in_channel(
+                    interaction, lambda c, mem: quiz(interaction).service.group(c, mem, action))
+
+    group_action("create", "Start a study group; you are its first member")
+    group_action("join", "Join a study group")
+    group_action("leave", "Leave a study group")
+    group_action("list", "The study groups of this server", with_name=False)
+    group_action("delete", "Delete a study group (admins)")
+
+    @root.command(name="stats", description="Your answers, accuracy, streak and weakest cards")
+    async def stats(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(interaction, lambda c, mem: quiz(interaction).service.stats(c, mem))
+
+    @season.command(name="new", description="Start a new season (admins)")
+    async def season_new(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "new"))
+
+    @season.command(name="list", description="The seasons so far")
+    async def season_list(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "list"))
+
+    @root.command(name="decks", description="The decks questions come from")
+    async def decks_(interaction: discord.Interaction) -> None:
+        await quiz(interaction).reply(interaction, quiz(interaction).service.decks())
+
+    @root.command(name="help", description="What the quiz commands do")
+    async def help_(interaction: discord.Interaction) -> None:
+        await quiz(interaction).reply(interaction, HELP)
+
+    return root
+
+
+# -- the tree --------------------------------------------------------------------------
+
+
+def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Client]:
+    """The command tree of ``client``: every command, global (``sync`` may copy them to one guild)."""
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    tree.add_command(define)
+    tree.add_command(quiz_group())
+    tree.add_command(leaderboard)
+    tree.error(_on_tree_error)
+    return tree
+
+
+async def _on_tree_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    """Errors discord.py raises around a command (its own checks, option conversion): a clear
+    private reply, never a crash. Errors inside the service are handled in ``Handlers``."""
+    if isinstance(error, app_commands.NoPrivateMessage):
+        text = notice_text(SERVER_ONLY)
+    elif isinstance(error, app_commands.CheckFailure | app_commands.TransformerError):
+        text = notice_text(m.error(str(error)))
+    else:
+        log.error("event=discord_command_failed command=%r user=%s", getattr(interaction.command, "name", "?"),
+                  interaction.user.id, exc_info=error)
+        text = notice_text(FAILED)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as exc:
+        log.warning("event=discord_reply_failed interaction=%s status=%s code=%s", interaction.id,
+                    exc.status, exc.code)
+
+
+async def sync_commands(token: str, guild_id: int | None = None, *, clear: bool = False) -> list[str]:
+    """Log in over REST only and register the commands, globally or in one guild (copies of the
+    global ones, which show at once); ``clear`` removes them instead. Returns the synced names.
+    Raises discord.LoginFailure or discord.HTTPException."""
+    client = discord.Client(intents=discord.Intents(guilds=True))  # no gateway; guilds avoids a warning
+    tree = build_tree(client)
+    target = discord.Object(guild_id) if guild_id else None
+    async with client:
+        await client.login(token)
+        if clear:
+            tree.clear_commands(guild=target)
+        elif target is not None:
+            tree.copy_global_to(guild=target)
+        synced = await tree.sync(guild=target)
+    return [command.name for command in synced]

@@ -1,0 +1,221 @@
+"""Neutral messages to Discord embeds, buttons and text. Layout only; no game logic.
+
+Discord's limits are respected here, in one place: content 2,000 characters, embed title 256,
+description 4,096, field name 256 and value 1,024, footer 2,048, 6,000 per embed in all; button
+labels 80, five buttons a row, five rows. Member names are escaped so they cannot format the
+embed; nothing here can ping anyone (embeds never ping, and every send also carries
+``AllowedMentions.none()``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from bot.chat.discord.views import AnswerButton, DefineButton, TypeAnswerButton, clip
+from bot.quiz import messages as m
+
+MAX_CONTENT = 2000
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096
+MAX_FIELD_NAME = 256
+MAX_FIELD = 1024
+MAX_FOOTER = 2048
+MAX_EMBED_TOTAL = 6000
+ROW_SIZE = 5
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+BLURPLE = discord.Colour.blurple()
+GREEN = discord.Colour.green()
+RED = discord.Colour.red()
+GREY = discord.Colour.light_grey()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What one message becomes: text, an embed, buttons (each may be None)."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+
+def send_options(rendered: Rendered) -> dict[str, Any]:
+    """Keyword arguments for a send: only the parts present, and never a mention."""
+    options: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    for key in ("content", "embed", "view"):
+        value = getattr(rendered, key)
+        if value is not None:
+            options[key] = value
+    return options
+
+
+def render(message: m.Message) -> Rendered:
+    if isinstance(message, m.QuestionCard):
+        return Rendered(embed=question_embed(message), view=question_view(message))
+    if isinstance(message, m.Reveal):
+        return Rendered(embed=reveal_embed(message))
+    if isinstance(message, m.Leaderboard):
+        return Rendered(embed=leaderboard_embed(message))
+    if isinstance(message, m.Definition):
+        refs = message.see_also
+        return Rendered(embed=definition_embed(message), view=suggestion_view(refs) if refs else None)
+    if isinstance(message, m.DidYouMean):
+        return did_you_mean(message)
+    if isinstance(message, m.Stats):
+        return Rendered(embed=stats_embed(message))
+    return Rendered(content=notice_text(message))
+
+
+def name(text: str) -> str:
+    """A member or group name, safe to show in markdown."""
+    return discord.utils.escape_markdown(text)
+
+
+def _when(moment: float) -> str:
+    """A Discord timestamp (shown in each reader's own time zone) with the UTC time beside it."""
+    stamp = int(moment)
+    utc = datetime.fromtimestamp(moment, UTC).strftime("%H:%M UTC")
+    return f"<t:{stamp}:t> (<t:{stamp}:R>, {utc})"
+
+
+def _embed(title: str, description: str, colour: discord.Colour) -> discord.Embed:
+    return discord.Embed(title=clip(title, MAX_TITLE), description=clip(description, MAX_DESCRIPTION),
+                         colour=colour)
+
+
+def _field(embed: discord.Embed, title: str, value: str, inline: bool = False) -> None:
+    if value:
+        embed.add_field(name=clip(title, MAX_FIELD_NAME), value=clip(value, MAX_FIELD), inline=inline)
+
+
+def _fit(embed: discord.Embed) -> discord.Embed:
+    """Shorten the description until the whole embed fits Discord's 6,000 characters."""
+    excess = len(embed) - MAX_EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+    while len(embed) > MAX_EMBED_TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed
+
+
+# -- questions and reveals -------------------------------------------------------------
+
+
+def question_embed(card: m.QuestionCard) -> discord.Embed:
+    head = f"Question {card.position[0]} of {card.position[1]}" if card.position else "Question"
+    lines = [card.prompt, ""]
+    if card.kind == "choice":
+        lines += [f"**{label}**) {option}" for label, option in zip(card.labels, card.options, strict=True)]
+        how = "Pick an option below, or type it."
+    else:
+        how = "Press **Type answer** and type it; only you see what you typed."
+    embed = _embed(f"{head}: {card.deck_title}", "\n".join(lines).strip(), BLURPLE)
+    _field(embed, "How to answer", how)
+    _field(embed, "Closes", _when(card.closes_at), inline=True)
+    if card.answered:
+        _field(embed, "Answered", f"{card.answered} so far", inline=True)
+    embed.set_footer(text=clip(f"Round {card.round_id}. Answers are revealed at the close.", MAX_FOOTER))
+    return _fit(embed)
+
+
+def question_view(card: m.QuestionCard) -> discord.ui.View:
+    """One button per option (five a row), then "Type answer" on its own row."""
+    view = discord.ui.View(timeout=None)
+    if card.kind == "choice":
+        for i, (label, option) in enumerate(zip(card.labels, card.options, strict=True)):
+            view.add_item(AnswerButton(card.round_id, i, f"{label}) {option}", row=i // ROW_SIZE))
+    rows = (len(card.options) + ROW_SIZE - 1) // ROW_SIZE if card.kind == "choice" else 0
+    view.add_item(TypeAnswerButton(card.round_id, row=min(rows, 4)))
+    return view
+
+
+def reveal_embed(reveal: m.Reveal) -> discord.Embed:
+    embed = _embed(f"Round {reveal.round_id} closed: {reveal.deck_title}", reveal.prompt, GREEN)
+    if reveal.correct is not None:
+        answer = f"**{reveal.labels[reveal.correct]}**) {reveal.answer}"
+    else:
+        answer = f"**{reveal.answer}**"
+    _field(embed, "Answer", answer)
+    if reveal.tally and reveal.answered:
+        picked = ", ".join(f"{label} {100 * n // reveal.answered}%"
+                           for label, n in zip(reveal.labels, reveal.tally, strict=True))
+        _field(embed, "Picked", picked)
+    _field(embed, "Why", reveal.explanation)
+    _field(embed, "Source", reveal.source)
+    right = len([w for w in reveal.winners if not w.startswith("and ")])
+    winners = ", ".join(name(w) for w in reveal.winners) or "nobody"
+    _field(embed, f"Right ({right} of {reveal.answered})", winners)
+    if reveal.leaderboard and reveal.leaderboard.rows:
+        _field(embed, reveal.leaderboard.title, "\n".join(_row(r) for r in reveal.leaderboard.rows))
+    return _fit(embed)
+
+
+# -- standings -------------------------------------------------------------------------
+
+
+def _row(row: m.LeaderboardRow) -> str:
+    return (f"`{row.rank:>2}.` {name(row.name)}: **{row.points}** pts "
+            f"({row.correct}/{row.answered}, {row.accuracy:.0%})")
+
+
+def leaderboard_embed(board: m.Leaderboard) -> discord.Embed:
+    lines = [_row(r) for r in board.rows] or ["Nobody has scored yet."]
+    if board.you:
+        lines += ["…", _row(board.you) + " (you)"]
+    return _fit(_embed(board.title, "\n".join(lines), GREY))
+
+
+def stats_embed(stats: m.Stats) -> discord.Embed:
+    text = (f"{stats.answered} answered, {stats.correct} right ({stats.accuracy:.0%}), "
+            f"{stats.points} points.\nStreak {stats.streak} (best {stats.best_streak}).")
+    embed = _embed(f"Stats for {stats.name}", text, GREY)
+    _field(embed, "Weakest tags", ", ".join(f"{t} {c}/{n}" for t, c, n in stats.weakest_tags))
+    _field(embed, "Weakest cards", ", ".join(f"{t} {c}/{n}" for t, c, n in stats.weakest_cards))
+    return _fit(embed)
+
+
+# -- /define ---------------------------------------------------------------------------
+
+
+def definition_embed(found: m.Definition) -> discord.Embed:
+    embed = _embed(found.term, found.definition, BLURPLE)
+    if found.aliases:
+        _field(embed, "Also called", ", ".join(found.aliases))
+    source = found.deck_title + (f", {found.source}" if found.source else "")
+    _field(embed, "Source", source)
+    if found.links:
+        _field(embed, "Links", "\n".join(found.links))
+    if found.see_also:
+        _field(embed, "See also", ", ".join(ref.term for ref in found.see_also))
+    if found.how not in ("exact", "alias"):
+        embed.set_footer(text=clip(f"Closest match for {found.query!r}", MAX_FOOTER))
+    return _fit(embed)
+
+
+def suggestion_view(refs: tuple[m.CardRef, ...]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for i, ref in enumerate(refs[: ROW_SIZE * 5]):
+        view.add_item(DefineButton(ref.deck_id, ref.card_id, ref.term, row=i // ROW_SIZE))
+    return view
+
+
+def did_you_mean(miss: m.DidYouMean) -> Rendered:
+    query = discord.utils.escape_markdown(clip(miss.query, 100))
+    if not miss.suggestions:
+        return Rendered(content=f"No card for “{query}”, and nothing close. "
+                                "Try a shorter term or an acronym.")
+    return Rendered(content=f"No card for “{query}”. Did you mean:", view=suggestion_view(miss.suggestions))
+
+
+# -- short replies ---------------------------------------------------------------------
+
+
+def notice_text(notice: m.Notice) -> str:
+    prefix = {"error": "⚠️ ", "ok": "✅ "}.get(notice.tone, "")
+    lines = [prefix + notice.text, *(f"• {line}" for line in notice.lines)]
+    return clip("\n".join(lines), MAX_CONTENT)

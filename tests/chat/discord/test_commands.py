@@ -1,0 +1,189 @@
+"""/quiz subcommands through the real client: admin rights, REST failures, stale buttons, DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+
+import pytest
+
+from bot.quiz.ports import ChannelRef
+from bot.quiz.service import ADMIN_ONLY
+from tests.chat.discord.conftest import Quiz
+from tests.chat.discord.test_round import open_question
+from tests.fakes.discord import FakeInteraction, InteractionCallback
+from tests.fakes.discord_payloads import MANAGE_GUILD, snowflake
+from tests.fakes.discord_state import APPLICATION_COMMAND, InteractionState
+
+
+async def test_member_without_manage_server_cannot_close_or_schedule(quiz: Quiz) -> None:
+    message_id, round_id, _ = await open_question(quiz)
+    alice = quiz.fake.world.alice
+
+    close = await quiz.command("quiz", subcommand="close", user=alice)
+    schedule = await quiz.command("quiz", {"when": "weekdays 09:30"}, group="schedule", subcommand="add",
+                                  user=alice)
+    season = await quiz.command("quiz", group="season", subcommand="new", user=alice)
+
+    assert close.ephemeral and close.content == "⚠️ " + ADMIN_ONLY.format(what="close a round early")
+    assert schedule.ephemeral and schedule.content == "⚠️ " + ADMIN_ONLY.format(what="change schedules")
+    assert season.ephemeral and season.content == "⚠️ Only admins can start a new season."
+    assert await quiz.service.open_round_id(quiz_channel(quiz)) == round_id
+    assert await quiz.db.fetchall("SELECT id FROM schedules") == []
+    assert "components" in quiz.fake.message(message_id) and quiz.fake.message(message_id)["components"]
+
+
+async def test_manage_server_from_a_role_makes_an_admin(quiz: Quiz) -> None:
+    sent = await quiz.fake.slash_command("quiz", {"when": "weekdays 09:30", "timezone": "Europe/Berlin"},
+                                         group="schedule", subcommand="add", user=quiz.fake.world.bob,
+                                         member_permissions=MANAGE_GUILD)
+    added = await quiz.fake.wait_for_callback(sent)
+    listed = await quiz.command("quiz", group="schedule", subcommand="list", user=quiz.fake.world.alice)
+
+    assert added.content and added.content.startswith("✅ Schedule #1 added")
+    assert listed.content and "Europe/Berlin" in listed.content
+
+
+async def test_group_create_join_and_delete_need_admin_only_to_delete(quiz: Quiz) -> None:
+    world = quiz.fake.world
+    created = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="create", user=world.alice)
+    joined = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="join", user=world.bob)
+    refused = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="delete", user=world.bob)
+    board = await quiz.command("leaderboard", {"group": "Vision", "period": "all"}, user=world.bob)
+    deleted = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="delete", user=quiz.owner)
+
+    assert created.content == "✅ Created study group 'Vision'; you are its first member."
+    assert joined.content == "✅ You joined 'Vision'."
+    assert refused.content == "⚠️ Only admins can delete a study group."
+    assert board.embeds[0]["title"] == "Leaderboard: all time in group Vision"
+    assert deleted.content == "✅ Deleted study group 'Vision'."
+
+
+async def test_refused_question_post_is_answered_clearly_and_leaves_no_round(
+        quiz: Quiz, caplog: pytest.LogCaptureFixture) -> None:
+    quiz.fake.fail_next("POST", rf"/channels/{quiz.channel_id}/messages", 403)
+
+    reply = await quiz.command("quiz", subcommand="now", user=quiz.owner)
+
+    assert reply.ephemeral
+    assert reply.content == "⚠️ The question could not be posted here. Is the bot a member of this channel?"
+    assert await quiz.service.open_round_id(quiz_channel(quiz)) is None
+    assert any("event=discord_post_failed reason=forbidden" in r.getMessage() for r in caplog.records)
+
+
+async def test_reveal_of_a_deleted_question_is_posted_anew(quiz: Quiz) -> None:
+    message_id, round_id, _ = await open_question(quiz)
+    quiz.fake.fail_next("PATCH", rf"/channels/{quiz.channel_id}/messages/{message_id}", 404)
+    posts = len(quiz.fake.requests)
+
+    await quiz.command("quiz", subcommand="close", user=quiz.owner)
+
+    reveal = await quiz.fake.wait_for("POST", rf"/channels/{quiz.channel_id}/messages", after=posts)
+    assert reveal.json["embeds"][0]["title"].startswith(f"Round {round_id} closed")
+    assert reveal.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_failed_interaction_reply_is_logged_and_the_bot_keeps_answering(
+        quiz: Quiz, caplog: pytest.LogCaptureFixture) -> None:
+    quiz.fake.fail_next("POST", r"/interactions/\d+/[^/]+/callback", 404,
+                        body={"message": "Unknown interaction", "code": 10062})
+
+    lost = await quiz.fake.slash_command("define", {"term": "NMS"})
+    await quiz.fake.wait_for("POST", rf"/interactions/{lost.id}/[^/]+/callback")
+    again = await quiz.command("define", {"term": "NMS"})
+
+    assert again.embeds[0]["title"] == "Non-maximum suppression"
+    assert any("event=discord_reply_failed" in r.getMessage() and "code=10062" in r.getMessage()
+               for r in caplog.records)
+
+
+async def test_button_that_is_not_ours_gets_a_clear_message(quiz: Quiz) -> None:
+    row = {"type": 1, "components": [{"type": 2, "style": 1, "label": "Old", "custom_id": "poll:vote:3"}]}
+    old = quiz.fake.add_message(quiz.channel_id, "An old message", components=[row])
+
+    reply = await quiz.click(int(old["id"]), "poll:vote:3")
+
+    assert reply.ephemeral and reply.content and "no longer works" in reply.content
+
+
+async def test_answer_for_an_unknown_round_is_refused(quiz: Quiz) -> None:
+    row = {"type": 1, "components": [{"type": 2, "style": 1, "label": "A", "custom_id": "quiz:answer:999:0"}]}
+    old = quiz.fake.add_message(quiz.channel_id, "", components=[row])
+
+    reply = await quiz.click(int(old["id"]), "quiz:answer:999:0")
+
+    assert reply.content == "⚠️ That question does not exist (any more)."
+    assert await quiz.answers() == []
+
+
+async def test_quiz_in_a_dm_is_refused_but_define_works(quiz: Quiz) -> None:
+    quiz_reply = await dm_command(quiz, "quiz", [{"name": "now", "type": 1, "options": []}])
+    define_reply = await dm_command(quiz, "define", [{"name": "term", "type": 3, "value": "NMS"}])
+
+    assert quiz_reply.ephemeral and quiz_reply.content and "server channel" in quiz_reply.content
+    assert define_reply.embeds[0]["title"] == "Non-maximum suppression"
+
+
+async def test_stats_decks_and_help_answer_privately(quiz: Quiz) -> None:
+    stats = await quiz.command("quiz", subcommand="stats")
+    decks = await quiz.command("quiz", subcommand="decks")
+    helped = await quiz.command("quiz", subcommand="help")
+
+    assert stats.ephemeral and stats.embeds[0]["title"] == "Stats for Alice"
+    assert decks.content == "1 deck(s) loaded:\n• demo: Demo Deck (5 cards)"
+    assert helped.content and "/quiz now [deck]" in helped.content
+
+
+async def test_client_asks_only_for_the_guilds_intent(quiz: Quiz) -> None:
+    assert quiz.fake.identify_payloads[-1]["intents"] == 1  # GUILDS; nothing privileged
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def quiz_channel(quiz: Quiz) -> ChannelRef:
+    guild = quiz.fake.world.guild.id
+    return ChannelRef("discord", f"discord:{guild}", str(quiz.channel_id))
+
+
+async def dm_command(quiz: Quiz, name: str, options: list[dict[str, object]]) -> InteractionCallback:
+    """Alice runs /name in a DM with the bot (the fake only plays guild channels, so the
+    payload is built here, as Discord sends it for a DM)."""
+    fake = quiz.fake
+    alice = fake.world.alice.user
+    synced = fake.state.synced_command(name) or {}
+    dm_channel = snowflake()
+    sent = FakeInteraction(id=snowflake(), token=f"itok-{secrets.token_urlsafe(16)}", type=APPLICATION_COMMAND,
+                           user=alice, channel_id=dm_channel)
+    payload = {
+        "id": str(sent.id), "application_id": str(fake.world.application_id), "type": APPLICATION_COMMAND,
+        "data": {"id": synced.get("id", "0"), "name": name, "type": 1, "options": options},
+        "channel_id": str(dm_channel), "channel": {"id": str(dm_channel), "type": 1},
+        "user": alice.payload(), "token": sent.token, "version": 1, "app_permissions": "0",
+        "locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(alice.id)},
+        "context": 1, "attachment_size_limit": 10 * 1024 * 1024,
+    }
+    fake.state.interactions[sent.id] = InteractionState(sent, time.monotonic(),
+                                                        asyncio.get_running_loop().create_future())
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    return await fake.wait_for_callback(sent)
+
+
+@pytest.fixture(autouse=True)
+def _info_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+
+
+async def test_service_failure_is_logged_and_the_member_told(
+        quiz: Quiz, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(quiz.service, "stats", broken)
+
+    reply = await quiz.command("quiz", subcommand="stats")
+
+    assert reply.ephemeral and reply.content and reply.content.startswith("⚠️ Something went wrong")
+    assert any("event=discord_interaction_failed" in r.getMessage() for r in caplog.records)
