@@ -11,13 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import decks, define
+from bot.cli import db, decks, define, export
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quizbot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (define, decks):
+    for module in (define, decks, db, export):
         module.register(sub)
     try:  # run needs the service; keep lint/define usable while it is being built
         from bot.cli import run

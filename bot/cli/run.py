@@ -28,5 +28,5 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"quizbot run: {exc}", file=sys.stderr)
         return 2
-    logs.setup(settings.log_level, settings.log_format)
+    logs.setup(settings.log_level, settings.log_format, settings.secrets())
     return asyncio.run(app.run(settings))
