@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 from dotenv import dotenv_values
@@ -66,13 +67,13 @@ class Settings:
     reload_interval_s: float = 2.0
     """Seconds between checks of the decks directory for edits; 0 disables hot reload."""
     quiz: QuizSettings = field(default_factory=QuizSettings)
-    slack_bot_token: Secret = Secret("")
-    slack_app_token: Secret = Secret("")
-    slack_signing_secret: Secret = Secret("")
+    slack_bot_token: Secret = field(default_factory=lambda: Secret(""))
+    slack_app_token: Secret = field(default_factory=lambda: Secret(""))
+    slack_signing_secret: Secret = field(default_factory=lambda: Secret(""))
     slack_http_port: int | None = None
     slack_http_host: str = "0.0.0.0"
     slack_api_url: str = "https://slack.com/api/"
-    discord_token: Secret = Secret("")
+    discord_token: Secret = field(default_factory=lambda: Secret(""))
     discord_api_url: str = ""
     discord_gateway_url: str = ""
     discord_shard_count: int | None = None
@@ -128,7 +129,7 @@ def read_env(env: Mapping[str, str] | None = None, env_file: Path | None = None)
     explicit ``env`` (tests), only ``env_file`` or the ``QUIZBOT_ENV_FILE`` inside ``env`` is
     read, so a developer's own ``.env`` cannot leak into a test. Raises :class:`ConfigError`
     when a named env file does not exist."""
-    real = dict(os.environ if env is None else env)  # an empty value counts as unset below
+    real = dict(os.environ if env is None else env)
     named = env_file or (Path(real["QUIZBOT_ENV_FILE"]) if real.get("QUIZBOT_ENV_FILE") else None)
     if named is not None and not named.is_file():
         raise ConfigError(f"env file {named} does not exist")
@@ -181,7 +182,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     quiz = replace(QuizSettings(), scoring=scoring, **quiz_values)
     try:
         quiz.tz  # noqa: B018 - validate the time zone now, not at the first question
-    except Exception:
+    except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {quiz.timezone!r}") from None
     shard_ids = env.get("DISCORD_SHARD_IDS", "")
     settings = Settings(

@@ -26,7 +26,7 @@ class DbError(Exception):
     """The database cannot be read or copied; the message says why."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="database maintenance (backup)")
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     b = db_sub.add_parser("backup", help="copy the database to PATH while the bot keeps running")

@@ -35,7 +35,7 @@ ORDER BY a.answered_at, a.id
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export data (answers as CSV)")
     what = p.add_subparsers(dest="export_what", required=True, metavar="WHAT")
     a = what.add_parser("answers", help="every recorded answer")

@@ -11,7 +11,7 @@ from bot import app, logs
 from bot.config import ConfigError, load_settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the bot")
     p.add_argument("--console", action="store_true", help="use the console even if platform tokens are set")
     p.add_argument("--db", type=Path, help="SQLite file (default: ./quizbot.db or QUIZBOT_DB)")

@@ -22,7 +22,7 @@ from bot.store.db import Database
 
 log = logging.getLogger("bot.ops")
 
-__all__ = ["start", "PrometheusMetrics", "HealthServer", "DeckWatcher"]
+__all__ = ["DeckWatcher", "HealthServer", "PrometheusMetrics", "start"]
 
 
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
