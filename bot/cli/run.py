@@ -29,4 +29,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"quizbot run: {exc}", file=sys.stderr)
         return 2
     logs.setup(settings.log_level, settings.log_format, settings.secrets())
-    return asyncio.run(app.run(settings))
+    try:
+        return asyncio.run(app.run(settings))
+    except ConfigError as exc:  # found while starting, e.g. an address already in use
+        print(f"quizbot run: {exc}", file=sys.stderr)
+        return 2

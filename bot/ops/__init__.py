@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.chat.adapter import Adapter
-from bot.config import Settings, parse_addr
+from bot.config import ConfigError, Settings, parse_addr
 from bot.ops.health import HealthServer, make_app
 from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import DeckWatcher
@@ -28,8 +28,8 @@ __all__ = ["DeckWatcher", "HealthServer", "PrometheusMetrics", "start"]
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
                 stop: asyncio.Event) -> list[asyncio.Task[None]]:
     """Install Prometheus metrics in the service; start the endpoint (when ``http_addr`` is
-    set) and the deck watcher (when ``reload_interval_s`` > 0). Raises ``OSError`` when the
-    address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
+    set) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
+    when the address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
     metrics = PrometheusMetrics()
     metrics.library_loaded(service.library)
     metrics.watch_adapters(adapters)
@@ -38,11 +38,15 @@ async def start(settings: Settings, service: QuizService, db: Database, adapters
     if settings.http_addr:
         host, port = parse_addr(settings.http_addr)
         server = HealthServer(make_app(db, adapters, metrics), host, port)
-        await server.start()
+        try:
+            await server.start()
+        except OSError as exc:
+            raise ConfigError(f"cannot serve /healthz on QUIZBOT_HTTP_ADDR={settings.http_addr}: "
+                              f"{exc.strerror or exc}") from None
         tasks.append(asyncio.create_task(_serve(server), name="http"))
     if settings.reload_interval_s > 0:
         watcher = DeckWatcher(service, settings.decks_dir, settings.reload_interval_s,
-                              on_reload=metrics.library_loaded)
+                              on_reload=metrics.library_reloaded)
         tasks.append(asyncio.create_task(watcher.run(stop), name="deck-watch"))
     return tasks
 

@@ -67,6 +67,11 @@ class PrometheusMetrics:
         self.decks_loaded.set(len(library.decks))
         self.cards_loaded.set(library.card_count)
 
+    def library_reloaded(self, library: DeckLibrary) -> None:
+        errors = any(p.severity == "error" for p in library.problems)
+        self.deck_reloads.labels(result="problems" if errors else "ok").inc()
+        self.library_loaded(library)
+
     def watch_adapters(self, adapters: Sequence[Adapter]) -> None:
         """Export ``quizbot_adapter_connected{adapter}`` (1 or 0), read at scrape time."""
         self.registry.register(_AdapterCollector(lambda: list(adapters)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import sqlite3
 
 import pytest
@@ -114,6 +115,20 @@ def test_a_signal_while_the_console_waits_for_input_stops_the_process(tmp_path):
         if proc.stdin is not None:
             proc.stdin.close()
     assert "event=shutdown_done" in (tmp_path / "stderr.log").read_text()
+
+
+def test_an_http_address_in_use_stops_the_start_with_a_clear_message(tmp_path):
+    write_deck(tmp_path / "decks", SMALL_DECK)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = quizbot("run", "--console", "--db", "q.db", "--decks", "decks", cwd=tmp_path,
+                         env=clean_env(QUIZBOT_HTTP_ADDR=f"127.0.0.1:{port}"), stdin="/quiz now\n")
+    assert result.returncode == 2
+    assert f"cannot serve /healthz on QUIZBOT_HTTP_ADDR=127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr and "event=shutdown_done" in result.stderr
+    assert result.stdout == ""  # no adapter started, no question asked
 
 
 def test_end_of_console_input_stops_cleanly(tmp_path):
