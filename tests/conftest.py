@@ -1,8 +1,13 @@
 """Shared fixtures. Fakes live in tests/fakes/; helpers that build decks in tests/helpers.py."""
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 
+import discord
 import pytest
+import yarl
+
+from tests.fakes.discord import DiscordErrorLog, FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 SLACK_ENV_VARS = (
@@ -32,3 +37,44 @@ async def fake_slack(clean_slack_env: None) -> AsyncIterator[FakeSlack]:
     """A started FakeSlack (see tests/fakes/slack.py), stopped after the test."""
     async with FakeSlack() as fake:
         yield fake
+
+
+# --------------------------------------------------------------------------- Discord
+
+
+@pytest.fixture
+def discord_errors() -> Iterator[DiscordErrorLog]:
+    """Fails the test at teardown if anything under the `discord` logger logged an ERROR."""
+    handler = DiscordErrorLog()
+    logger = logging.getLogger("discord")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        formatted = "\n\n".join(
+            f"{r.name}: {r.getMessage()}\n{logging.Formatter().formatException(r.exc_info)}"
+            if r.exc_info
+            else f"{r.name}: {r.getMessage()}"
+            for r in handler.records
+        )
+        pytest.fail(f"discord logged {len(handler.records)} error(s):\n{formatted}")
+
+
+@pytest.fixture
+async def fake_discord(
+    monkeypatch: pytest.MonkeyPatch, discord_errors: DiscordErrorLog
+) -> AsyncIterator[FakeDiscord]:
+    """A running FakeDiscord with discord.py's REST base and gateway pointed at it (restored
+    afterwards). Uses `discord_errors`, so a test using the fake fails on logged errors."""
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    try:
+        yield fake
+    finally:
+        await fake.stop()

@@ -35,6 +35,10 @@ class ChannelBusy(Exception):
     """The channel already has an open round."""
 
 
+class PostFailed(Exception):
+    """The question could not be posted; the round was withdrawn (nothing changed)."""
+
+
 @dataclass(frozen=True)
 class Opening:
     """Where a new round comes from: nothing (asked now), a schedule slot or a session."""
@@ -78,8 +82,10 @@ class RoundKeeper:
             raise
         card = self.question_card(round_id, question, deadline, 0, opening.position)
         ref = await ctx.post(channel, card)
-        if ref is not None:
-            await ctx.stores.rounds.set_message(round_id, ref.message_id)
+        if ref is None:
+            await ctx.stores.db.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
+            raise PostFailed(channel.key)
+        await ctx.stores.rounds.set_message(round_id, ref.message_id)
         ctx.metrics.round_posted()
         log.info("event=round_opened round=%s channel=%s question=%s closes_in=%.0fs",
                  round_id, channel.key, question.key, deadline - now)

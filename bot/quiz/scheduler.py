@@ -15,7 +15,7 @@ import sqlite3
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
-from bot.quiz.rounds import ChannelBusy, Opening, RoundKeeper
+from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz
 from bot.quiz.selection import next_question
 from bot.quiz.ports import ChannelRef
@@ -104,6 +104,8 @@ class Scheduler:
                                    opened_at=now, closes_at=slot + schedule.window_s)
         except ChannelBusy:
             log.warning("event=slot_skipped schedule=%s reason=channel_busy", schedule.id)
+        except PostFailed:
+            log.warning("event=slot_skipped schedule=%s reason=post_failed", schedule.id)
         except sqlite3.IntegrityError:
             log.info("event=slot_already_posted schedule=%s slot=%.0f", schedule.id, slot)
 
@@ -126,6 +128,9 @@ class Scheduler:
                                    Opening(session_id=session.id, position=(session.asked + 1, session.total)))
         except ChannelBusy:
             await ctx.stores.sessions.wait(session.id, ctx.clock() + session.gap_s)
+        except PostFailed:
+            log.warning("event=session_ended session=%s reason=post_failed", session.id)
+            await ctx.stores.sessions.end(session.id, ctx.clock())
 
     async def after_session_round(self, session_id: int) -> None:
         session = await self.ctx.stores.sessions.get(session_id)

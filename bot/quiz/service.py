@@ -19,7 +19,7 @@ from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import Chat, ChannelRef, Member
-from bot.quiz.rounds import ChannelBusy, Opening, RoundKeeper
+from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
@@ -115,6 +115,8 @@ class QuizService:
             await self.rounds.open(channel, question, self._window(None))
         except ChannelBusy:
             return m.error("A question is already open here; answer it or wait for it to close.")
+        except PostFailed:
+            return m.error("The question could not be posted here. Is the bot a member of this channel?")
         return None
 
     async def answer_choice(self, round_id: int, member: Member, choice: int) -> m.Notice:

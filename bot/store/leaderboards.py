@@ -62,7 +62,10 @@ async def update_streaks(conn: aiosqlite.Connection, channel_id: int, right: set
         "best = MAX(best, current + 1)",
         [(channel_id, m) for m in sorted(right)],
     )
-    marks = ",".join("?" * len(right)) or "NULL"
+    if not right:
+        await conn.execute("UPDATE streaks SET current = 0 WHERE channel_id = ?", (channel_id,))
+        return
+    marks = ",".join("?" * len(right))
     await conn.execute(
         f"UPDATE streaks SET current = 0 WHERE channel_id = ? AND member_id NOT IN ({marks})",
         (channel_id, *sorted(right)),

@@ -1,0 +1,159 @@
+"""``quizbot decks import``: where decks go, no silent overwrite, merge report, bad input exits 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.deck.load import load_deck_file
+
+ROOT = Path(__file__).resolve().parents[3]
+REAL_NOTES = ("dl-basics.html", "dl-flashcards.md", "dl-techniques.md", "understanding-dl-language.md")
+
+
+def _import(*args: str | Path) -> int:
+    return main(["decks", "import", *map(str, args)])
+
+
+def test_real_cli_imports_every_note_into_decks_that_lint_clean(notes_dir: Path, tmp_path: Path) -> None:
+    notes = [str(notes_dir / name) for name in REAL_NOTES]
+    out = tmp_path / "decks"
+    done = subprocess.run([sys.executable, "-m", "bot", "decks", "import", *notes, "-o", str(out)],
+                          check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dl-basics.yaml", "dl-flashcards.yaml", "dl-techniques.yaml", "understanding-dl-language.yaml"]
+    assert "skipped (no text): Focal loss" in done.stdout
+    lint = subprocess.run([sys.executable, "-m", "bot", "decks", "lint", str(out)],
+                          check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert lint.returncode == 0, lint.stdout
+    basics, _ = load_deck_file(out / "dl-basics.yaml")
+    assert {"Transfer Learning", "Batch Normalization", "Focal Loss"} <= {c.term for c in basics.cards}
+    assert basics.source == "notes/dl-basics.html"  # absolute FILE, recorded relative to the working directory
+
+
+def test_single_file_without_output_prints_the_deck(notes_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(notes_dir / "dl-basics.html") == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("deck: dl-basics\ntitle: Basics\n")
+    assert "5 card(s)" in captured.err
+
+
+def test_output_into_an_existing_directory_uses_the_deck_id(notes_dir: Path, tmp_path: Path) -> None:
+    assert _import(notes_dir / "dl-techniques.md", "-o", tmp_path) == 0
+    assert load_deck_file(tmp_path / "dl-techniques.yaml")[0].id == "dl-techniques"
+
+
+def test_existing_output_is_not_overwritten_without_merge(
+        notes_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "deck.yaml"
+    target.write_text("hand edited\n", encoding="utf-8")
+    assert _import(notes_dir / "dl-basics.html", "-o", target) == 2
+    assert target.read_text(encoding="utf-8") == "hand edited\n"
+    err = capsys.readouterr().err
+    assert "already exists; use --merge" in err and err.count("\n") == 1
+
+
+def test_merge_keeps_hand_edits_and_reports_every_card(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    note, target = tmp_path / "pooling.md", tmp_path / "pooling.yaml"
+    note.write_text("## Max Pooling - MAC\n\nMax of each region.\n\n## Mean pooling\n\nAverage of each region.\n",
+                    encoding="utf-8")
+    assert _import(note, "-o", target) == 0
+    edited = target.read_text(encoding="utf-8").replace(
+        "  - MAC\n", "  - MAC\n  - max pool\n  tags:\n  - pooling\n  questions:\n  - ask: Which pooling keeps the "
+        "strongest activation?\n    accept:\n    - max pooling\n")
+    target.write_text(edited, encoding="utf-8")
+    note.write_text("## Max Pooling - MAC\n\nMax of each region: invariant to scale.\n\n## GeM\n\n"
+                    "Generalised mean with a learnt exponent.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _import(note, "-o", target, "--merge") == 0
+    report = capsys.readouterr().out
+    assert "1 added, 1 updated, 0 unchanged, 1 orphaned (kept)" in report
+    assert "orphaned (no longer in the note, kept): mean-pooling" in report
+    deck, _ = load_deck_file(target)
+    max_pooling = deck.card("max-pooling")
+    assert max_pooling is not None
+    assert max_pooling.definition == "Max of each region: invariant to scale."
+    assert max_pooling.aliases == ("MAC", "max pool") and max_pooling.tags == ("pooling",)
+    assert [q.ask for q in max_pooling.questions] == ["Which pooling keeps the strongest activation?"]
+    assert [c.id for c in deck.cards] == ["max-pooling", "mean-pooling", "gem"]
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "binary": ("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00"),
+        "empty": ("empty.md", b""),
+        "undecodable": ("latin1.md", b"## Caf\xe9\n\nLatin-1 text.\n"),
+        "unknown format": ("notes.dat", b"plain words and nothing else\n"),
+        "no cards": ("prose.md", b"Just a paragraph of prose, no heading, no bold term.\n"),
+        "missing": ("missing.md", None),
+    }
+    paths = {}
+    for case, (name, data) in files.items():
+        path = tmp_path / name
+        if data is not None:
+            path.write_bytes(data)
+        paths[case] = path
+    return paths
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("binary", "binary file"), ("empty", "the file is empty"), ("undecodable", "not UTF-8 text"),
+    ("unknown format", "cannot tell the format"), ("no cards", "no cards found"), ("missing", "cannot read"),
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, message: str) -> None:
+    path = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out"
+    assert _import(path, "-o", out / "deck.yaml") == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"quizbot decks import: error: {path}: ")
+    assert message in captured.err and captured.err.count("\n") == 1
+    assert captured.out == "" and not out.exists()
+
+
+def test_one_bad_file_among_several_writes_nothing(notes_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "empty.md"
+    bad.write_bytes(b"")
+    out = tmp_path / "decks"
+    assert _import(notes_dir / "dl-basics.html", bad, "-o", out) == 2
+    assert not out.exists()
+
+
+def test_several_files_need_an_output_directory(notes_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(notes_dir / "dl-basics.html", notes_dir / "dl-techniques.md") == 2
+    assert "several files need -o DIR" in capsys.readouterr().err
+
+
+def test_merge_needs_an_output(notes_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(notes_dir / "dl-basics.html", "--merge") == 2
+    assert "--merge needs -o OUT" in capsys.readouterr().err
+
+
+def test_merge_into_an_invalid_deck_is_refused(
+        notes_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "broken.yaml"
+    target.write_text("deck: Not A Slug\ntitle: x\ncards: []\n", encoding="utf-8")
+    assert _import(notes_dir / "dl-basics.html", "-o", target, "--merge") == 2
+    assert "cannot merge into" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8").startswith("deck: Not A Slug")
+
+
+def test_help_documents_where_decks_go(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["decks", "import", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "one FILE, no -o" in text and "several FILEs" in text and "--merge" in text
+
+
+def test_lint_and_list_still_work(tmp_path: Path, notes_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _import(notes_dir / "understanding-dl-language.md", "-o", tmp_path) == 0
+    assert main(["decks", "lint", str(tmp_path)]) == 0
+    assert main(["decks", "list", str(tmp_path)]) == 0
+    assert "understanding-dl-language" in capsys.readouterr().out

@@ -1,0 +1,183 @@
+"""Durable schedules, deadlines and restarts: nothing is lost, no slot posts twice."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.quiz import messages as m
+from bot.quiz.schedule_spec import ScheduleError, latest_slot, next_slot, parse_spec, parse_tz, parse_window
+from tests.helpers import ADMIN, CHANNEL, Clock, FakeChat, make_service, member
+
+
+@pytest.mark.parametrize(("spec", "cron"), [
+    ("weekdays 09:30", "30 9 * * 1-5"), ("daily 7:05", "5 7 * * *"), ("mon,wed,fri 12:00", "0 12 * * 1,3,5"),
+    ("weekends 10h00", "0 10 * * 6,0"), ("30 9 * * 1-5", "30 9 * * 1-5"), ("hourly", "0 * * * *"),
+])
+def test_plain_schedule_forms_become_cron(spec, cron):
+    assert parse_spec(spec) == cron
+
+
+@pytest.mark.parametrize("spec", ["", "sometimes", "61 9 * * *", "weekdays 25:00", "funday 09:00", "* * *"])
+def test_bad_schedule_is_refused_with_a_hint(spec):
+    with pytest.raises(ScheduleError, match="try|cron|unknown|empty"):
+        parse_spec(spec)
+
+
+def test_unknown_time_zone_is_refused():
+    with pytest.raises(ScheduleError, match="IANA"):
+        parse_tz("Mars/Olympus")
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("10m", 600), ("2h", 7200)])
+def test_answer_window_forms(text, seconds):
+    assert parse_window(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["5s", "3d", "soon", "25h"])
+def test_bad_answer_window_is_refused(text):
+    with pytest.raises(ScheduleError):
+        parse_window(text)
+
+
+def test_slot_time_follows_local_time_across_dst():
+    berlin = ZoneInfo("Europe/Berlin")
+    from datetime import datetime
+
+    before = datetime(2026, 3, 27, 12, 0, tzinfo=berlin).timestamp()
+    slots = [next_slot("30 9 * * *", berlin, before)]
+    slots.append(next_slot("30 9 * * *", berlin, slots[0]))
+    slots.append(next_slot("30 9 * * *", berlin, slots[1]))
+    hours = [datetime.fromtimestamp(s, berlin).strftime("%H:%M") for s in slots]
+    assert hours == ["09:30", "09:30", "09:30"]
+    assert slots[1] - slots[0] == 23 * 3600  # the night the clocks go forward
+    assert slots[2] - slots[1] == 24 * 3600
+
+
+def test_latest_slot_includes_the_current_instant():
+    utc = ZoneInfo("UTC")
+    slot = next_slot("0 * * * *", utc, 1_795_000_000)
+    assert latest_slot("0 * * * *", utc, slot) == slot
+
+
+async def add_hourly(service, window="10m"):
+    reply = await service.schedule_add(CHANNEL, ADMIN, "hourly", "UTC", None, window)
+    assert reply.tone == "ok", reply.text
+    rows = await service.ctx.stores.schedules.in_channel(await service.ctx.channel_id(CHANNEL))
+    return rows[0]
+
+
+async def test_member_without_rights_cannot_add_a_schedule(bot):
+    reply = await bot.service.schedule_add(CHANNEL, member("mallory"), "hourly")
+    assert reply.tone == "error"
+    assert await bot.service.ctx.stores.schedules.in_channel(await bot.service.ctx.channel_id(CHANNEL)) == []
+
+
+async def test_bad_schedule_changes_nothing(bot):
+    reply = await bot.service.schedule_add(CHANNEL, ADMIN, "every now and then")
+    assert reply.tone == "error"
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM schedules"))[0] == 0
+
+
+async def test_schedule_posts_at_its_slot(bot):
+    schedule = await add_hourly(bot.service)
+    bot.clock.now = schedule.next_run_at
+    await bot.service.scheduler.tick()
+    assert len(bot.chat.of_type(m.QuestionCard)) == 1
+
+
+async def test_schedule_list_and_remove(bot):
+    schedule = await add_hourly(bot.service)
+    listing = await bot.service.schedule_list(CHANNEL)
+    assert f"#{schedule.id}" in listing.lines[0]
+    assert (await bot.service.schedule_remove(CHANNEL, ADMIN, str(schedule.id))).tone == "ok"
+    assert (await bot.service.schedule_remove(CHANNEL, ADMIN, str(schedule.id))).tone == "error"
+
+
+async def test_slot_posts_exactly_once_across_a_restart(tmp_path):
+    clock, chat = Clock(), FakeChat()
+    service, db = await make_service(tmp_path / "q.db", clock, chat)
+    schedule = await add_hourly(service)
+    clock.now = schedule.next_run_at + 5
+    await service.scheduler.tick()
+    await service.shutdown()
+    await db.close()
+    service2, db2 = await make_service(tmp_path / "q.db", clock, chat)
+    await service2.scheduler.tick()
+    await service2.scheduler.tick()
+    assert len(chat.of_type(m.QuestionCard)) == 1
+    assert (await db2.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 1
+    await service2.shutdown()
+    await db2.close()
+
+
+async def test_slot_missed_while_down_is_posted_at_start_if_window_still_open(tmp_path):
+    clock, chat = Clock(), FakeChat()
+    service, db = await make_service(tmp_path / "q.db", clock, chat)
+    schedule = await add_hourly(service, "10m")
+    await service.shutdown()
+    await db.close()
+    clock.now = schedule.next_run_at + 120  # the bot was down over the slot
+    service2, db2 = await make_service(tmp_path / "q.db", clock, chat)
+    await service2.scheduler.tick()
+    card = chat.of_type(m.QuestionCard)[-1]
+    assert card.closes_at == schedule.next_run_at + 600
+    await service2.shutdown()
+    await db2.close()
+
+
+async def test_slot_missed_past_its_window_is_skipped_and_logged(tmp_path, caplog):
+    clock, chat = Clock(), FakeChat()
+    service, db = await make_service(tmp_path / "q.db", clock, chat)
+    schedule = await add_hourly(service, "10m")
+    await service.shutdown()
+    await db.close()
+    clock.now = schedule.next_run_at + 1200
+    service2, db2 = await make_service(tmp_path / "q.db", clock, chat)
+    next_due = await service2.scheduler.tick()
+    assert chat.of_type(m.QuestionCard) == []
+    assert "slot_skipped" in caplog.text and "answer_window_passed" in caplog.text
+    assert next_due == schedule.next_run_at + 3600
+    await service2.shutdown()
+    await db2.close()
+
+
+async def test_round_open_at_shutdown_is_revealed_at_deadline_after_restart(tmp_path):
+    clock, chat = Clock(), FakeChat()
+    service, db = await make_service(tmp_path / "q.db", clock, chat)
+    await service.ask(CHANNEL, ADMIN)
+    card = chat.of_type(m.QuestionCard)[-1]
+    await service.answer_in_channel(CHANNEL, member("alice"), "A" if card.kind == "choice" else "dropout")
+    await service.shutdown()
+    await db.close()
+    service2, db2 = await make_service(tmp_path / "q.db", clock, chat)
+    await service2.scheduler.tick()
+    assert chat.of_type(m.Reveal) == []  # deadline not reached yet
+    clock.now = card.closes_at + 3600  # long after: closed at once on the next tick
+    await service2.scheduler.tick()
+    reveal = chat.of_type(m.Reveal)[-1]
+    assert reveal.round_id == card.round_id and reveal.answered == 1
+    ref, _ = chat.updates[-1]
+    assert ref.message_id == "msg-1"  # the original question message is edited
+    await service2.shutdown()
+    await db2.close()
+
+
+async def test_daily_streak_counts_consecutive_scheduled_rounds_answered_right(bot):
+    schedule = await add_hourly(bot.service)
+    streaks = []
+    for answer_right in (True, True, False, True):
+        bot.clock.now = max(bot.clock.now, schedule.next_run_at)
+        await bot.service.scheduler.tick()
+        round_id = await bot.service.open_round_id(CHANNEL)
+        row = await bot.service.ctx.stores.rounds.get(round_id)
+        if row.question.kind == "choice":
+            choice = row.question.correct if answer_right else (row.question.correct + 1) % 4
+            await bot.service.answer_choice(round_id, member("alice"), choice)
+        else:
+            await bot.service.answer_text(round_id, member("alice"), row.question.answer if answer_right else "zzz")
+        bot.clock.advance(600)
+        await bot.service.scheduler.tick()
+        stats = await bot.service.stats(CHANNEL, member("alice"))
+        streaks.append((stats.streak, stats.best_streak))
+        schedule = (await bot.service.ctx.stores.schedules.in_channel(row.channel_id))[0]
+    assert streaks == [(1, 1), (2, 2), (0, 2), (1, 2)]

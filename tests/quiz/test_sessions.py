@@ -1,0 +1,61 @@
+"""/quiz start N: questions back to back, then a summary; /quiz stop ends it."""
+
+from bot.quiz import messages as m
+from tests.helpers import ADMIN, CHANNEL, member
+
+
+async def run_until_idle(bot, steps=20):
+    for _ in range(steps):
+        due = await bot.service.scheduler.tick()
+        if due is None:
+            return
+        bot.clock.now = max(bot.clock.now, due)
+
+
+async def test_session_asks_n_questions_then_ends(bot):
+    reply = await bot.service.start_session(CHANNEL, member("alice"), 3)
+    assert reply.tone == "ok"
+    await run_until_idle(bot)
+    cards = bot.chat.of_type(m.QuestionCard)
+    assert [c.position for c in cards if c.answered == 0] == [(1, 3), (2, 3), (3, 3)]
+    assert len(bot.chat.of_type(m.Reveal)) >= 3
+    assert any(isinstance(msg, m.Notice) and "Session over" in msg.text for _, msg in bot.chat.posts)
+    assert await bot.service.ctx.stores.sessions.active(await bot.service.ctx.channel_id(CHANNEL)) is None
+
+
+async def test_session_uses_its_own_answer_window(bot):
+    await bot.service.start_session(CHANNEL, member("alice"), 1, window_s=30)
+    await bot.service.scheduler.tick()
+    card = bot.chat.of_type(m.QuestionCard)[0]
+    assert card.closes_at == bot.clock.now + 30
+
+
+async def test_stop_ends_session_and_reveals_open_question(bot):
+    await bot.service.start_session(CHANNEL, member("alice"), 5)
+    await bot.service.scheduler.tick()
+    reply = await bot.service.stop_session(CHANNEL, member("alice"))
+    assert reply.tone == "ok"
+    assert len(bot.chat.of_type(m.Reveal)) == 1
+    await run_until_idle(bot)
+    assert len([c for c in bot.chat.of_type(m.QuestionCard) if c.answered == 0]) == 1
+
+
+async def test_second_session_in_same_channel_is_refused(bot):
+    await bot.service.start_session(CHANNEL, member("alice"), 2)
+    reply = await bot.service.start_session(CHANNEL, member("bob"), 2)
+    assert reply.tone == "error"
+
+
+async def test_session_size_out_of_range_is_refused(bot):
+    assert (await bot.service.start_session(CHANNEL, ADMIN, 0)).tone == "error"
+    assert (await bot.service.start_session(CHANNEL, ADMIN, 500)).tone == "error"
+
+
+async def test_admin_close_moves_the_session_on(bot):
+    await bot.service.start_session(CHANNEL, member("alice"), 2, window_s=60)
+    await bot.service.scheduler.tick()
+    await bot.service.close(CHANNEL, ADMIN)
+    bot.clock.advance(bot.service.ctx.settings.session_gap_s)
+    await bot.service.scheduler.tick()
+    positions = [c.position for c in bot.chat.of_type(m.QuestionCard) if c.answered == 0]
+    assert positions == [(1, 2), (2, 2)]

@@ -1,0 +1,136 @@
+"""Leaderboards per channel, server, group and period; seasons; groups; stats."""
+
+from dataclasses import replace
+
+from bot.quiz import messages as m
+from bot.quiz.commands import handle
+from tests.helpers import ADMIN, CHANNEL, OTHER_CHANNEL, member
+
+
+async def play(bot, channel, answers: dict[str, bool]):
+    """One multiple-choice or text round where each named member answers right or wrong."""
+    assert await bot.service.ask(channel, ADMIN) is None
+    round_id = await bot.service.open_round_id(channel)
+    row = await bot.service.ctx.stores.rounds.get(round_id)
+    for name, right in answers.items():
+        bot.clock.advance(1)
+        if row.question.kind == "choice":
+            choice = row.question.correct if right else (row.question.correct + 1) % len(row.question.options)
+            await bot.service.answer_choice(round_id, member(name), choice)
+        else:
+            await bot.service.answer_text(round_id, member(name), row.question.answer if right else "zzzz")
+    await bot.service.close(channel, ADMIN)
+    bot.clock.advance(60)
+
+
+def names(board) -> list[str]:
+    assert isinstance(board, m.Leaderboard), board
+    return [r.name for r in board.rows]
+
+
+async def test_leaderboard_ranks_by_points(bot):
+    await play(bot, CHANNEL, {"alice": True, "bob": False})
+    await play(bot, CHANNEL, {"alice": True, "bob": True})
+    board = await bot.service.leaderboard(CHANNEL, member("carol"))
+    assert names(board) == ["alice", "bob"]
+    assert [r.points for r in board.rows] == [20, 10]
+
+
+async def test_tie_on_points_is_broken_by_accuracy(bot):
+    await play(bot, CHANNEL, {"alice": True, "bob": True})
+    await play(bot, CHANNEL, {"bob": False})
+    board = await bot.service.leaderboard(CHANNEL, member("x"))
+    assert names(board) == ["alice", "bob"]
+
+
+async def test_tie_on_points_and_accuracy_goes_to_who_got_there_first(bot):
+    await play(bot, CHANNEL, {"bob": True, "alice": True})
+    board = await bot.service.leaderboard(CHANNEL, member("x"))
+    assert names(board) == ["bob", "alice"]
+
+
+async def test_channel_board_counts_only_that_channel_and_server_board_counts_all(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    await play(bot, OTHER_CHANNEL, {"bob": True})
+    await play(bot, OTHER_CHANNEL, {"bob": True})
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"))) == ["alice"]
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), where="server")) == ["bob", "alice"]
+
+
+async def test_weekly_board_starts_empty_next_week_but_all_time_keeps_scores(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    bot.clock.advance(8 * 24 * 3600)
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "week")) == []
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "all")) == ["alice"]
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "month")) in (["alice"], [])
+
+
+async def test_points_are_counted_only_after_the_reveal(bot):
+    assert await bot.service.ask(CHANNEL, ADMIN) is None
+    round_id = await bot.service.open_round_id(CHANNEL)
+    row = await bot.service.ctx.stores.rounds.get(round_id)
+    await bot.service.answer_text(round_id, member("alice"), row.question.answer)
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"))) == []
+
+
+async def test_group_board_shows_only_group_members(bot):
+    assert (await bot.service.group(CHANNEL, member("alice"), "create", "Owls")).tone == "ok"
+    assert (await bot.service.group(CHANNEL, member("carol"), "join", "owls")).tone == "ok"
+    await play(bot, CHANNEL, {"alice": True, "bob": True, "carol": False})
+    board = await bot.service.leaderboard(CHANNEL, member("x"), "all", group="owls")
+    assert names(board) == ["alice", "carol"]
+
+
+async def test_group_lifecycle_and_errors(bot):
+    svc = bot.service
+    assert (await svc.group(CHANNEL, member("a"), "create", "Owls")).tone == "ok"
+    assert (await svc.group(CHANNEL, member("b"), "create", "owls")).tone == "error"
+    assert (await svc.group(CHANNEL, member("b"), "join", "Nope")).tone == "error"
+    assert (await svc.group(CHANNEL, member("b"), "join", "Owls")).tone == "ok"
+    assert "already" in (await svc.group(CHANNEL, member("b"), "join", "Owls")).text
+    assert (await svc.group(CHANNEL, member("b"), "leave", "Owls")).tone == "ok"
+    listing = await svc.group(CHANNEL, member("b"), "list")
+    assert listing.lines == ("Owls (1 member)",)
+    assert (await svc.group(CHANNEL, member("b"), "delete", "Owls")).tone == "error"
+    assert (await svc.group(CHANNEL, ADMIN, "delete", "Owls")).tone == "ok"
+    assert "No study groups" in (await svc.group(CHANNEL, member("b"), "list")).text
+
+
+async def test_group_name_that_could_ping_is_refused(bot):
+    reply = await bot.service.group(CHANNEL, member("a"), "create", "<!channel>")
+    assert reply.tone == "error"
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM groups"))[0] == 0
+
+
+async def test_new_season_starts_empty_and_old_season_stays_viewable(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    assert (await bot.service.season(CHANNEL, member("bob"), "new")).tone == "error"
+    assert "Season 2" in (await bot.service.season(CHANNEL, ADMIN, "new")).text
+    await play(bot, CHANNEL, {"bob": True})
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season")) == ["bob"]
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season", season=1)) == ["alice"]
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "all")) == ["alice", "bob"]
+
+
+async def test_leaderboard_shows_your_own_rank_when_you_are_outside_the_top(bot):
+    bot.service.ctx.settings = replace(bot.service.ctx.settings, leaderboard_size=1)
+    await play(bot, CHANNEL, {"alice": True, "bob": False})
+    board = await bot.service.leaderboard(CHANNEL, member("bob"))
+    assert names(board) == ["alice"] and board.you is not None and board.you.rank == 2
+
+
+async def test_stats_report_accuracy_streak_and_weakest_cards(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    await play(bot, CHANNEL, {"alice": False})
+    stats = await bot.service.stats(CHANNEL, member("alice"))
+    assert (stats.answered, stats.correct, stats.points) == (2, 1, 10)
+    assert len(stats.weakest_cards) == 1 and stats.weakest_cards[0][1:] == (0, 1)
+
+
+async def test_leaderboard_command_parses_period_and_group(bot):
+    await bot.service.group(CHANNEL, member("alice"), "create", "Night Owls")
+    await play(bot, CHANNEL, {"alice": True, "bob": True})
+    [board] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", 'all group "Night Owls"')
+    assert names(board) == ["alice"] and "all time" in board.title
+    [bad] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "week group Nope")
+    assert bad.tone == "error"

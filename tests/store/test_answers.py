@@ -1,0 +1,112 @@
+"""Group-committed answers: once per member per round, durable before acknowledged."""
+
+import asyncio
+import sqlite3
+
+from bot.store.answers import AnswerBook, AnswerIn, Outcome
+from bot.store.db import Database
+
+
+async def setup_round(tmp_path, members: int, allow_change: bool = False) -> Database:
+    db = await Database.open(tmp_path / "q.db")
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
+                           "VALUES ('c', 'w', 't', 'c', 0)")
+        await conn.execute("INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, "
+                           "closes_at, allow_change) VALUES (1, 'k', 'd/c', '{}', 0, 1e12, ?)", (int(allow_change),))
+        await conn.executemany("INSERT INTO members(key, name, created_at) VALUES (?, ?, 0)",
+                               [(f"m{i}", f"m{i}") for i in range(members)])
+    return db
+
+
+def answer(member_id: int, choice: int = 0, at: float = 1.0, round_id: int = 1) -> AnswerIn:
+    return AnswerIn(round_id, member_id, choice, None, choice == 0, 10 if choice == 0 else 0, at)
+
+
+async def test_many_concurrent_answers_are_all_stored_in_few_commits(tmp_path):
+    db = await setup_round(tmp_path, 500)
+    book = AnswerBook(db)
+    commits = 0
+    original = db.transaction
+
+    def counting():
+        nonlocal commits
+        commits += 1
+        return original()
+
+    db.transaction = counting  # type: ignore[method-assign]
+    outcomes = await asyncio.gather(*[book.record(answer(i + 1)) for i in range(500)])
+    assert outcomes == [Outcome.RECORDED] * 500
+    assert commits < 50
+    await book.close()
+    other = sqlite3.connect(tmp_path / "q.db")  # a second connection sees every acknowledged answer
+    assert other.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 500
+    other.close()
+    await db.close()
+
+
+async def test_duplicate_in_same_batch_counts_first_answer(tmp_path):
+    db = await setup_round(tmp_path, 1)
+    book = AnswerBook(db)
+    outcomes = await asyncio.gather(book.record(answer(1, 0)), book.record(answer(1, 2)))
+    assert outcomes == [Outcome.RECORDED, Outcome.DUPLICATE]
+    assert (await db.fetchone("SELECT choice FROM answers"))[0] == 0
+    await book.close()
+    await db.close()
+
+
+async def test_duplicate_in_later_batch_is_refused(tmp_path):
+    db = await setup_round(tmp_path, 1)
+    book = AnswerBook(db)
+    assert await book.record(answer(1, 0)) is Outcome.RECORDED
+    assert await book.record(answer(1, 1)) is Outcome.DUPLICATE
+    await book.close()
+    await db.close()
+
+
+async def test_channel_that_allows_changes_keeps_the_last_answer(tmp_path):
+    db = await setup_round(tmp_path, 1, allow_change=True)
+    book = AnswerBook(db)
+    await book.record(answer(1, 0))
+    await book.record(answer(1, 3))
+    assert (await db.fetchone("SELECT choice FROM answers"))[0] == 3
+    await book.close()
+    await db.close()
+
+
+async def test_answer_to_closed_round_is_refused_in_the_writing_transaction(tmp_path):
+    db = await setup_round(tmp_path, 1)
+    await db.execute("UPDATE rounds SET closed_at = 5")
+    book = AnswerBook(db)
+    assert await book.record(answer(1)) is Outcome.CLOSED
+    assert (await db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 0
+    await book.close()
+    await db.close()
+
+
+async def test_answer_timed_after_deadline_is_refused(tmp_path):
+    db = await setup_round(tmp_path, 1)
+    await db.execute("UPDATE rounds SET closes_at = 10")
+    book = AnswerBook(db)
+    assert await book.record(answer(1, at=11)) is Outcome.CLOSED
+    await book.close()
+    await db.close()
+
+
+async def test_closed_book_refuses_new_answers(tmp_path):
+    db = await setup_round(tmp_path, 1)
+    book = AnswerBook(db)
+    await book.close()
+    assert await book.record(answer(1)) is Outcome.CLOSED
+    await db.close()
+
+
+async def test_write_failure_reaches_every_waiting_member_and_writer_recovers(tmp_path):
+    db = await setup_round(tmp_path, 2)
+    book = AnswerBook(db)
+    bad = AnswerIn(1, 999, 0, None, True, 10, 1.0)  # no such member: the foreign key fails
+    results = await asyncio.gather(book.record(bad), return_exceptions=True)
+    assert isinstance(results[0], sqlite3.IntegrityError)
+    assert await book.record(answer(1)) is Outcome.RECORDED
+    await book.close()
+    await db.close()
