@@ -42,9 +42,8 @@ async def test_start_serves_health_and_metrics_and_reloads_decks(tmp_path):
                 break
             await asyncio.sleep(0.02)
         assert service.library.card("demo", "adam-w") is not None
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
-                body = await response.text()
+        async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/metrics") as response:
+            body = await response.text()
         assert 'quizbot_deck_reloads_total{result="ok"} 1.0' in body
     finally:
         stop.set()
