@@ -73,8 +73,9 @@ async def run(settings: Settings) -> int:
     adapters = build_adapters(settings, service, stop.set)
     started: list[Adapter] = []
     clock = asyncio.create_task(service.run(stop), name="clock")
-    extras = await _start_extras(settings, service, db, adapters, stop)
-    try:
+    extras: list[asyncio.Task[None]] = []
+    try:  # everything after the database is open is undone in order below, whatever fails
+        extras.extend(await _start_extras(settings, service, db, adapters, stop))
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)

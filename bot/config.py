@@ -3,6 +3,9 @@
 Secrets (tokens, signing secrets) are read only from the environment or
 ``.env``, never from ``quizbot.yaml``, and are wrapped in :class:`Secret` so
 that printing or logging the settings never shows them.
+
+The ``.env`` file (``./.env``, or the file named by ``QUIZBOT_ENV_FILE``) fills
+in variables the real environment does not set; a real variable always wins.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
+from dotenv import dotenv_values
 
 from bot.quiz.context import QuizSettings
 from bot.quiz.scoring import ScoringRules
@@ -60,14 +65,15 @@ class Settings:
     http_addr: str = ""
     """host:port of /healthz and /metrics; empty disables the endpoint."""
     reload_interval_s: float = 2.0
+    """Seconds between checks of the decks directory for edits; 0 disables hot reload."""
     quiz: QuizSettings = field(default_factory=QuizSettings)
-    slack_bot_token: Secret = Secret("")
-    slack_app_token: Secret = Secret("")
-    slack_signing_secret: Secret = Secret("")
+    slack_bot_token: Secret = field(default_factory=lambda: Secret(""))
+    slack_app_token: Secret = field(default_factory=lambda: Secret(""))
+    slack_signing_secret: Secret = field(default_factory=lambda: Secret(""))
     slack_http_port: int | None = None
     slack_http_host: str = "0.0.0.0"
     slack_api_url: str = "https://slack.com/api/"
-    discord_token: Secret = Secret("")
+    discord_token: Secret = field(default_factory=lambda: Secret(""))
     discord_api_url: str = ""
     discord_gateway_url: str = ""
     discord_shard_count: int | None = None
@@ -88,6 +94,7 @@ class Settings:
                                   self.discord_token) if s]
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _QUIZ_KEYS = {f.name for f in fields(QuizSettings)} - {"scoring"}
 _YAML_KEYS = {"db_path", "decks_dir", "seed", "log_level", "log_format", "http_addr", "reload_interval_s",
               "points", "speed_bonus", *_QUIZ_KEYS}
@@ -100,11 +107,44 @@ def _int(name: str, value: Any) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _float(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+
+
+def parse_addr(value: str) -> tuple[str, int]:
+    """``host:port`` (``[::1]:8080`` for IPv6) as ``(host, port)``. Raises :class:`ConfigError`."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"QUIZBOT_HTTP_ADDR must be host:port, e.g. 0.0.0.0:8080, got {value!r}")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def read_env(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
+    """The environment with a ``.env`` file filled in underneath it (real variables win).
+
+    With ``env`` None this is ``os.environ`` plus ``./.env`` (or ``QUIZBOT_ENV_FILE``). With an
+    explicit ``env`` (tests), only ``env_file`` or the ``QUIZBOT_ENV_FILE`` inside ``env`` is
+    read, so a developer's own ``.env`` cannot leak into a test. Raises :class:`ConfigError`
+    when a named env file does not exist."""
+    real = dict(os.environ if env is None else env)
+    named = env_file or (Path(real["QUIZBOT_ENV_FILE"]) if real.get("QUIZBOT_ENV_FILE") else None)
+    if named is not None and not named.is_file():
+        raise ConfigError(f"env file {named} does not exist")
+    path = named or (Path(".env") if env is None else None)
+    if path is None or not path.is_file():
+        return real
+    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    return {**from_file, **real}
+
+
 def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
-                  **overrides: Any) -> Settings:
-    """Build settings from ``quizbot.yaml`` (optional), the environment and explicit overrides
-    (command-line options), later ones winning. Raises :class:`ConfigError`."""
-    env = dict(os.environ if env is None else env)
+                  env_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from ``quizbot.yaml`` (optional), the environment (over ``.env``) and
+    explicit overrides (command-line options), later ones winning. Raises :class:`ConfigError`."""
+    env = read_env(env, env_file)
     values: dict[str, Any] = {}
     path = config_file or Path(env.get("QUIZBOT_CONFIG", "quizbot.yaml"))
     if path.exists():
@@ -142,7 +182,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     quiz = replace(QuizSettings(), scoring=scoring, **quiz_values)
     try:
         quiz.tz  # noqa: B018 - validate the time zone now, not at the first question
-    except Exception:
+    except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {quiz.timezone!r}") from None
     shard_ids = env.get("DISCORD_SHARD_IDS", "")
     settings = Settings(
@@ -153,21 +193,28 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         log_level=str(values.get("log_level", "INFO")).upper(),
         log_format=str(values.get("log_format", "text")).lower(),
         http_addr=str(values.get("http_addr", "")),
-        reload_interval_s=float(values.get("reload_interval_s", 2.0)),
+        reload_interval_s=_float("reload_interval_s", values.get("reload_interval_s", 2.0)),
         quiz=quiz,
         slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
         slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
         slack_signing_secret=Secret(env.get("SLACK_SIGNING_SECRET", "")),
         slack_http_port=_int("SLACK_HTTP_PORT", env["SLACK_HTTP_PORT"]) if env.get("SLACK_HTTP_PORT") else None,
-        slack_http_host=env.get("SLACK_HTTP_HOST", "0.0.0.0"),
-        slack_api_url=env.get("SLACK_API_URL", "https://slack.com/api/"),
+        slack_http_host=env.get("SLACK_HTTP_HOST") or "0.0.0.0",
+        slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
         discord_token=Secret(env.get("DISCORD_TOKEN", "")),
-        discord_api_url=env.get("DISCORD_API_URL", ""),
-        discord_gateway_url=env.get("DISCORD_GATEWAY_URL", ""),
+        discord_api_url=env.get("DISCORD_API_URL") or "",
+        discord_gateway_url=env.get("DISCORD_GATEWAY_URL") or "",
         discord_shard_count=(_int("DISCORD_SHARD_COUNT", env["DISCORD_SHARD_COUNT"])
                              if env.get("DISCORD_SHARD_COUNT") else None),
         discord_shard_ids=tuple(_int("DISCORD_SHARD_IDS", s) for s in shard_ids.split(",") if s.strip()),
     )
     if settings.log_format not in {"text", "json"}:
         raise ConfigError(f"QUIZBOT_LOG_FORMAT must be text or json, got {settings.log_format!r}")
+    if settings.log_level not in LOG_LEVELS:
+        raise ConfigError(f"QUIZBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+                          f"got {settings.log_level!r}")
+    if settings.http_addr:
+        parse_addr(settings.http_addr)
+    if settings.reload_interval_s < 0:
+        raise ConfigError("reload_interval_s must be 0 (no hot reload) or more seconds")
     return settings

@@ -1,4 +1,9 @@
-"""One line per event: ``key=value`` text or JSON, level from the settings."""
+"""One line per event: ``key=value`` text or JSON, level from the settings.
+
+Secret values handed to :func:`setup` are masked in every line, whatever logger
+wrote it (a library that prints a URL or a request with a token in it included):
+tokens must never reach the logs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterable
 
 
 class _JsonFormatter(logging.Formatter):
@@ -31,10 +37,27 @@ class _TextFormatter(logging.Formatter):
         return line
 
 
-def setup(level: str = "INFO", fmt: str = "text") -> None:
-    """Log to stderr (stdout belongs to the console adapter)."""
+class _Redacting(logging.Formatter):
+    """Wraps a formatter and replaces each secret in its output with ``***``."""
+
+    def __init__(self, inner: logging.Formatter, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.inner = inner
+        # longest first, so a secret that contains another is masked whole
+        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = self.inner.format(record)
+        for secret in self.secrets:
+            line = line.replace(secret, "***")
+        return line
+
+
+def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
+    """Log to stderr (stdout belongs to the console adapter), masking ``secrets``."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JsonFormatter() if fmt == "json" else _TextFormatter())
+    inner: logging.Formatter = _JsonFormatter() if fmt == "json" else _TextFormatter()
+    handler.setFormatter(_Redacting(inner, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -11,20 +11,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import decks, define, discord
+from bot.cli import db, decks, define, discord, export, run
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quizbot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (define, decks, discord):
+    for module in (run, define, decks, db, export, discord):
         module.register(sub)
-    try:  # run needs the service; keep lint/define usable while it is being built
-        from bot.cli import run
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        run.register(sub)
     return parser
 
 

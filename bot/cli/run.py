@@ -11,7 +11,7 @@ from bot import app, logs
 from bot.config import ConfigError, load_settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the bot")
     p.add_argument("--console", action="store_true", help="use the console even if platform tokens are set")
     p.add_argument("--db", type=Path, help="SQLite file (default: ./quizbot.db or QUIZBOT_DB)")
@@ -28,5 +28,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"quizbot run: {exc}", file=sys.stderr)
         return 2
-    logs.setup(settings.log_level, settings.log_format)
-    return asyncio.run(app.run(settings))
+    logs.setup(settings.log_level, settings.log_format, settings.secrets())
+    try:
+        return asyncio.run(app.run(settings))
+    except ConfigError as exc:  # found while starting, e.g. an address already in use
+        print(f"quizbot run: {exc}", file=sys.stderr)
+        return 2

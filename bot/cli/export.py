@@ -1,0 +1,95 @@
+"""``quizbot export answers --csv``: every recorded answer, one CSV row each.
+
+Columns: ``answered_at`` (ISO 8601, UTC), ``member_key``, ``member_name``,
+``channel_key``, ``round_id``, ``question_key``, ``choice`` (the option letter,
+empty for typed answers), ``text`` (the typed answer, empty for choices),
+``correct`` (``true``/``false``) and ``points``. Rows are in answer order. The
+database is opened read-only, so exporting while the bot runs is safe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sqlite3
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli.db import DbError, connect_readonly
+from bot.config import ConfigError, load_settings
+from bot.quiz.messages import LABELS
+
+COLUMNS = ("answered_at", "member_key", "member_name", "channel_key", "round_id", "question_key",
+           "choice", "text", "correct", "points")
+
+_QUERY = """
+SELECT a.answered_at, m.key, m.name, c.key, r.id, r.question_key, a.choice, a.text, a.correct, a.points
+FROM answers a
+JOIN members m ON m.id = a.member_id
+JOIN rounds r ON r.id = a.round_id
+JOIN channels c ON c.id = r.channel_id
+ORDER BY a.answered_at, a.id
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export data (answers as CSV)")
+    what = p.add_subparsers(dest="export_what", required=True, metavar="WHAT")
+    a = what.add_parser("answers", help="every recorded answer")
+    a.add_argument("--csv", action="store_true", required=True, help="CSV with a header row")
+    a.add_argument("--db", type=Path, help="SQLite file (default: ./quizbot.db or QUIZBOT_DB)")
+    a.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    a.set_defaults(handler=export_answers_command)
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _choice(value: int | None) -> str:
+    if value is None:
+        return ""
+    return LABELS[value] if 0 <= value < len(LABELS) else str(value)
+
+
+def answer_rows(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+    for answered_at, mkey, mname, ckey, rid, qkey, choice, text, correct, points in conn.execute(_QUERY):
+        yield (_iso(answered_at), mkey, mname, ckey, rid, qkey, _choice(choice), text or "",
+               "true" if correct else "false", points)
+
+
+def write_csv(conn: sqlite3.Connection, out: TextIO) -> int:
+    """Write the header and every answer; returns the number of answers written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in answer_rows(conn):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export_answers_command(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(db_path=args.db)
+        conn = connect_readonly(settings.db_path)
+    except (ConfigError, DbError) as exc:
+        print(f"quizbot export: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.output is None:
+            count = write_csv(conn, sys.stdout)
+        else:
+            with args.output.open("w", encoding="utf-8", newline="") as out:
+                count = write_csv(conn, out)
+    except sqlite3.Error as exc:
+        print(f"quizbot export: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        conn.close()
+    if args.output is not None:
+        print(f"Exported {count} answer(s) to {args.output}.", file=sys.stderr)
+    return 0

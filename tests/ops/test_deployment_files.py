@@ -1,0 +1,136 @@
+"""Dockerfile, docker-compose.yml and .env.example, checked without a Docker engine.
+
+What can be checked here: the compose file parses and has what a deployment
+needs, every file the image copies exists, the image starts ``quizbot run``
+(the command the other tests run), the healthcheck command really passes
+against a running bot, and every variable the settings read is documented.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from tests.helpers import SMALL_DECK
+from tests.process import clean_env, free_port, start_quizbot, write_deck
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def service() -> dict:  # type: ignore[type-arg]
+    return compose()["services"]["quizbot"]
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            out.append((keyword.upper(), rest.strip()))
+    return out
+
+
+def exec_form(args: str) -> list[str]:
+    return json.loads(args) if args.startswith("[") else shlex.split(args)
+
+
+def test_compose_runs_the_bot_with_restart_env_file_volume_read_only_decks_and_healthcheck():
+    spec = compose()
+    bot = spec["services"]["quizbot"]
+    assert bot["restart"] == "unless-stopped"
+    assert bot["env_file"] == ".env"
+    assert bot["build"] == "."
+    volumes = {v.split(":")[1]: v for v in bot["volumes"]}
+    data_source = volumes["/data"].split(":")[0]
+    assert data_source in spec["volumes"]  # a named volume, not a host path
+    assert bot["environment"]["QUIZBOT_DB"].startswith("/data/")
+    assert volumes["/app/decks"] == "./decks:/app/decks:ro"
+    assert (ROOT / "decks").is_dir()
+    assert bot["healthcheck"]["test"][0] == "CMD"
+
+
+def test_every_file_the_dockerfile_copies_exists_and_is_not_docker_ignored():
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    copies = [exec_form(rest)[:-1] for keyword, rest in dockerfile_instructions() if keyword == "COPY"]
+    sources = [src for srcs in copies for src in srcs]
+    assert "decks" in sources and "bot" in sources
+    for src in sources:
+        assert (ROOT / src).exists(), src
+        assert f"!{src.rstrip('/')}" in ignore or f"!{src.rstrip('/')}/" in ignore, src
+
+
+def test_the_image_runs_quizbot_run_as_a_non_root_user_with_the_data_volume():
+    instructions = dockerfile_instructions()
+    keywords = dict(instructions)
+    assert keywords["FROM"].startswith("python:3.11-slim")
+    assert exec_form(keywords["CMD"]) == ["quizbot", "run"]
+    assert "ENTRYPOINT" not in keywords
+    assert keywords["USER"] not in {"root", "0"}
+    assert "QUIZBOT_DB=/data/quizbot.db" in keywords["ENV"].split()
+    assert "/data" in keywords["VOLUME"]
+    assert any(k == "RUN" and "pip install ." in rest for k, rest in instructions)
+
+
+def test_the_dockerfile_and_compose_healthchecks_are_the_same_command():
+    healthcheck = dict(dockerfile_instructions())["HEALTHCHECK"]
+    dockerfile_cmd = exec_form(healthcheck.split(" CMD ", 1)[1].strip())
+    assert ["CMD", *dockerfile_cmd] == service()["healthcheck"]["test"]
+
+
+def test_the_healthcheck_passes_against_a_running_bot_and_fails_without_one(tmp_path):
+    command = service()["healthcheck"]["test"][1:]
+    assert command[0] == "python"
+    port = free_port()
+    env = clean_env(QUIZBOT_HTTP_ADDR=f"127.0.0.1:{port}")
+    check = [sys.executable, *command[1:]]
+    assert subprocess.run(check, check=False, env=env, capture_output=True, timeout=20).returncode != 0
+    write_deck(tmp_path / "decks", SMALL_DECK)
+    proc = start_quizbot("run", "--console", "--db", "q.db", "--decks", "decks", cwd=tmp_path, env=env)
+    try:
+        passed = False
+        for _ in range(100):  # poll until the bot is up
+            if subprocess.run(check, check=False, env=env, capture_output=True, timeout=20).returncode == 0:
+                passed = True
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert passed, (tmp_path / "stderr.log").read_text()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        assert proc.stdin is not None
+        proc.stdin.close()
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    source = (ROOT / "bot" / "config.py").read_text()
+    read = set(re.findall(r"\b((?:QUIZBOT|SLACK|DISCORD)_[A-Z0-9_]+)\b", source))
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    documented = {}
+    for i, line in enumerate(lines):
+        match = re.match(r"^([A-Z][A-Z0-9_]*)=", line)
+        if match:
+            documented[match.group(1)] = lines[i - 1] if i else ""
+    assert read, "no variables found in bot/config.py"
+    assert read <= documented.keys(), sorted(read - documented.keys())
+    assert documented.keys() <= read, sorted(documented.keys() - read)  # nothing stale either
+    for name, explanation in documented.items():
+        assert explanation.startswith("# ") and len(explanation) > 10, name

@@ -1,0 +1,143 @@
+"""Deck hot reload: edits, additions and removals are picked up; broken edits are not."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.deck.library import DeckLibrary
+from bot.ops.reload import DeckWatcher, snapshot
+from bot.quiz import messages as m
+from tests.helpers import ADMIN, CHANNEL, SMALL_DECK, Clock, FakeChat, make_service, member
+from tests.process import write_deck
+
+OTHER_DECK = """\
+deck: other
+title: Other Deck
+cards:
+  - id: relu
+    term: ReLU
+    definition: Rectified linear unit, max(0, x), the default activation in deep networks.
+  - id: softmax
+    term: Softmax
+    definition: Turns a vector of scores into probabilities that sum to one.
+"""
+
+
+@pytest.fixture
+async def running(tmp_path):  # type: ignore[no-untyped-def]
+    decks = tmp_path / "decks"
+    write_deck(decks, SMALL_DECK)
+    chat = FakeChat()
+    service, db = await make_service(tmp_path / "q.db", Clock(), chat, library=DeckLibrary.load(decks))
+    watcher = DeckWatcher(service, decks, interval_s=0.05)
+    yield service, watcher, decks, chat
+    await service.shutdown()
+    await db.close()
+
+
+def definition_of(service, term: str) -> str:  # type: ignore[no-untyped-def]
+    found = service.define(term)
+    assert isinstance(found, m.Definition), found
+    return found.definition
+
+
+async def test_an_edited_deck_is_seen_by_define(running):
+    service, watcher, decks, _ = running
+    write_deck(decks, SMALL_DECK.replace("Randomly zeroes activations", "Randomly drops units"))
+    assert await watcher.check()
+    assert definition_of(service, "Dropout").startswith("Randomly drops units")
+
+
+async def test_nothing_is_reloaded_when_nothing_changed(running):
+    _, watcher, _, _ = running
+    assert not await watcher.check()
+
+
+async def test_a_broken_edit_keeps_the_last_good_deck_and_logs_file_and_line(running, caplog):
+    service, watcher, decks, _ = running
+    path = write_deck(decks, SMALL_DECK.replace("  - id: adam\n", "  - id: Adam!\n"))
+    with caplog.at_level(logging.INFO, logger="bot.ops"):
+        assert await watcher.check()
+    assert [d.id for d in service.library.decks] == ["demo"]
+    assert "Randomly zeroes" in definition_of(service, "Dropout")
+    bad_line = SMALL_DECK.splitlines().index("  - id: adam") + 1
+    assert f"{path}:{bad_line}:" in caplog.text
+    assert "event=deck_kept_last_good deck=demo" in caplog.text
+
+
+async def test_invalid_yaml_keeps_the_last_good_deck(running, caplog):
+    service, watcher, decks, _ = running
+    path = write_deck(decks, SMALL_DECK + "  - id: [unclosed\n")
+    with caplog.at_level(logging.INFO, logger="bot.ops"):
+        assert await watcher.check()
+    assert service.library.deck("demo") is not None
+    assert f"{path}:" in caplog.text and "not valid YAML" in caplog.text
+
+
+async def test_a_fixed_deck_replaces_the_last_good_one(running):
+    service, watcher, decks, _ = running
+    write_deck(decks, SMALL_DECK + "  - id: [unclosed\n")
+    await watcher.check()
+    write_deck(decks, SMALL_DECK.replace("Adam", "AdamW"))
+    assert await watcher.check()
+    assert service.define("AdamW").term == "AdamW"  # type: ignore[union-attr]
+
+
+async def test_a_removed_file_drops_its_deck(running, caplog):
+    service, watcher, decks, _ = running
+    (decks / "demo.yaml").unlink()
+    with caplog.at_level(logging.INFO, logger="bot.ops"):
+        assert await watcher.check()
+    assert service.library.decks == ()
+    assert "event=deck_removed deck=demo" in caplog.text
+
+
+async def test_an_added_file_appears(running, caplog):
+    service, watcher, decks, _ = running
+    write_deck(decks, OTHER_DECK, "other.yaml")
+    with caplog.at_level(logging.INFO, logger="bot.ops"):
+        assert await watcher.check()
+    assert {d.id for d in service.library.decks} == {"demo", "other"}
+    assert definition_of(service, "ReLU").startswith("Rectified")
+    assert "event=deck_added deck=other cards=2" in caplog.text
+
+
+async def test_an_open_round_still_closes_and_reveals_after_its_deck_is_removed(running):
+    service, watcher, decks, chat = running
+    assert await service.ask(CHANNEL, ADMIN) is None
+    round_id = await service.open_round_id(CHANNEL)
+    assert round_id is not None
+    (decks / "demo.yaml").unlink()
+    write_deck(decks, OTHER_DECK, "other.yaml")
+    assert await watcher.check()
+    answer = await service.answer_text(round_id, member("ann"), "A")
+    assert answer.tone != "error", answer
+    assert await service.close(CHANNEL, ADMIN) is None
+    reveals = chat.of_type(m.Reveal)
+    assert len(reveals) == 1 and reveals[0].round_id == round_id and reveals[0].answered == 1
+
+
+async def test_the_watch_loop_reloads_without_being_asked(running):
+    import asyncio
+
+    service, watcher, decks, _ = running
+    stop = asyncio.Event()
+    task = asyncio.create_task(watcher.run(stop))
+    write_deck(decks, OTHER_DECK, "other.yaml")
+    for _ in range(200):
+        if service.library.deck("other") is not None:
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert service.library.deck("other") is not None
+
+
+def test_snapshot_lists_only_deck_files(tmp_path: Path):
+    write_deck(tmp_path, SMALL_DECK)
+    (tmp_path / "notes.md").write_text("not a deck")
+    assert list(snapshot(tmp_path)) == [str(tmp_path / "demo.yaml")]
+    assert snapshot(tmp_path / "missing") == {}

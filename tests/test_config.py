@@ -1,0 +1,102 @@
+"""Settings: environment over .env over quizbot.yaml; secrets never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings, parse_addr
+
+NO_YAML = Path("/nonexistent/quizbot.yaml")
+
+
+def test_env_file_fills_in_what_the_environment_does_not_set(tmp_path):
+    env_file = tmp_path / "prod.env"
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nQUIZBOT_DB=/data/from-file.db\n# comment\n")
+    settings = load_settings(env={"QUIZBOT_ENV_FILE": str(env_file)}, config_file=NO_YAML)
+    assert settings.slack_bot_token.get() == "xoxb-from-file"
+    assert settings.db_path == Path("/data/from-file.db")
+
+
+def test_a_real_environment_variable_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nQUIZBOT_LOG_LEVEL=debug\n")
+    settings = load_settings(env={"SLACK_BOT_TOKEN": "xoxb-from-env"}, env_file=env_file, config_file=NO_YAML)
+    assert settings.slack_bot_token.get() == "xoxb-from-env"
+    assert settings.log_level == "DEBUG"
+
+
+def test_the_dot_env_in_the_working_directory_is_read_for_the_real_environment(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=discord-from-dotenv\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("QUIZBOT_ENV_FILE", raising=False)
+    assert load_settings(config_file=NO_YAML).discord_token.get() == "discord-from-dotenv"
+
+
+def test_an_explicit_env_mapping_ignores_the_working_directory_dot_env(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=discord-from-dotenv\n")
+    monkeypatch.chdir(tmp_path)
+    assert not load_settings(env={}, config_file=NO_YAML).discord_token
+
+
+def test_a_named_env_file_that_does_not_exist_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="missing.env"):
+        load_settings(env={"QUIZBOT_ENV_FILE": str(tmp_path / "missing.env")}, config_file=NO_YAML)
+
+
+def test_repr_of_settings_shows_no_secret():
+    secrets = {"SLACK_BOT_TOKEN": "xoxb-1111-secret", "SLACK_APP_TOKEN": "xapp-2222-secret",
+               "SLACK_SIGNING_SECRET": "sign-3333-secret", "DISCORD_TOKEN": "disc-4444-secret"}
+    settings = load_settings(env=secrets, config_file=NO_YAML)
+    shown = repr(settings) + str(settings)
+    assert sorted(settings.secrets()) == sorted(secrets.values())
+    for value in secrets.values():
+        assert value not in shown
+    assert "Secret('***')" in shown
+
+
+def test_tokens_in_quizbot_yaml_are_refused(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("decks_dir: decks\nslack_bot_token: xoxb-nope\n")
+    with pytest.raises(ConfigError, match="tokens belong in the environment"):
+        load_settings(env={}, config_file=config)
+
+
+def test_quizbot_yaml_gives_defaults_and_the_environment_overrides_them(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("decks_dir: my-decks\nanswer_window_s: 120\npoints: 5\ntimezone: Europe/Berlin\n")
+    settings = load_settings(env={"QUIZBOT_POINTS": "7"}, config_file=config)
+    assert settings.decks_dir == Path("my-decks")
+    assert settings.quiz.answer_window_s == 120
+    assert settings.quiz.timezone == "Europe/Berlin"
+    assert settings.quiz.scoring.points == 7
+
+
+def test_empty_values_from_an_env_template_keep_the_defaults(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_API_URL=\nSLACK_HTTP_HOST=\nQUIZBOT_DB=\nQUIZBOT_HTTP_ADDR=\n")
+    settings = load_settings(env={}, env_file=env_file, config_file=NO_YAML)
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.slack_http_host == "0.0.0.0"
+    assert settings.db_path == Path("quizbot.db")
+    assert settings.http_addr == ""
+
+
+@pytest.mark.parametrize("var,value,message", [
+    ("QUIZBOT_LOG_LEVEL", "loud", "QUIZBOT_LOG_LEVEL"),
+    ("QUIZBOT_HTTP_ADDR", "8080", "host:port"),
+    ("QUIZBOT_HTTP_ADDR", "0.0.0.0:http", "host:port"),
+    ("QUIZBOT_RELOAD_INTERVAL", "often", "reload_interval_s"),
+    ("QUIZBOT_TIMEZONE", "Mars/Olympus", "time zone"),
+])
+def test_unusable_settings_are_refused_with_their_name(var, value, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env={var: value}, config_file=NO_YAML)
+
+
+def test_parse_addr_accepts_ipv4_ipv6_and_a_bare_port():
+    assert parse_addr("0.0.0.0:8080") == ("0.0.0.0", 8080)
+    assert parse_addr("[::1]:9000") == ("::1", 9000)
+    assert parse_addr(":8080") == ("0.0.0.0", 8080)
