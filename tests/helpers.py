@@ -22,7 +22,9 @@ cards:
   - id: nms
     term: Non-maximum suppression
     aliases: [NMS]
-    definition: Removes duplicate boxes in object detection by keeping the most confident proposal and dropping overlapping ones.
+    definition: >-
+      Removes duplicate boxes in object detection by keeping the most confident proposal
+      and dropping overlapping ones.
     tags: [detection]
     source: {note: notes/demo.md, heading: NMS}
   - id: mean-pooling

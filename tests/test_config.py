@@ -42,7 +42,7 @@ def test_an_explicit_env_mapping_ignores_the_working_directory_dot_env(tmp_path,
 
 
 def test_a_named_env_file_that_does_not_exist_is_an_error(tmp_path):
-    with pytest.raises(ConfigError, match="missing.env"):
+    with pytest.raises(ConfigError, match=r"missing\.env"):
         load_settings(env={"QUIZBOT_ENV_FILE": str(tmp_path / "missing.env")}, config_file=NO_YAML)
 
 

@@ -127,7 +127,7 @@ class ConsoleChat:
                     self.say(render(reply))
             else:
                 self.say(render(await self.service.answer_in_channel(CHANNEL, self.member, text)))
-        except Exception as exc:  # noqa: BLE001 - the console keeps running whatever one line does
+        except Exception as exc:
             self.say(f"Error: {exc}")
         return True
 

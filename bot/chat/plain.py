@@ -55,8 +55,8 @@ def render(message: m.Message) -> str:
         return "\n".join(lines)
     if isinstance(message, m.Definition):
         names = f" ({', '.join(message.aliases)})" if message.aliases else ""
-        lines = [f"{message.term}{names}", message.definition, f"Deck: {message.deck_title}"
-                 + (f"; source: {message.source}" if message.source else "")]
+        deck = f"Deck: {message.deck_title}" + (f"; source: {message.source}" if message.source else "")
+        lines = [f"{message.term}{names}", message.definition, deck]
         if message.see_also:
             lines.append("See also: " + ", ".join(ref.term for ref in message.see_also))
         return "\n".join(lines)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.deck.library import DeckLibrary
 from bot.quiz.messages import Message
 from bot.quiz.metrics import Metrics, NoMetrics
-from bot.quiz.ports import Chat, ChannelRef, ChatError, MessageRef
+from bot.quiz.ports import ChannelRef, Chat, ChatError, MessageRef
 from bot.quiz.scoring import ScoringRules
 from bot.store.answers import AnswerBook
 from bot.store.db import Database

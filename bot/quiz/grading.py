@@ -41,9 +41,9 @@ def is_correct_text(given: str, accepted: tuple[str, ...]) -> bool:
         if key == target or compact == target_compact:
             return True
         budget = typo_budget(len(target_compact))
-        if budget and abs(len(compact) - len(target_compact)) <= budget:
-            if DamerauLevenshtein.distance(compact, target_compact, score_cutoff=budget) <= budget:
-                return True
+        if (budget and abs(len(compact) - len(target_compact)) <= budget
+                and DamerauLevenshtein.distance(compact, target_compact, score_cutoff=budget) <= budget):
+            return True
     return False
 
 

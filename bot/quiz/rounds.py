@@ -30,6 +30,9 @@ from bot.store.rounds import RoundRow, Rounds
 
 MAX_WINNERS_SHOWN = 20
 
+StoredAnswer = tuple[int, int | None, bool, int, float]
+"""(member_id, choice, correct, points, answered_at) of one stored answer."""
+
 
 class ChannelBusy(Exception):
     """The channel already has an open round."""
@@ -212,8 +215,10 @@ class RoundKeeper:
             async with conn.execute(
                 "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?",
                 (round_id,)) as cur:
-                answers = [tuple(r) for r in await cur.fetchall()]
-            scored = [ScoredAnswer(int(a[0]), bool(a[2]), int(a[3]), float(a[4])) for a in answers]
+                rows = await cur.fetchall()
+            answers = [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4]))
+                       for r in rows]
+            scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
                              period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
             right = {a.member_id for a in scored if a.correct}
@@ -238,15 +243,15 @@ class RoundKeeper:
                  round_id, row.channel_key, len(answers), len(right))
         return reveal
 
-    async def reveal(self, row: RoundRow, answers: list[tuple[object, ...]]) -> m.Reveal:
+    async def reveal(self, row: RoundRow, answers: list[StoredAnswer]) -> m.Reveal:
         ctx = self.ctx
         question = row.question
         tally = [0] * len(question.options)
         winners: list[str] = []
-        winner_ids = [int(a[0]) for a in sorted(answers, key=lambda a: float(a[4])) if a[2]]  # type: ignore[arg-type]
-        for a in answers:
-            if a[1] is not None and 0 <= int(a[1]) < len(tally):  # type: ignore[call-overload]
-                tally[int(a[1])] += 1  # type: ignore[call-overload]
+        winner_ids = [a[0] for a in sorted(answers, key=lambda a: a[4]) if a[2]]
+        for _, choice, *_ in answers:
+            if choice is not None and 0 <= choice < len(tally):
+                tally[choice] += 1
         for member_id in winner_ids[:MAX_WINNERS_SHOWN]:
             winners.append(await ctx.stores.directory.name_of(member_id))
         if len(winner_ids) > MAX_WINNERS_SHOWN:

@@ -15,10 +15,10 @@ import sqlite3
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
+from bot.quiz.ports import ChannelRef
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz
 from bot.quiz.selection import next_question
-from bot.quiz.ports import ChannelRef
 from bot.store.schedules import ScheduleRow, Schedules
 from bot.store.sessions import SessionRow
 

@@ -17,13 +17,13 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
+from bot.quiz import standings
 from bot.quiz.context import Context, log
-from bot.quiz.ports import Chat, ChannelRef, Member
+from bot.quiz.ports import ChannelRef, Chat, Member
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
-from bot.quiz import standings
 from bot.store.sessions import SessionRunning
 
 ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
@@ -281,4 +281,4 @@ class QuizService:
         return window_s or self.ctx.settings.answer_window_s
 
 
-__all__ = ["QuizService", "Opening", "ScheduleError"]
+__all__ = ["Opening", "QuizService", "ScheduleError"]

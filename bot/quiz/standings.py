@@ -10,6 +10,7 @@ from bot.quiz.context import Context
 from bot.quiz.ports import ChannelRef, Member
 from bot.quiz.scoring import month_key, week_key
 from bot.store.groups import GroupExists
+from bot.store.leaderboards import ScoreRow
 
 PERIOD_WORDS = {
     "week": "week", "weekly": "week", "month": "month", "monthly": "month",
@@ -19,7 +20,7 @@ _PERIOD_TITLES = {"week": "this week", "month": "this month", "season": "this se
 MAX_GROUP_NAME = 40
 
 
-def _rows(rows: list, start: int = 1) -> tuple[m.LeaderboardRow, ...]:  # type: ignore[type-arg]
+def _rows(rows: list[ScoreRow], start: int = 1) -> tuple[m.LeaderboardRow, ...]:
     return tuple(m.LeaderboardRow(i, r.name, r.points, r.correct, r.answered)
                  for i, r in enumerate(rows, start))
 

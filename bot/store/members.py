@@ -101,9 +101,8 @@ class Directory:
                     async with conn.execute(f"SELECT key, id FROM members WHERE key IN ({marks})", chunk) as cur:
                         for key, ident in await cur.fetchall():
                             out[key] = int(ident)
-            names = dict(missing)
-            for key in names:
-                self._members[key] = (out[key], names[key])
+            for key, name in dict(missing).items():
+                self._members[key] = (out[key], name)
         return out
 
     async def channel_id(self, key: str, workspace: str, platform: str, native_id: str) -> int:

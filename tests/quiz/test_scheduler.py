@@ -19,7 +19,7 @@ def test_plain_schedule_forms_become_cron(spec, cron):
 
 @pytest.mark.parametrize("spec", ["", "sometimes", "61 9 * * *", "weekdays 25:00", "funday 09:00", "* * *"])
 def test_bad_schedule_is_refused_with_a_hint(spec):
-    with pytest.raises(ScheduleError, match="try|cron|unknown|empty"):
+    with pytest.raises(ScheduleError, match=r"try|cron|unknown|empty"):
         parse_spec(spec)
 
 

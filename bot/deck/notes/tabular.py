@@ -64,7 +64,7 @@ def _header(text: str) -> tuple[str | None, str]:
     lines = text.splitlines(keepends=True)
     delimiter: str | None = None
     start = 0
-    for start, line in enumerate(lines):
+    for start, line in enumerate(lines):  # noqa: B007 - start is read after the loop
         m = _ANKI_HEADER.match(line.rstrip("\r\n"))
         if not m:
             break

@@ -28,7 +28,7 @@ def test_endpoints_point_all_of_discord_py_elsewhere(monkeypatch: pytest.MonkeyP
     configure_endpoints("http://127.0.0.1:9/api/v10", "ws://127.0.0.1:9/gateway")
 
     assert discord.http.Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
-    assert discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY == yarl.URL("ws://127.0.0.1:9/gateway")
+    assert yarl.URL("ws://127.0.0.1:9/gateway") == discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
 
 
 async def test_settings_with_shards_run_a_sharded_client_on_those_shards(

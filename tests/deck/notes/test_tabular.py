@@ -18,8 +18,8 @@ def _pairs(deck: Deck) -> list[tuple[str, str]]:
 
 
 def test_anki_export_honours_its_separator_header_and_ignores_extra_columns(reload: Reload) -> None:
-    text = "#separator:tab\n#html:true\n#tags column:3\nLatency\tThe delay before a transfer begins\tnet\n" \
-           "Epoch\tOne pass over the <b>whole</b> training set&nbsp;\tbasics\n"
+    text = ("#separator:tab\n#html:true\n#tags column:3\nLatency\tThe delay before a transfer begins\tnet\n"
+            "Epoch\tOne pass over the <b>whole</b> training set&nbsp;\tbasics\n")
     deck = import_tabular(text, "anki.txt", "anki").deck
     assert _pairs(deck) == [("Latency", "The delay before a transfer begins"),
                             ("Epoch", "One pass over the whole training set")]
