@@ -66,9 +66,10 @@ def render(message: m.Message) -> str:
                 s.term for s in message.suggestions) + "?"
         return f"No card for {message.query!r}, and nothing close. Try a shorter term or an acronym."
     if isinstance(message, m.Stats):
-        lines = [f"Stats for {message.name}: {message.answered} answered, {message.correct} right "
-                 f"({message.accuracy:.0%}), {message.points} points, streak {message.streak} "
-                 f"(best {message.best_streak})"]
+        summary = (f"Stats for {message.name}: {message.answered} answered, {message.correct} right "
+                   f"({message.accuracy:.0%}), {message.points} points, streak {message.streak} "
+                   f"(best {message.best_streak})")
+        lines = [summary]
         if message.weakest_tags:
             lines.append("Weakest tags: " + ", ".join(f"{t} {c}/{n}" for t, c, n in message.weakest_tags))
         if message.weakest_cards:
