@@ -11,7 +11,7 @@ import shlex
 
 from bot.quiz import messages as m
 from bot.quiz.ports import ChannelRef, Member
-from bot.quiz.schedule_spec import looks_like_window
+from bot.quiz.schedule_spec import ScheduleError, looks_like_window, parse_window
 from bot.quiz.service import QuizService
 from bot.quiz.standings import PERIOD_WORDS
 
@@ -19,7 +19,8 @@ MAX_COMMAND_CHARS = 500
 
 HELP = m.Notice("quizbot commands:", lines=(
     "/quiz now [deck]: post a question now",
-    "/quiz start N [deck]: N questions back to back; /quiz stop ends it",
+    "/quiz start N [deck] [30s]: N questions back to back; /quiz stop ends it",
+    "/quiz answers final|changeable: whether members may change their answer (admins)",
     "/quiz close: reveal the open question now (admins)",
     "/quiz schedule add \"weekdays 09:30\" [Time/Zone] [deck,deck] [10m] (admins)",
     "/quiz schedule list | /quiz schedule remove ID (admins)",
@@ -59,8 +60,22 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         return await service.close(channel, member)
     if action == "start":
         if not args or not args[0].isdigit():
-            return m.error("Usage: `/quiz start N [deck]`, for example `/quiz start 5`.")
-        return await service.start_session(channel, member, int(args[0]), args[1] if len(args) > 1 else None)
+            return m.error("Usage: `/quiz start N [deck] [window]`, for example `/quiz start 5 dl-basics 30s`.")
+        deck = window = None
+        for word in args[1:]:
+            if looks_like_window(word):
+                window = word
+            else:
+                deck = word
+        window_s = None
+        if window:
+            try:
+                window_s = parse_window(window)
+            except ScheduleError as exc:
+                return m.error(str(exc))
+        return await service.start_session(channel, member, int(args[0]), deck, window_s)
+    if action == "answers":
+        return await service.answer_mode(channel, member, args[0].lower() if args else "")
     if action == "stop":
         return await service.stop_session(channel, member)
     if action == "schedule":

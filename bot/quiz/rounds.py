@@ -97,9 +97,12 @@ class RoundKeeper:
         try:
             async with ctx.stores.db.transaction() as conn:
                 season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
+                async with conn.execute("SELECT allow_change FROM channels WHERE id = ?", (channel_id,)) as cur:
+                    flag = await cur.fetchone()
+                allow_change = ctx.settings.allow_change or bool(flag and flag[0])
                 round_id = await Rounds.insert(
                     conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
-                    season_id=season_id, allow_change=ctx.settings.allow_change,
+                    season_id=season_id, allow_change=allow_change,
                     schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
         except sqlite3.IntegrityError as exc:
             if "rounds.channel_id" in str(exc) or "one_open" in str(exc):

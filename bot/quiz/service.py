@@ -189,6 +189,20 @@ class QuizService:
             await self.rounds.close(row.id)
         return m.ok(f"Session stopped after {session.asked} question(s).")
 
+    async def answer_mode(self, channel: ChannelRef, member: Member, mode: str) -> m.Notice:
+        """``/quiz answers final|changeable``: may members change their answer until the close?"""
+        if mode not in {"final", "changeable"}:
+            return m.error("Use `/quiz answers final` (the first answer counts) or `/quiz answers changeable` "
+                           "(the last answer before the close counts).")
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="change how answers count"))
+        channel_id = await self.ctx.channel_id(channel)
+        await self.ctx.stores.db.execute("UPDATE channels SET allow_change = ? WHERE id = ?",
+                                         (int(mode == "changeable"), channel_id))
+        if mode == "changeable":
+            return m.ok("From the next question, members can change their answer until the close.")
+        return m.ok("From the next question, each member's first answer counts.")
+
     # -- schedules ----------------------------------------------------------------
 
     async def schedule_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,

@@ -214,3 +214,14 @@ async def test_failed_post_withdraws_the_round_and_tells_the_caller(bot, caplog)
     assert "post_failed" in caplog.text
     assert await bot.service.open_round_id(CHANNEL) is None
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
+
+
+async def test_channel_set_to_changeable_keeps_the_last_answer_before_close(bot):
+    assert (await bot.service.answer_mode(CHANNEL, member("bob"), "changeable")).tone == "error"
+    assert (await bot.service.answer_mode(CHANNEL, ADMIN, "changeable")).tone == "ok"
+    card = await choice_round(bot)
+    await bot.service.answer_choice(card.round_id, member("alice"), 0)
+    reply = await bot.service.answer_choice(card.round_id, member("alice"), 2)
+    assert "changed to C" in reply.text
+    row = await bot.db.fetchone("SELECT choice FROM answers WHERE round_id = ?", (card.round_id,))
+    assert row[0] == 2

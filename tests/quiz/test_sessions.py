@@ -1,7 +1,7 @@
 """/quiz start N: questions back to back, then a summary; /quiz stop ends it."""
 
 from bot.quiz import messages as m
-from tests.helpers import ADMIN, CHANNEL, member
+from tests.helpers import ADMIN, CHANNEL, OTHER_CHANNEL, member
 
 
 async def run_until_idle(bot, steps=20):
@@ -59,3 +59,12 @@ async def test_admin_close_moves_the_session_on(bot):
     await bot.service.scheduler.tick()
     positions = [c.position for c in bot.chat.of_type(m.QuestionCard) if c.answered == 0]
     assert positions == [(1, 2), (2, 2)]
+
+
+async def test_start_command_takes_deck_and_answer_window(bot):
+    from bot.quiz.commands import handle
+
+    [reply] = await handle(bot.service, CHANNEL, member("alice"), "quiz", "start 2 demo 30s")
+    assert reply.tone == "ok" and "30s" in reply.text
+    [bad] = await handle(bot.service, OTHER_CHANNEL, member("bob"), "quiz", "start 2 demo 3s")
+    assert bad.tone == "error" and "between" in bad.text
