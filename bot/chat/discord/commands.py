@@ -95,12 +95,19 @@ def quiz_group() -> app_commands.Group:
             interaction, lambda c, mem: quiz(interaction).service.ask(c, mem, deck), done="Question posted.")
 
     @root.command(name="start", description="Ask N questions back to back")
-    @app_commands.describe(count="How many questions", deck="Only from this deck (default: every deck)")
+    @app_commands.describe(count="How many questions", deck="Only from this deck (default: every deck)",
+                           seconds="Seconds to answer each question (default from the settings)")
     @app_commands.autocomplete(deck=_decks)
     async def start(interaction: discord.Interaction, count: app_commands.Range[int, 1, 100],
-                    deck: str | None = None) -> None:
+                    deck: str | None = None, seconds: app_commands.Range[int, 10, 3600] | None = None) -> None:
         await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.start_session(c, mem, count, deck))
+            interaction, lambda c, mem: quiz(interaction).service.start_session(c, mem, count, deck, seconds))
+
+    @root.command(name="answers", description="Whether members may change their answer (admins)")
+    @app_commands.describe(mode="final: the first answer counts; changeable: the last before the close counts")
+    async def answers(interaction: discord.Interaction, mode: Literal["final", "changeable"]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.answer_mode(c, mem, mode))
 
     @root.command(name="stop", description="End the running session")
     async def stop(interaction: discord.Interaction) -> None:

@@ -187,3 +187,15 @@ async def test_service_failure_is_logged_and_the_member_told(
 
     assert reply.ephemeral and reply.content and reply.content.startswith("⚠️ Something went wrong")
     assert any("event=discord_interaction_failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_answer_mode_needs_manage_server_and_session_takes_seconds(quiz: Quiz) -> None:
+    world = quiz.fake.world
+    refused = await quiz.command("quiz", {"mode": "changeable"}, subcommand="answers", user=world.alice)
+    allowed = await quiz.command("quiz", {"mode": "changeable"}, subcommand="answers", user=quiz.owner)
+    started = await quiz.command("quiz", {"count": 2, "seconds": 30}, subcommand="start", user=world.alice)
+
+    assert refused.content == "⚠️ " + ADMIN_ONLY.format(what="change how answers count")
+    assert allowed.content and allowed.content.startswith("✅ From the next question, members can change")
+    assert started.content and "30s each" in started.content
+    assert await quiz.db.fetchall("SELECT allow_change FROM channels WHERE allow_change = 1")
