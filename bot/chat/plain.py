@@ -37,9 +37,7 @@ def render(message: m.Message) -> str:
         lines.append(f"Why: {message.explanation}")
         if message.source:
             lines.append(f"Source: {message.source}")
-        winners = ", ".join(message.winners) if message.winners else "nobody"
-        lines.append(f"Right ({len([w for w in message.winners if not w.startswith('and ')])} of "
-                     f"{message.answered}): {winners}")
+        lines.append(f"Right ({message.right} of {message.answered}): {message.winners_text}")
         if message.leaderboard and message.leaderboard.rows:
             lines.append(render(message.leaderboard))
         return "\n".join(lines)

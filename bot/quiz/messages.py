@@ -70,14 +70,25 @@ class Reveal:
     explanation: str
     source: str
     winners: tuple[str, ...]
+    """Names of who got it right, fastest first; at most the first 20 (see ``right``)."""
     tally: tuple[int, ...]
     """Answers per option (choice rounds); empty for free text."""
     answered: int
     leaderboard: Leaderboard | None = None
+    right: int = 0
+    """How many got it right (may exceed ``len(winners)``)."""
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(LABELS[: len(self.options)])
+
+    @property
+    def winners_text(self) -> str:
+        """"ann, bob and 3 more", or "nobody"; names are raw (renderers escape them first)."""
+        if not self.winners:
+            return "nobody"
+        more = self.right - len(self.winners)
+        return ", ".join(self.winners) + (f" and {more} more" if more > 0 else "")
 
 
 @dataclass(frozen=True)

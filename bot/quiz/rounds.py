@@ -257,8 +257,6 @@ class RoundKeeper:
                 tally[choice] += 1
         for member_id in winner_ids[:MAX_WINNERS_SHOWN]:
             winners.append(await ctx.stores.directory.name_of(member_id))
-        if len(winner_ids) > MAX_WINNERS_SHOWN:
-            winners.append(f"and {len(winner_ids) - MAX_WINNERS_SHOWN} more")
         from bot.quiz.standings import channel_board  # standings imports rounds' neighbours only
 
         board = await channel_board(ctx, row.channel_id, "week", ctx.settings.reveal_leaderboard_size)
@@ -268,7 +266,7 @@ class RoundKeeper:
             kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
             explanation=question.explanation, source=question.source, winners=tuple(winners),
             tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
-            leaderboard=board)
+            leaderboard=board, right=len(winner_ids))
 
 
 def _choice_from_text(text: str, options: tuple[str, ...]) -> int | None:

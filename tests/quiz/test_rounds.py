@@ -225,3 +225,14 @@ async def test_channel_set_to_changeable_keeps_the_last_answer_before_close(bot)
     assert "changed to C" in reply.text
     row = await bot.db.fetchone("SELECT choice FROM answers WHERE round_id = ?", (card.round_id,))
     assert row[0] == 2
+
+
+async def test_reveal_counts_every_winner_but_names_only_the_first_twenty(bot):
+    card = await choice_round(bot)
+    right = await correct_index(bot, card.round_id)
+    for i in range(23):
+        await bot.service.answer_choice(card.round_id, member(f"m{i:02d}"), right)
+    await bot.service.close(CHANNEL, ADMIN)
+    reveal = bot.chat.of_type(m.Reveal)[-1]
+    assert reveal.right == 23 and len(reveal.winners) == 20
+    assert reveal.winners_text.endswith(" and 3 more")

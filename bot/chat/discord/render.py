@@ -147,9 +147,9 @@ def reveal_embed(reveal: m.Reveal) -> discord.Embed:
         _field(embed, "Picked", picked)
     _field(embed, "Why", reveal.explanation)
     _field(embed, "Source", reveal.source)
-    right = len([w for w in reveal.winners if not w.startswith("and ")])
-    winners = ", ".join(name(w) for w in reveal.winners) or "nobody"
-    _field(embed, f"Right ({right} of {reveal.answered})", winners)
+    more = reveal.right - len(reveal.winners)
+    winners = ", ".join(name(w) for w in reveal.winners) + (f" and {more} more" if more > 0 else "")
+    _field(embed, f"Right ({reveal.right} of {reveal.answered})", winners or "nobody")
     if reveal.leaderboard and reveal.leaderboard.rows:
         _field(embed, reveal.leaderboard.title, "\n".join(_row(r) for r in reveal.leaderboard.rows))
     return _fit(embed)

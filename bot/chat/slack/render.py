@@ -164,9 +164,9 @@ def _reveal(reveal: m.Reveal) -> list[Block]:
         blocks.append(_section("\n".join(lines)))
     if reveal.explanation:
         blocks.append(_section(f"*Why:* {escape(reveal.explanation)}"))
-    right = len([w for w in reveal.winners if not w.startswith("and ")])
-    winners = ", ".join(escape(w) for w in reveal.winners) if reveal.winners else "nobody"
-    blocks.append(_section(f"*Right ({right} of {reveal.answered}):* {winners}"))
+    more = reveal.right - len(reveal.winners)
+    winners = ", ".join(escape(w) for w in reveal.winners) + (f" and {more} more" if more > 0 else "")
+    blocks.append(_section(f"*Right ({reveal.right} of {reveal.answered}):* {winners or 'nobody'}"))
     if reveal.source:
         blocks.append(_context(f"Source: {escape(reveal.source)}"))
     if reveal.leaderboard and reveal.leaderboard.rows:

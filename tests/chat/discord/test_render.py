@@ -47,7 +47,7 @@ async def test_text_question_has_only_the_type_answer_button() -> None:
 async def test_huge_texts_fit_every_embed_limit() -> None:
     reveal = m.Reveal(round_id=1, deck_title="D" * 500, prompt="p" * 9000, kind="choice", options=("a", "b"),
                       correct=0, answer="a" * 3000, explanation="e" * 3000, source="s" * 3000,
-                      winners=tuple(f"member {i}" for i in range(20)), tally=(3, 1), answered=4,
+                      winners=tuple(f"member {i}" for i in range(20)), tally=(3, 1), answered=4, right=20,
                       leaderboard=m.Leaderboard("Board", tuple(m.LeaderboardRow(i, "n" * 300, 1, 1, 1)
                                                                for i in range(1, 11))))
 

@@ -33,7 +33,7 @@ def reveal(**fields: Any) -> m.Reveal:
     values: dict[str, Any] = {
         "round_id": 7, "deck_title": "Deck", "prompt": "What is NMS?", "kind": "choice",
         "options": ("One", "Two"), "correct": 1, "answer": "Two", "explanation": "Because.",
-        "source": "notes/x.md", "winners": ("Ada", "Bob"), "tally": (1, 2), "answered": 3,
+        "source": "notes/x.md", "winners": ("Ada", "Bob"), "tally": (1, 2), "answered": 3, "right": 2,
         "leaderboard": m.Leaderboard("Leaderboard: this week", (m.LeaderboardRow(1, "Ada", 20, 2, 2),)),
     }
     values.update(fields)
