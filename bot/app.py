@@ -47,8 +47,13 @@ def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], 
 
             adapters.append(DiscordAdapter.from_settings(settings, service))
     if not adapters:
+        import sys
+
         from bot.chat.console import ConsoleChat
 
+        if not settings.force_console and not sys.stdin.isatty():
+            log.warning("event=console_without_terminal hint='no SLACK_* or DISCORD_TOKEN is set, so the console "
+                        "adapter reads standard input and stops at its end; set platform tokens to run as a service'")
         adapters.append(ConsoleChat(service, on_eof=stop))
     return adapters
 
