@@ -33,11 +33,13 @@ MATCH_SCORE = 86.0
 SUGGEST_SCORE = 60.0
 MAX_SUGGESTIONS = 3
 
-_STOPWORDS = frozenset(
-    "a an the is are was were be been of to in on for with by and or not no as at it its this that "
-    "which what who how why when where does do did can could should would will from into than then "
-    "so such but if about over under more less most very your you we they their there".split()
-)
+_STOPWORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "to", "in", "on", "for",
+    "with", "by", "and", "or", "not", "no", "as", "at", "it", "its", "this", "that", "which",
+    "what", "who", "how", "why", "when", "where", "does", "do", "did", "can", "could", "should",
+    "would", "will", "from", "into", "than", "then", "so", "such", "but", "if", "about", "over",
+    "under", "more", "less", "most", "very", "your", "you", "we", "they", "their", "there"
+})
 
 
 class QueryTooLong(ValueError):

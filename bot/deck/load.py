@@ -413,7 +413,7 @@ def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]
         tags=tags or (),
         path=path,
     )
-    return deck, _warnings(deck, dict((c.id, n) for c, n in cards), path)
+    return deck, _warnings(deck, {c.id: n for c, n in cards}, path)
 
 
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,7}$")
