@@ -32,7 +32,7 @@ from bot.deck.model import (
     Source,
     TextQuestion,
 )
-from bot.deck.text import normalize
+from bot.deck.text import match_key, normalize
 
 try:  # libyaml is several times faster; fall back quietly where it is missing.
     _Loader: type = yaml.CSafeLoader
@@ -454,27 +454,57 @@ def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
     )
 
 
+def _field_node(node: yaml.Node, name: str) -> yaml.Node | None:
+    """The value of ``name`` in a mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == name:
+                return value
+    return None
+
+
+def _name_fields(node: yaml.Node) -> list[tuple[str, yaml.Node | None]]:
+    """The field path and node of the term and of each alias, in ``Card.names`` order."""
+    out: list[tuple[str, yaml.Node | None]] = [("term", _field_node(node, "term"))]
+    aliases = _field_node(node, "aliases")
+    if isinstance(aliases, yaml.SequenceNode):
+        out.extend((f"aliases[{i}]", item) for i, item in enumerate(aliases.value))
+    return out
+
+
 def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
-    """Duplicate ids and a term or alias claimed by two cards (a /define clash)."""
+    """Duplicate ids and a term or alias claimed by two cards (a /define clash).
+
+    Two names clash when the glossary would treat them as the same: the same
+    :func:`match_key` (case, punctuation, hyphens, plurals, a leading article),
+    or the same with spaces removed (``Batch Norm`` and ``BatchNorm``).
+    """
     seen_ids: dict[str, int] = {}
-    seen_names: dict[str, Card] = {}
+    seen_names: dict[str, tuple[int, str]] = {}
     for index, (card, node) in enumerate(cards):
         where = f"cards[{index}]"
         if card.id in seen_ids:
-            w.error(node, f"{where}.id", f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
+            w.error(_field_node(node, "id") or node, f"{where}.id",
+                    f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
         else:
             seen_ids[card.id] = index
+        fields = _name_fields(node)
         own: set[str] = set()
-        for name in card.names:
-            key = normalize(name)
-            if not key or key in own:
-                continue
-            own.add(key)
-            other = seen_names.get(key)
-            if other is not None and other.id != card.id:
-                w.error(node, where, f"{name!r} is already the term or an alias of card {other.id!r}")
-            else:
-                seen_names[key] = card
+        for position, name in enumerate(card.names):
+            key = match_key(name)
+            for variant in dict.fromkeys((key, key.replace(" ", ""))):
+                if not variant or variant in own:
+                    continue
+                own.add(variant)
+                other = seen_names.get(variant)
+                if other is None:
+                    seen_names[variant] = (index, card.id)
+                    continue
+                field_path, field_node = fields[position] if position < len(fields) else ("", None)
+                w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
+                        f"{name!r} is already the term or an alias of card {other[1]!r} "
+                        f"(cards[{other[0]}]); /define could not tell them apart")
+                break
 
 
 @contextmanager
@@ -550,6 +580,7 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
         source=source or "",
         tags=tags or (),
         path=path,
+        line=fields["deck"].start_mark.line + 1,
     )
     return deck, _warnings(deck, {c.id: n for c, n in cards}, path)
 
@@ -587,7 +618,12 @@ def load_deck_file(path: Path) -> tuple[Deck, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DeckError([Problem(name, 1, 1, "", f"not UTF-8 text (byte {exc.start})")]) from None
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        raise DeckError([Problem(name, line, column, "",
+                                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                                 "save the file as UTF-8")]) from None
     return load_deck_text(text, name)
 
 
@@ -617,9 +653,10 @@ def load_decks(paths: Iterable[Path]) -> LoadResult:
             continue
         result.problems.extend(warnings)
         if deck.id in seen:
-            result.problems.append(
-                Problem(str(path), 1, 1, "deck", f"deck id {deck.id!r} is already used by {seen[deck.id]}")
-            )
+            result.problems.append(Problem(
+                str(path), deck.line or 1, 1, "deck",
+                f"deck id {deck.id!r} is already used by {seen[deck.id]}; this file is skipped",
+            ))
             continue
         seen[deck.id] = str(path)
         result.decks.append(deck)
