@@ -12,6 +12,8 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _ARTICLES = frozenset({"a", "an", "the"})
+_SINGULAR_S = frozenset({"alias", "atlas", "bias", "canvas", "lens", "news", "series", "species"})
+"""Singular words ending in ``s`` that the plain rules would shorten."""
 
 
 def strip_accents(text: str) -> str:
@@ -35,7 +37,7 @@ def singular(word: str) -> str:
     Only plain ``-s``/``-es`` plurals of words longer than three letters are
     folded; ``loss``, ``bias`` and ``focus`` stay as they are.
     """
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")) or word in _SINGULAR_S:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"

@@ -1,4 +1,4 @@
-"""Builders for deck tests: deck files written into tmp_path, cards and decks in memory."""
+"""Deck test fixtures: deck files written into a fresh folder under tmp_path."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.deck.model import Card, Deck
-
-WriteDeck = Callable[[str, str], Path]
-
 
 @pytest.fixture
-def write_deck(tmp_path: Path) -> WriteDeck:
-    """``write_deck("x.yaml", text)``: the dedented text as a file in a fresh decks dir."""
+def write_deck(tmp_path: Path) -> Callable[[str, str], Path]:
+    """``write_deck("x.yaml", text)``: the dedented text as a file in ``tmp_path / "decks"``."""
     folder = tmp_path / "decks"
     folder.mkdir()
 
@@ -25,23 +21,3 @@ def write_deck(tmp_path: Path) -> WriteDeck:
         return path
 
     return write
-
-
-def card(card_id: str, term: str, definition: str = "", **fields: object) -> Card:
-    """A card with a five-word-plus definition unless one is given."""
-    text = definition or f"The thing that the notes call {card_id.replace('-', ' ')} in class."
-    return Card(id=card_id, term=term, definition=text, **fields)  # type: ignore[arg-type]
-
-
-def deck(deck_id: str, *cards: Card, title: str = "") -> Deck:
-    return Deck(id=deck_id, title=title or deck_id.title(), cards=cards)
-
-
-@pytest.fixture
-def make_card() -> Callable[..., Card]:
-    return card
-
-
-@pytest.fixture
-def make_deck() -> Callable[..., Deck]:
-    return deck
