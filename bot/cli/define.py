@@ -12,7 +12,7 @@ from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("define", help="look a term up in every deck")
     p.add_argument("query", nargs="+", help="the term, an alias, or a few words of a definition")
     p.add_argument("--decks", type=Path, default=Path("decks"), help="deck directory (default: ./decks)")

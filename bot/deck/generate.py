@@ -57,7 +57,7 @@ class AskedQuestion:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> AskedQuestion:
         correct = data.get("correct")
-        kind = "choice" if data["kind"] == "choice" else "text"
+        kind: Kind = "choice" if data["kind"] == "choice" else "text"
         return cls(
             key=str(data["key"]), deck_id=str(data["deck_id"]), card_id=str(data["card_id"]),
             kind=kind, prompt=str(data["prompt"]),

@@ -163,8 +163,8 @@ class Glossary:
             if found:
                 top, rest = found[0], found[1:]
                 if not rest or top[1] >= 1.5 * rest[0][1]:
-                    suggestions = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
-                    return Lookup(query, top[0], "fulltext", tuple(suggestions[:MAX_SUGGESTIONS]))
+                    also = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
+                    return Lookup(query, top[0], "fulltext", tuple(also[:MAX_SUGGESTIONS]))
                 scored = _merge(scored, [self._suggest(e, min(100 * s / top[1], 99.0)) for e, s in found])
         suggestions = tuple(s for s in scored if s.score >= SUGGEST_SCORE)[:MAX_SUGGESTIONS]
         return Lookup(query, None, None, suggestions)
