@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
 from bot.deck.text import match_key, normalize, singular
 
@@ -80,7 +81,14 @@ class _Name:
     is_alias: bool
 
 
+FUZZY_MIN_WORD = 4
+"""Shorter words are matched exactly: one edit in a three-letter word makes another word."""
+
+
 def _deletes(word: str) -> set[str]:
+    """The word and every string one deletion away (the symmetric-delete typo index)."""
+    if len(word) < FUZZY_MIN_WORD:
+        return {word}
     return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
 
 
@@ -92,6 +100,8 @@ class Glossary:
     _exact: dict[str, list[_Name]] = field(default_factory=dict)
     _compact: dict[str, list[_Name]] = field(default_factory=dict)
     _names: list[_Name] = field(default_factory=list)
+    _keys: list[str] = field(default_factory=list)
+    """``_names[i].key``, kept flat: the fuzzy path reads thousands of them per query."""
     _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _sorted: list[tuple[str, int]] = field(default_factory=list)
@@ -102,10 +112,11 @@ class Glossary:
     @classmethod
     def build(cls, decks: Iterable[Deck]) -> Glossary:
         g = cls()
-        for deck in decks:
-            for card in deck.cards:
-                g._add(Entry(deck, card))
-        g._sorted.sort()
+        with gc_paused():
+            for deck in decks:
+                for card in deck.cards:
+                    g._add(Entry(deck, card))
+            g._sorted.sort()
         return g
 
     def _add(self, entry: Entry) -> None:
@@ -119,13 +130,15 @@ class Glossary:
             name = _Name(key, text, entry, is_alias=i > 0)
             index = len(self._names)
             self._names.append(name)
+            self._keys.append(key)
             self._exact.setdefault(key, []).append(name)
             self._compact.setdefault(key.replace(" ", ""), []).append(name)
             self._sorted.append((normalize(text), index))
             for word in set(key.split()):
+                if word not in self._word_names:
+                    for variant in _deletes(word):
+                        self._word_deletes[variant].add(word)
                 self._word_names[word].append(index)
-                for variant in _deletes(word):
-                    self._word_deletes[variant].add(word)
         words = [singular(w) for w in normalize(f"{entry.card.term} {entry.card.definition}").split()]
         self._doc_len.append(len(words))
         for word in words:
@@ -207,7 +220,8 @@ class Glossary:
         ids = self._candidates(key)
         if not ids:
             return []
-        choices = [self._names[i].key for i in ids]
+        keys = self._keys
+        choices = [keys[i] for i in ids]
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
         best: dict[tuple[str, str], Suggestion] = {}
         for _, score, pos in results:

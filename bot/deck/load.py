@@ -13,16 +13,15 @@ Guarantees:
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.deck.gc_pause import gc_paused
 from bot.deck.model import (
     ID_PATTERN,
     Card,
@@ -268,7 +267,7 @@ class _Walker:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, where, f"expected a mapping, got {_describe(node)}")
             return None
-        allowed_set = set(allowed)
+        allowed_set = allowed if isinstance(allowed, frozenset) else frozenset(allowed)
         out: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
@@ -336,6 +335,7 @@ CARD_KEYS = (
     "questions", "distractors", "from_notes",
 )
 QUESTION_KEYS = ("ask", "choices", "answer", "accept", "explain")
+_CARD_KEY_SET = frozenset(CARD_KEYS)
 
 
 def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
@@ -403,26 +403,28 @@ def _source(w: _Walker, node: yaml.Node, where: str) -> Source | None:
     return Source(note=note or "", heading=heading or "")
 
 
+_CARD_READERS: dict[str, Callable[[_Walker, yaml.Node, str], Any]] = {
+    "id": _Walker.slug,
+    "term": lambda w, n, p: w.string(n, p, required=True),
+    "definition": lambda w, n, p: w.string(n, p, required=True),
+    "aliases": _Walker.strings,
+    "links": _Walker.strings,
+    "tags": _Walker.strings,
+    "distractors": _Walker.strings,
+    "from_notes": _Walker.boolean,
+    "source": _source,
+}
+
+
 def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
-    fields = w.mapping(node, where, CARD_KEYS, required=("id", "term", "definition"))
+    fields = w.mapping(node, where, _CARD_KEY_SET, required=("id", "term", "definition"))
     if fields is None:
         return None
     values: dict[str, Any] = {}
-    readers: dict[str, Callable[[yaml.Node, str], Any]] = {
-        "id": w.slug,
-        "term": lambda n, p: w.string(n, p, required=True),
-        "definition": lambda n, p: w.string(n, p, required=True),
-        "aliases": w.strings,
-        "links": w.strings,
-        "tags": w.strings,
-        "distractors": w.strings,
-        "from_notes": w.boolean,
-        "source": lambda n, p: _source(w, n, p),
-    }
     ok = True
-    for name, reader in readers.items():
+    for name, reader in _CARD_READERS.items():
         if name in fields:
-            value = reader(fields[name], f"{where}.{name}")
+            value = reader(w, fields[name], f"{where}.{name}")
             ok = ok and value is not None
             values[name] = value
     questions: list[Question] = []
@@ -488,7 +490,6 @@ def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
                     f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
         else:
             seen_ids[card.id] = index
-        fields = _name_fields(node)
         own: set[str] = set()
         for position, name in enumerate(card.names):
             key = match_key(name)
@@ -500,6 +501,7 @@ def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
                 if other is None:
                     seen_names[variant] = (index, card.id)
                     continue
+                fields = _name_fields(node)  # only now: clashes are rare
                 field_path, field_node = fields[position] if position < len(fields) else ("", None)
                 w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
                         f"{name!r} is already the term or an alias of card {other[1]!r} "
@@ -507,29 +509,12 @@ def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
                 break
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a deck's node tree is alive.
-
-    The tree is hundreds of thousands of small acyclic objects; without the pause
-    the collector rescans them over and over and a 10,000-card deck loads about
-    twice as slowly. Nothing here makes cycles, so nothing is left to collect.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]]:
     """Parse and validate one deck. Returns the deck and its warnings.
 
     Raises :class:`DeckError` listing every error when the deck is not valid.
     """
-    with _gc_paused():
+    with gc_paused():
         return _load_deck_text(text, path)
 
 

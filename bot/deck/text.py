@@ -31,6 +31,7 @@ def normalize(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """A cheap English singular for matching: ``embeddings`` -> ``embedding``.
 

@@ -390,7 +390,7 @@ def test_undefined_alias_is_invalid_yaml() -> None:
         "x.yaml:5:11 not valid YAML: found undefined alias *nowhere"]
 
 
-def test_alias_bomb_with_a_foreign_tag_is_reported_quickly() -> None:
+def test_alias_bomb_is_walked_once_per_node() -> None:
     # Nine levels of ten aliases each: walking the expanded tree would take a billion steps.
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
