@@ -12,7 +12,7 @@ from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("define", help="look a term up in every deck")
     p.add_argument("query", nargs="+", help="the term, an alias, or a few words of a definition")
     p.add_argument("--decks", type=Path, default=Path("decks"), help="deck directory (default: ./decks)")
@@ -46,6 +46,13 @@ def lookup_as_json(result: Lookup) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     library = DeckLibrary.load(args.decks)
+    # Notes for a person go to stderr: with --json, stdout holds exactly one JSON object.
+    broken = sorted({p.path for p in library.problems if p.severity == "error"})
+    if not library.decks:
+        print(f"quizbot define: no deck loaded from {args.decks}", file=sys.stderr)
+    elif broken:
+        print(f"quizbot define: skipped {len(broken)} broken deck file(s) ({', '.join(broken)}); "
+              "see `quizbot decks lint`", file=sys.stderr)
     try:
         result = library.glossary.lookup(query)
     except QueryTooLong as exc:

@@ -14,6 +14,7 @@ can be revealed even after its deck was edited or removed.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,7 @@ from bot.deck.model import Card, ChoiceQuestion, Deck, TextQuestion
 from bot.deck.text import mask_names, match_key, shorten
 
 PROMPT_LIMIT = 600
+_WORD = re.compile(r"\w+")
 OPTIONS = 4
 
 Kind = Literal["choice", "text"]
@@ -55,7 +57,7 @@ class AskedQuestion:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> AskedQuestion:
         correct = data.get("correct")
-        kind = "choice" if data["kind"] == "choice" else "text"
+        kind: Kind = "choice" if data["kind"] == "choice" else "text"
         return cls(
             key=str(data["key"]), deck_id=str(data["deck_id"]), card_id=str(data["card_id"]),
             kind=kind, prompt=str(data["prompt"]),
@@ -77,20 +79,21 @@ def can_ask(card: Card, deck: Deck) -> bool:
     """True when at least one question can be made from this card."""
     if card.questions:
         return True
-    remaining = masked_definition(card).replace("____", " ").split()
-    return len(remaining) >= 3
+    remaining = _WORD.findall(masked_definition(card).replace("____", " "))
+    return len(remaining) >= 3  # words, not punctuation: "____ (____)" leaves nothing to ask from
 
 
 def distractors(card: Card, deck: Deck, others: Sequence[Deck] = (), count: int = OPTIONS - 1,
                 rng: random.Random | None = None) -> list[str]:
     """Up to ``count`` wrong options for ``card``, best candidates first (see module doc)."""
     rng = rng or random.Random(0)
-    taken = {match_key(name) for name in card.names}
+    # Spaces are ignored too: "BatchNorm" is not a wrong option when "Batch Norm" is right.
+    taken = {match_key(name).replace(" ", "") for name in card.names}
     out: list[str] = []
 
     def offer(names: Sequence[str]) -> None:
         for name in names:
-            key = match_key(name)
+            key = match_key(name).replace(" ", "")
             if len(out) >= count or not key or key in taken:
                 continue
             taken.add(key)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
 from bot.deck.text import match_key, normalize, singular
 
@@ -33,9 +34,13 @@ MATCH_SCORE = 86.0
 SUGGEST_SCORE = 60.0
 MAX_SUGGESTIONS = 3
 
-_STOPWORDS = frozenset(
-    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "to", "in", "on", "for", "with", "by", "and", "or", "not", "no", "as", "at", "it", "its", "this", "that", "which", "what", "who", "how", "why", "when", "where", "does", "do", "did", "can", "could", "should", "would", "will", "from", "into", "than", "then", "so", "such", "but", "if", "about", "over", "under", "more", "less", "most", "very", "your", "you", "we", "they", "their", "there"]
-)
+_STOPWORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "to", "in", "on", "for",
+    "with", "by", "and", "or", "not", "no", "as", "at", "it", "its", "this", "that", "which",
+    "what", "who", "how", "why", "when", "where", "does", "do", "did", "can", "could", "should",
+    "would", "will", "from", "into", "than", "then", "so", "such", "but", "if", "about", "over",
+    "under", "more", "less", "most", "very", "your", "you", "we", "they", "their", "there"
+})
 
 
 class QueryTooLong(ValueError):
@@ -76,7 +81,14 @@ class _Name:
     is_alias: bool
 
 
+FUZZY_MIN_WORD = 4
+"""Shorter words are matched exactly: one edit in a three-letter word makes another word."""
+
+
 def _deletes(word: str) -> set[str]:
+    """The word and every string one deletion away (the symmetric-delete typo index)."""
+    if len(word) < FUZZY_MIN_WORD:
+        return {word}
     return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
 
 
@@ -88,6 +100,8 @@ class Glossary:
     _exact: dict[str, list[_Name]] = field(default_factory=dict)
     _compact: dict[str, list[_Name]] = field(default_factory=dict)
     _names: list[_Name] = field(default_factory=list)
+    _keys: list[str] = field(default_factory=list)
+    """``_names[i].key``, kept flat: the fuzzy path reads thousands of them per query."""
     _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _sorted: list[tuple[str, int]] = field(default_factory=list)
@@ -98,10 +112,11 @@ class Glossary:
     @classmethod
     def build(cls, decks: Iterable[Deck]) -> Glossary:
         g = cls()
-        for deck in decks:
-            for card in deck.cards:
-                g._add(Entry(deck, card))
-        g._sorted.sort()
+        with gc_paused():
+            for deck in decks:
+                for card in deck.cards:
+                    g._add(Entry(deck, card))
+            g._sorted.sort()
         return g
 
     def _add(self, entry: Entry) -> None:
@@ -115,13 +130,15 @@ class Glossary:
             name = _Name(key, text, entry, is_alias=i > 0)
             index = len(self._names)
             self._names.append(name)
+            self._keys.append(key)
             self._exact.setdefault(key, []).append(name)
             self._compact.setdefault(key.replace(" ", ""), []).append(name)
             self._sorted.append((normalize(text), index))
             for word in set(key.split()):
+                if word not in self._word_names:
+                    for variant in _deletes(word):
+                        self._word_deletes[variant].add(word)
                 self._word_names[word].append(index)
-                for variant in _deletes(word):
-                    self._word_deletes[variant].add(word)
         words = [singular(w) for w in normalize(f"{entry.card.term} {entry.card.definition}").split()]
         self._doc_len.append(len(words))
         for word in words:
@@ -159,8 +176,8 @@ class Glossary:
             if found:
                 top, rest = found[0], found[1:]
                 if not rest or top[1] >= 1.5 * rest[0][1]:
-                    suggestions = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
-                    return Lookup(query, top[0], "fulltext", tuple(suggestions[:MAX_SUGGESTIONS]))
+                    also = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
+                    return Lookup(query, top[0], "fulltext", tuple(also[:MAX_SUGGESTIONS]))
                 scored = _merge(scored, [self._suggest(e, min(100 * s / top[1], 99.0)) for e, s in found])
         suggestions = tuple(s for s in scored if s.score >= SUGGEST_SCORE)[:MAX_SUGGESTIONS]
         return Lookup(query, None, None, suggestions)
@@ -203,7 +220,8 @@ class Glossary:
         ids = self._candidates(key)
         if not ids:
             return []
-        choices = [self._names[i].key for i in ids]
+        keys = self._keys
+        choices = [keys[i] for i in ids]
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
         best: dict[tuple[str, str], Suggestion] = {}
         for _, score, pos in results:

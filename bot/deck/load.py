@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from bot.deck.gc_pause import gc_paused
 from bot.deck.model import (
     ID_PATTERN,
     Card,
@@ -30,7 +31,7 @@ from bot.deck.model import (
     Source,
     TextQuestion,
 )
-from bot.deck.text import normalize
+from bot.deck.text import match_key, normalize
 
 try:  # libyaml is several times faster; fall back quietly where it is missing.
     _Loader: type = yaml.CSafeLoader
@@ -98,6 +99,111 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+# --- composing -------------------------------------------------------------
+
+MAX_DEPTH = 64
+"""Deeper nesting is refused: a deck is a few levels deep, and libyaml's own
+recursive composer crashes the process (not an exception) on very deep input."""
+
+_IMPLICIT = yaml.SafeLoader.yaml_implicit_resolvers
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a deck file may not use (deep nesting, recursive aliases, ...)."""
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, bool]:
+    """YAML text to one node tree, never constructing Python objects from tags.
+
+    An iterative replacement for ``yaml.compose`` over libyaml's event stream:
+    the same nodes, tags and marks, but bounded nesting (:data:`MAX_DEPTH`; the
+    C composer overflows the stack and kills the process) and no recursive
+    aliases. Returns the root (None for an empty file) and whether any node
+    carries a tag beyond plain YAML. Raises ``yaml.MarkedYAMLError``.
+    """
+    scalar_node, sequence_node, mapping_node = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    implicit = _IMPLICIT
+    loader = _Loader(text)
+    try:
+        anchors: dict[str, yaml.Node] = {}
+        open_anchors: set[str] = set()
+        # (node, its anchor, the list its children go to); the bottom entry collects the root.
+        roots: list[yaml.Node] = []
+        stack: list[tuple[yaml.Node | None, str | None, list[yaml.Node]]] = [(None, None, roots)]
+        add = roots.append
+        documents = 0
+        foreign = False
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            node: yaml.Node
+            if kind is yaml.ScalarEvent:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _STR
+                    if event.implicit[0]:
+                        value = event.value
+                        for candidate, pattern in implicit.get(value[:1], ()):
+                            if pattern.match(value):
+                                tag = candidate
+                                break
+                foreign = foreign or tag not in _SAFE_SCALARS
+                node = scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) > MAX_DEPTH:
+                    raise _Refused(
+                        None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                is_map = kind is yaml.MappingStartEvent
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _MAP if is_map else _SEQ
+                foreign = foreign or tag != (_MAP if is_map else _SEQ)
+                started = (mapping_node if is_map else sequence_node)(
+                    tag, [], event.start_mark, None, event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = started
+                    open_anchors.add(event.anchor)
+                children: list[yaml.Node] = [] if is_map else started.value
+                stack.append((started, event.anchor, children))
+                add = children.append
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done, anchor, items = stack.pop()
+                assert done is not None
+                node = done
+                node.end_mark = event.end_mark
+                if kind is yaml.MappingEndEvent:
+                    node.value = list(zip(items[::2], items[1::2], strict=True))
+                if anchor is not None:
+                    open_anchors.discard(anchor)
+                add = stack[-1][2].append
+            elif kind is yaml.AliasEvent:
+                if event.anchor in open_anchors:
+                    raise _Refused(
+                        None, None, f"alias *{event.anchor} refers to a node that contains it",
+                        event.start_mark)
+                if event.anchor not in anchors:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"found undefined alias *{event.anchor}", event.start_mark)
+                node = anchors[event.anchor]
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(
+                        None, None, "a deck file holds one YAML document; found a second one",
+                        event.start_mark)
+                continue
+            elif event is None or kind is yaml.StreamEndEvent:
+                return (roots[0] if roots else None), foreign
+            else:  # stream start, document end
+                continue
+            add(node)
+    finally:
+        loader.dispose()
+
+
 # --- node walking ---------------------------------------------------------
 
 
@@ -118,13 +224,21 @@ class _Walker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self._checked: set[int] = set()
 
     def error(self, node: yaml.Node | None, where: str, message: str, severity: str = "error") -> None:
         line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
         self.problems.append(Problem(self.path, line, column, where, message, severity))
 
     def check_tags(self, node: yaml.Node, where: str = "") -> bool:
-        """Refuse any tag beyond plain YAML (``!!python/object`` and friends)."""
+        """Refuse any tag beyond plain YAML (``!!python/object`` and friends).
+
+        A node reached again through an alias is checked once, so a "billion
+        laughs" file costs no more than its size.
+        """
+        if id(node) in self._checked:
+            return True
+        self._checked.add(id(node))
         ok = True
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SAFE_SCALARS:
@@ -153,7 +267,7 @@ class _Walker:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, where, f"expected a mapping, got {_describe(node)}")
             return None
-        allowed_set = set(allowed)
+        allowed_set = allowed if isinstance(allowed, frozenset) else frozenset(allowed)
         out: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
@@ -221,6 +335,7 @@ CARD_KEYS = (
     "questions", "distractors", "from_notes",
 )
 QUESTION_KEYS = ("ask", "choices", "answer", "accept", "explain")
+_CARD_KEY_SET = frozenset(CARD_KEYS)
 
 
 def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
@@ -288,26 +403,28 @@ def _source(w: _Walker, node: yaml.Node, where: str) -> Source | None:
     return Source(note=note or "", heading=heading or "")
 
 
+_CARD_READERS: dict[str, Callable[[_Walker, yaml.Node, str], Any]] = {
+    "id": _Walker.slug,
+    "term": lambda w, n, p: w.string(n, p, required=True),
+    "definition": lambda w, n, p: w.string(n, p, required=True),
+    "aliases": _Walker.strings,
+    "links": _Walker.strings,
+    "tags": _Walker.strings,
+    "distractors": _Walker.strings,
+    "from_notes": _Walker.boolean,
+    "source": _source,
+}
+
+
 def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
-    fields = w.mapping(node, where, CARD_KEYS, required=("id", "term", "definition"))
+    fields = w.mapping(node, where, _CARD_KEY_SET, required=("id", "term", "definition"))
     if fields is None:
         return None
     values: dict[str, Any] = {}
-    readers: dict[str, Callable[[yaml.Node, str], Any]] = {
-        "id": w.slug,
-        "term": lambda n, p: w.string(n, p, required=True),
-        "definition": lambda n, p: w.string(n, p, required=True),
-        "aliases": w.strings,
-        "links": w.strings,
-        "tags": w.strings,
-        "distractors": w.strings,
-        "from_notes": w.boolean,
-        "source": lambda n, p: _source(w, n, p),
-    }
     ok = True
-    for name, reader in readers.items():
+    for name, reader in _CARD_READERS.items():
         if name in fields:
-            value = reader(fields[name], f"{where}.{name}")
+            value = reader(w, fields[name], f"{where}.{name}")
             ok = ok and value is not None
             values[name] = value
     questions: list[Question] = []
@@ -339,27 +456,57 @@ def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
     )
 
 
+def _field_node(node: yaml.Node, name: str) -> yaml.Node | None:
+    """The value of ``name`` in a mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == name:
+                return value
+    return None
+
+
+def _name_fields(node: yaml.Node) -> list[tuple[str, yaml.Node | None]]:
+    """The field path and node of the term and of each alias, in ``Card.names`` order."""
+    out: list[tuple[str, yaml.Node | None]] = [("term", _field_node(node, "term"))]
+    aliases = _field_node(node, "aliases")
+    if isinstance(aliases, yaml.SequenceNode):
+        out.extend((f"aliases[{i}]", item) for i, item in enumerate(aliases.value))
+    return out
+
+
 def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
-    """Duplicate ids and a term or alias claimed by two cards (a /define clash)."""
+    """Duplicate ids and a term or alias claimed by two cards (a /define clash).
+
+    Two names clash when the glossary would treat them as the same: the same
+    :func:`match_key` (case, punctuation, hyphens, plurals, a leading article),
+    or the same with spaces removed (``Batch Norm`` and ``BatchNorm``).
+    """
     seen_ids: dict[str, int] = {}
-    seen_names: dict[str, Card] = {}
+    seen_names: dict[str, tuple[int, str]] = {}
     for index, (card, node) in enumerate(cards):
         where = f"cards[{index}]"
         if card.id in seen_ids:
-            w.error(node, f"{where}.id", f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
+            w.error(_field_node(node, "id") or node, f"{where}.id",
+                    f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
         else:
             seen_ids[card.id] = index
         own: set[str] = set()
-        for name in card.names:
-            key = normalize(name)
-            if not key or key in own:
-                continue
-            own.add(key)
-            other = seen_names.get(key)
-            if other is not None and other.id != card.id:
-                w.error(node, where, f"{name!r} is already the term or an alias of card {other.id!r}")
-            else:
-                seen_names[key] = card
+        for position, name in enumerate(card.names):
+            key = match_key(name)
+            for variant in dict.fromkeys((key, key.replace(" ", ""))):
+                if not variant or variant in own:
+                    continue
+                own.add(variant)
+                other = seen_names.get(variant)
+                if other is None:
+                    seen_names[variant] = (index, card.id)
+                    continue
+                fields = _name_fields(node)  # only now: clashes are rare
+                field_path, field_node = fields[position] if position < len(fields) else ("", None)
+                w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
+                        f"{name!r} is already the term or an alias of card {other[1]!r} "
+                        f"(cards[{other[0]}]); /define could not tell them apart")
+                break
 
 
 def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]]:
@@ -367,18 +514,24 @@ def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]
 
     Raises :class:`DeckError` listing every error when the deck is not valid.
     """
+    with gc_paused():
+        return _load_deck_text(text, path)
+
+
+def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
     w = _Walker(path)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root, foreign = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise DeckError([Problem(path, line, col, "", f"not valid YAML: {exc.problem or exc}")]) from None
+        message = exc.problem if isinstance(exc, _Refused) else f"not valid YAML: {exc.problem or exc}"
+        raise DeckError([Problem(path, line, col, "", str(message))]) from None
     except yaml.YAMLError as exc:
         raise DeckError([Problem(path, 1, 1, "", f"not valid YAML: {exc}")]) from None
     if root is None:
         raise DeckError([Problem(path, 1, 1, "", "the file is empty; a deck needs 'deck', 'title' and 'cards'")])
-    if not w.check_tags(root):
+    if foreign and not w.check_tags(root):
         raise DeckError(w.problems)
     fields = w.mapping(root, "", DECK_KEYS, required=("deck", "title", "cards"))
     if fields is None:
@@ -412,8 +565,9 @@ def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]
         source=source or "",
         tags=tags or (),
         path=path,
+        line=fields["deck"].start_mark.line + 1,
     )
-    return deck, _warnings(deck, dict((c.id, n) for c, n in cards), path)
+    return deck, _warnings(deck, {c.id: n for c, n in cards}, path)
 
 
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,7}$")
@@ -449,7 +603,12 @@ def load_deck_file(path: Path) -> tuple[Deck, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DeckError([Problem(name, 1, 1, "", f"not UTF-8 text (byte {exc.start})")]) from None
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        raise DeckError([Problem(name, line, column, "",
+                                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                                 "save the file as UTF-8")]) from None
     return load_deck_text(text, name)
 
 
@@ -479,9 +638,10 @@ def load_decks(paths: Iterable[Path]) -> LoadResult:
             continue
         result.problems.extend(warnings)
         if deck.id in seen:
-            result.problems.append(
-                Problem(str(path), 1, 1, "deck", f"deck id {deck.id!r} is already used by {seen[deck.id]}")
-            )
+            result.problems.append(Problem(
+                str(path), deck.line or 1, 1, "deck",
+                f"deck id {deck.id!r} is already used by {seen[deck.id]}; this file is skipped",
+            ))
             continue
         seen[deck.id] = str(path)
         result.decks.append(deck)

@@ -88,6 +88,8 @@ class Deck:
     tags: tuple[str, ...] = ()
     path: str = ""
     """The file the deck was loaded from ('' for decks built in memory)."""
+    line: int = 0
+    """Line of the ``deck:`` id in its file (for messages; 0 when unknown)."""
 
     def card(self, card_id: str) -> Card | None:
         """The card with this id, or None."""

@@ -6,11 +6,14 @@ is exactly a term that /define and grading treat as equal.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _ARTICLES = frozenset({"a", "an", "the"})
+_SINGULAR_S = frozenset({"alias", "atlas", "bias", "canvas", "lens", "news", "series", "species"})
+"""Singular words ending in ``s`` that the plain rules would shorten."""
 
 
 def strip_accents(text: str) -> str:
@@ -24,17 +27,18 @@ def normalize(text: str) -> str:
 
     ``"Non-Maximum  Suppression!"`` -> ``"non maximum suppression"``.
     """
-    folded = strip_accents(text).casefold().replace("_", " ")
+    folded = (text.lower() if text.isascii() else strip_accents(text).casefold()).replace("_", " ")
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """A cheap English singular for matching: ``embeddings`` -> ``embedding``.
 
     Only plain ``-s``/``-es`` plurals of words longer than three letters are
     folded; ``loss``, ``bias`` and ``focus`` stay as they are.
     """
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")) or word in _SINGULAR_S:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -53,14 +57,44 @@ def match_key(text: str) -> str:
     return " ".join(singular(w) for w in words)
 
 
+_NAME_SEPARATOR = re.compile(r"[\s\-_]+")
+
+
+def _is_y_plural(word: str) -> bool:
+    return len(word) > 2 and word[-1] in "yY" and word[-2].lower() not in "aeiou"
+
+
+def _needle(parts: list[str]) -> str:
+    """A plain lowercase substring every match of the name's pattern contains ('' if none)."""
+    last = parts[-1]
+    needle = parts[0] if len(parts) > 1 or not _is_y_plural(last) else last[:-1]
+    return needle.lower() if needle.isascii() else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """Spaces, hyphens and underscores in the name match any run of them, or none
+    (``Batch Norm`` masks ``batch-norm`` and ``batchnorm``); the last word may be
+    plural (``-s``, ``-es``, ``-y`` -> ``-ies``)."""
+    parts = [part for part in _NAME_SEPARATOR.split(name) if part]
+    last = parts[-1]
+    tail = re.escape(last[:-1]) + "(?:y|ies)" if _is_y_plural(last) else re.escape(last) + "(?:e?s)?"
+    body = r"[\s\-_]*".join([*(re.escape(part) for part in parts[:-1]), tail])
+    return re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
+
+
 def mask_names(text: str, names: tuple[str, ...]) -> str:
     """Replace every name in ``text`` by ``____`` so a prompt does not give the answer away."""
     out = text
+    lowered = text.lower()
     for name in sorted(names, key=len, reverse=True):
-        if len(name) < 2:
+        parts = [part for part in _NAME_SEPARATOR.split(name) if part]
+        if len(name) < 2 or not parts:
             continue
-        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?:e?s)?(?!\w)", re.IGNORECASE)
-        out = pattern.sub("____", out)
+        needle = _needle(parts)
+        if needle and needle not in lowered:
+            continue  # the cheap test first: most definitions contain none of the names
+        out = _name_pattern(name).sub("____", out)
     return out
 
 

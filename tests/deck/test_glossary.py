@@ -1,0 +1,177 @@
+"""/define: exact, alias, acronym, forgiving spelling, typos, did-you-mean, full text, autocomplete."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.deck.glossary import MAX_QUERY, MAX_SUGGESTIONS, Glossary, QueryTooLong
+from bot.deck.model import Card, Deck
+
+
+def _card(card_id: str, term: str, definition: str, *aliases: str) -> Card:
+    return Card(id=card_id, term=term, definition=definition, aliases=aliases)
+
+
+VISION = Deck("vision", "Vision", (
+    _card("nms", "Non-maximum suppression",
+          "Keeps the highest scoring box and drops the boxes that overlap it too much.", "NMS"),
+    _card("iou", "Intersection over union",
+          "The area where two boxes overlap divided by the area they cover together.", "IoU"),
+    _card("batch-norm", "Batch normalization",
+          "Normalizes activations with the mean and variance of the mini-batch.", "batch norm", "BN"),
+    _card("transformer", "Transformer", "An encoder-decoder built from attention layers only."),
+    _card("max-pooling", "Max pooling", "Keeps the largest activation of each window."),
+    _card("mean-pooling", "Mean pooling",
+          "Averages every activation; it is robust to distractors in the background."),
+    _card("min-pooling", "Min pooling", "Keeps the smallest activation of each window."),
+    _card("sum-pooling", "Sum pooling", "Adds up every activation of each window."),
+    _card("embedding", "Embedding", "A learned vector that stands for a discrete item."),
+))
+NLP = Deck("nlp", "Language", (
+    _card("embedding", "Embeddings", "Dense vectors for words, learned with the model."),
+    _card("attention", "Attention", "Weights the inputs by their relevance to a query."),
+))
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return Glossary.build([VISION, NLP])
+
+
+def test_exact_term_is_found(glossary: Glossary) -> None:
+    result = glossary.lookup("Transformer")
+    assert (result.how, result.match and result.match.card.id) == ("exact", "transformer")
+
+
+def test_alias_is_found(glossary: Glossary) -> None:
+    result = glossary.lookup("batch norm")
+    assert (result.how, result.match and result.match.card.id) == ("alias", "batch-norm")
+
+
+@pytest.mark.parametrize("query", ["NMS", "nms", "N.M.S.", "Nms"])
+def test_acronym_is_found_in_any_case_or_punctuation(glossary: Glossary, query: str) -> None:
+    result = glossary.lookup(query)
+    assert result.match is not None and result.match.card.id == "nms"
+    assert result.how == "alias"
+
+
+@pytest.mark.parametrize(("query", "card_id"), [
+    ("NON-MAXIMUM SUPPRESSION", "nms"),
+    ("non maximum suppression!", "nms"),
+    ("non-maximum suppressions", "nms"),
+    ("the transformers", "transformer"),
+    ("  intersection   over UNION?? ", "iou"),
+    ("batchnorm", "batch-norm"),
+    ("batch-norm", "batch-norm"),
+])
+def test_case_punctuation_hyphens_and_plurals_do_not_matter(
+    glossary: Glossary, query: str, card_id: str
+) -> None:
+    result = glossary.lookup(query)
+    assert result.match is not None and result.match.card.id == card_id
+    assert result.how in {"exact", "alias"}
+
+
+@pytest.mark.parametrize(("query", "card_id"), [
+    ("non maximun supression", "nms"),
+    ("transfomer", "transformer"),
+    ("intersecton over union", "iou"),
+    ("atention", "attention"),
+])
+def test_a_typo_still_finds_the_card(glossary: Glossary, query: str, card_id: str) -> None:
+    result = glossary.lookup(query)
+    assert result.match is not None and result.match.card.id == card_id
+    assert result.how == "fuzzy"
+
+
+def test_an_unsure_query_gets_at_most_three_suggestions(glossary: Glossary) -> None:
+    result = glossary.lookup("pooling")  # four pooling cards, none clearly meant
+    assert result.match is None
+    assert len(result.suggestions) == MAX_SUGGESTIONS
+    assert {s.card_id for s in result.suggestions} <= {"max-pooling", "mean-pooling", "min-pooling",
+                                                        "sum-pooling"}
+    scores = [s.score for s in result.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_suggestions_name_term_deck_card_and_score(glossary: Glossary) -> None:
+    result = glossary.lookup("poolng")
+    assert result.match is None and result.suggestions
+    terms = {c.id: c.term for c in VISION.cards}
+    for suggestion in result.suggestions:
+        assert suggestion.deck_id == "vision"
+        assert suggestion.term == terms[suggestion.card_id]
+        assert suggestion.card_id.endswith("-pooling")
+        assert 60 <= suggestion.score < 86
+
+
+def test_a_partly_misspelt_phrase_is_found_by_full_text(glossary: Glossary) -> None:
+    result = glossary.lookup("max poolin ops")
+    assert (result.how, result.match and result.match.card.id) == ("fulltext", "max-pooling")
+
+
+def test_words_of_a_definition_find_the_card(glossary: Glossary) -> None:
+    result = glossary.lookup("which pooling is robust to distractors")
+    assert result.how == "fulltext"
+    assert result.match is not None and result.match.card.id == "mean-pooling"
+
+
+def test_a_term_in_two_decks_matches_the_first_and_suggests_the_other(glossary: Glossary) -> None:
+    result = glossary.lookup("embedding")
+    assert result.match is not None
+    assert (result.match.deck.id, result.match.card.id) == ("vision", "embedding")
+    assert [(s.deck_id, s.card_id, s.score) for s in result.suggestions] == [("nlp", "embedding", 100.0)]
+
+
+@pytest.mark.parametrize("query", ["qwertyuiop zxcvb", "", "   ", "?!", "🙂", "the", "x" * MAX_QUERY])
+def test_an_unknown_term_is_a_reply_not_an_exception(glossary: Glossary, query: str) -> None:
+    result = glossary.lookup(query)
+    assert result.match is None and result.how is None
+    assert result.query == query
+
+
+def test_random_input_never_raises(glossary: Glossary) -> None:
+    rng = random.Random(7)
+    alphabet = "abcdefghij klmnop-_.,!?'\"()[]{}*/\\éß🙂\t\n0123456789"
+    for _ in range(300):
+        query = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        glossary.lookup(query)
+        glossary.complete(query)
+
+
+def test_a_query_over_200_characters_is_refused(glossary: Glossary) -> None:
+    with pytest.raises(QueryTooLong, match="at most 200 characters"):
+        glossary.lookup("x" * (MAX_QUERY + 1))
+
+
+def test_an_empty_glossary_answers_nothing() -> None:
+    empty = Glossary.build([])
+    assert empty.lookup("nms").match is None
+    assert empty.complete("n") == []
+    assert len(empty) == 0
+
+
+def test_autocomplete_lists_prefix_matches_first(glossary: Glossary) -> None:
+    assert glossary.complete("m")[:3] == ["Max pooling", "Mean pooling", "Min pooling"]
+    assert glossary.complete("Batch")[0] == "Batch normalization"
+    assert glossary.complete("BN") == ["Batch normalization"]
+
+
+def test_autocomplete_falls_back_to_fuzzy_matches(glossary: Glossary) -> None:
+    assert glossary.complete("trasformer") == ["Transformer"]
+
+
+def test_autocomplete_without_text_lists_terms_alphabetically(glossary: Glossary) -> None:
+    assert glossary.complete("", limit=3) == ["Attention", "Batch normalization", "Embedding"]
+
+
+def test_autocomplete_respects_the_limit(glossary: Glossary) -> None:
+    assert len(glossary.complete("pooling", limit=2)) == 2
+
+
+def test_entry_by_ids_for_did_you_mean_buttons(glossary: Glossary) -> None:
+    entry = glossary.entry("nlp", "attention")
+    assert entry is not None and entry.card.term == "Attention"
+    assert glossary.entry("nlp", "nms") is None
