@@ -67,7 +67,7 @@ class Card:
     """Hand-picked wrong options for generated multiple-choice questions."""
     from_notes: bool = True
     """False when the definition was written for the deck, not taken from the notes."""
-    line: int = 0
+    line: int = field(default=0, compare=False)
     """Line of the card in its deck file (for messages; 0 when unknown)."""
 
     @property
@@ -88,7 +88,7 @@ class Deck:
     tags: tuple[str, ...] = ()
     path: str = ""
     """The file the deck was loaded from ('' for decks built in memory)."""
-    line: int = 0
+    line: int = field(default=0, compare=False)
     """Line of the ``deck:`` id in its file (for messages; 0 when unknown)."""
 
     def card(self, card_id: str) -> Card | None:
