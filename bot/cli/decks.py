@@ -62,23 +62,28 @@ def run_lint(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     files = deck_files([p for p in args.paths if p.exists()])
     result = load_decks(files)
+    empty = [str(p) for p in args.paths if p.is_dir() and not deck_files([p])]
     if args.json:
         print(json.dumps({
             "files": [str(f) for f in files],
             "decks": [{"deck": d.id, "cards": len(d.cards), "path": d.path} for d in result.decks],
             "errors": [p.as_dict() for p in result.errors] + [
                 {"path": m, "line": 0, "column": 0, "field": "", "message": "no such file or directory",
-                 "severity": "error"} for m in missing],
+                 "severity": "error"} for m in missing] + [
+                {"path": e, "line": 0, "column": 0, "field": "", "message": "no deck files (*.yaml, *.yml) here",
+                 "severity": "error"} for e in empty],
             "warnings": [p.as_dict() for p in result.warnings],
         }))
     else:
         for m in missing:
             print(f"{m}: no such file or directory")
+        for e in empty:
+            print(f"{e}: no deck files (*.yaml, *.yml) here")
         for problem in result.problems:
             print(f"{problem.severity}: {problem}")
         cards = sum(len(d.cards) for d in result.decks)
         print(f"{len(files)} file(s), {len(result.decks)} deck(s), {cards} card(s): "
-              f"{len(result.errors) + len(missing)} error(s), {len(result.warnings)} warning(s)")
+              f"{len(result.errors) + len(missing) + len(empty)} error(s), {len(result.warnings)} warning(s)")
     return 1 if result.errors or missing or not files else 0
 
 

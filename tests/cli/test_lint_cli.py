@@ -111,7 +111,8 @@ def test_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_folder_without_decks_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decks", "lint", str(tmp_path)]) == 1
-    assert capsys.readouterr().out == "0 file(s), 0 deck(s), 0 card(s): 0 error(s), 0 warning(s)\n"
+    assert capsys.readouterr().out == (f"{tmp_path}: no deck files (*.yaml, *.yml) here\n"
+                                       "0 file(s), 0 deck(s), 0 card(s): 1 error(s), 0 warning(s)\n")
 
 
 def test_shipped_decks_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
