@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ import yaml
 
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import (
-    ID_PATTERN,
     Card,
     ChoiceQuestion,
     Deck,
@@ -31,300 +29,15 @@ from bot.deck.model import (
     Source,
     TextQuestion,
 )
+from bot.deck.problems import DeckError, LoadResult, Problem
 from bot.deck.text import match_key, normalize
+from bot.deck.walker import Walker, describe
+from bot.deck.yaml_nodes import INT, MAX_DEPTH, STR, Refused, compose_nodes
 
-try:  # libyaml is several times faster; fall back quietly where it is missing.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_SAFE_SCALARS = {_STR, _INT, _BOOL, _NULL, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
+__all__ = ["MAX_DEPTH", "DeckError", "LoadResult", "Problem", "deck_files", "load_deck_file",
+           "load_deck_text", "load_decks"]
 
 MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding in a deck file. ``severity`` is ``error`` or ``warning``."""
-
-    path: str
-    line: int
-    column: int
-    field: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "field": self.field,
-            "message": self.message,
-            "severity": self.severity,
-        }
-
-
-class DeckError(Exception):
-    """A deck file that cannot be loaded; ``problems`` lists every error found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class LoadResult:
-    """What :func:`load_decks` found: the good decks and the problems of all files."""
-
-    decks: list[Deck] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-
-# --- composing -------------------------------------------------------------
-
-MAX_DEPTH = 64
-"""Deeper nesting is refused: a deck is a few levels deep, and libyaml's own
-recursive composer crashes the process (not an exception) on very deep input."""
-
-_IMPLICIT = yaml.SafeLoader.yaml_implicit_resolvers
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """Valid YAML that a deck file may not use (deep nesting, recursive aliases, ...)."""
-
-
-def _compose(text: str) -> tuple[yaml.Node | None, bool]:
-    """YAML text to one node tree, never constructing Python objects from tags.
-
-    An iterative replacement for ``yaml.compose`` over libyaml's event stream:
-    the same nodes, tags and marks, but bounded nesting (:data:`MAX_DEPTH`; the
-    C composer overflows the stack and kills the process) and no recursive
-    aliases. Returns the root (None for an empty file) and whether any node
-    carries a tag beyond plain YAML. Raises ``yaml.MarkedYAMLError``.
-    """
-    scalar_node, sequence_node, mapping_node = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-    implicit = _IMPLICIT
-    loader = _Loader(text)
-    try:
-        anchors: dict[str, yaml.Node] = {}
-        open_anchors: set[str] = set()
-        # (node, its anchor, the list its children go to); the bottom entry collects the root.
-        roots: list[yaml.Node] = []
-        stack: list[tuple[yaml.Node | None, str | None, list[yaml.Node]]] = [(None, None, roots)]
-        add = roots.append
-        documents = 0
-        foreign = False
-        while True:
-            event = loader.get_event()
-            kind = type(event)
-            node: yaml.Node
-            if kind is yaml.ScalarEvent:
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = _STR
-                    if event.implicit[0]:
-                        value = event.value
-                        for candidate, pattern in implicit.get(value[:1], ()):
-                            if pattern.match(value):
-                                tag = candidate
-                                break
-                foreign = foreign or tag not in _SAFE_SCALARS
-                node = scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
-                if event.anchor is not None:
-                    anchors[event.anchor] = node
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(stack) > MAX_DEPTH:
-                    raise _Refused(
-                        None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-                is_map = kind is yaml.MappingStartEvent
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = _MAP if is_map else _SEQ
-                foreign = foreign or tag != (_MAP if is_map else _SEQ)
-                started = (mapping_node if is_map else sequence_node)(
-                    tag, [], event.start_mark, None, event.flow_style)
-                if event.anchor is not None:
-                    anchors[event.anchor] = started
-                    open_anchors.add(event.anchor)
-                children: list[yaml.Node] = [] if is_map else started.value
-                stack.append((started, event.anchor, children))
-                add = children.append
-                continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done, anchor, items = stack.pop()
-                assert done is not None
-                node = done
-                node.end_mark = event.end_mark
-                if kind is yaml.MappingEndEvent:
-                    node.value = list(zip(items[::2], items[1::2], strict=True))
-                if anchor is not None:
-                    open_anchors.discard(anchor)
-                add = stack[-1][2].append
-            elif kind is yaml.AliasEvent:
-                if event.anchor in open_anchors:
-                    raise _Refused(
-                        None, None, f"alias *{event.anchor} refers to a node that contains it",
-                        event.start_mark)
-                if event.anchor not in anchors:
-                    raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias *{event.anchor}", event.start_mark)
-                node = anchors[event.anchor]
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _Refused(
-                        None, None, "a deck file holds one YAML document; found a second one",
-                        event.start_mark)
-                continue
-            elif event is None or kind is yaml.StreamEndEvent:
-                return (roots[0] if roots else None), foreign
-            else:  # stream start, document end
-                continue
-            add(node)
-    finally:
-        loader.dispose()
-
-
-# --- node walking ---------------------------------------------------------
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag == _NULL:
-        return "nothing"
-    value = str(node.value)
-    return value if len(value) <= 40 else value[:37] + "..."
-
-
-class _Walker:
-    """Reads typed values out of YAML nodes, collecting problems as it goes."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self._checked: set[int] = set()
-
-    def error(self, node: yaml.Node | None, where: str, message: str, severity: str = "error") -> None:
-        line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
-        self.problems.append(Problem(self.path, line, column, where, message, severity))
-
-    def check_tags(self, node: yaml.Node, where: str = "") -> bool:
-        """Refuse any tag beyond plain YAML (``!!python/object`` and friends).
-
-        A node reached again through an alias is checked once, so a "billion
-        laughs" file costs no more than its size.
-        """
-        if id(node) in self._checked:
-            return True
-        self._checked.add(id(node))
-        ok = True
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _SAFE_SCALARS:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
-                return False
-        elif isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
-                return False
-            for i, item in enumerate(node.value):
-                ok = self.check_tags(item, f"{where}[{i}]") and ok
-        elif isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
-                return False
-            for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
-                sub = f"{where}.{name}" if where else str(name)
-                ok = self.check_tags(key, sub) and ok
-                ok = self.check_tags(value, sub) and ok
-        return ok
-
-    def mapping(
-        self, node: yaml.Node, where: str, allowed: Iterable[str], required: Iterable[str] = ()
-    ) -> dict[str, yaml.Node] | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, where, f"expected a mapping, got {_describe(node)}")
-            return None
-        allowed_set = allowed if isinstance(allowed, frozenset) else frozenset(allowed)
-        out: dict[str, yaml.Node] = {}
-        for key, value in node.value:
-            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
-            sub = f"{where}.{name}" if where else name
-            if name not in allowed_set:
-                hint = ", ".join(sorted(allowed_set))
-                self.error(key, sub, f"unknown key {name!r} (expected one of: {hint})")
-                continue
-            if name in out:
-                self.error(key, sub, f"duplicate key {name!r}")
-                continue
-            out[name] = value
-        for name in required:
-            if name not in out:
-                sub = f"{where}.{name}" if where else name
-                self.error(node, sub, "is required")
-        return out
-
-    def string(self, node: yaml.Node, where: str, *, required: bool = False) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
-            self.error(node, where, f"expected a string, got {_describe(node)}")
-            return None
-        text = str(node.value).strip()
-        if required and not text:
-            self.error(node, where, "must not be empty")
-            return None
-        return text
-
-    def slug(self, node: yaml.Node, where: str) -> str | None:
-        text = self.string(node, where, required=True)
-        if text is not None and not ID_PATTERN.match(text):
-            self.error(node, where, f"expected a lowercase slug like 'batch-norm', got {text!r}")
-            return None
-        return text
-
-    def strings(self, node: yaml.Node, where: str) -> tuple[str, ...] | None:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, where, f"expected a list of strings, got {_describe(node)}")
-            return None
-        out: list[str] = []
-        for i, item in enumerate(node.value):
-            text = self.string(item, f"{where}[{i}]", required=True)
-            if text is not None:
-                out.append(text)
-        return tuple(out)
-
-    def integer(self, node: yaml.Node, where: str) -> int | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
-            self.error(node, where, f"expected a whole number, got {_describe(node)}")
-            return None
-        return int(node.value)
-
-    def boolean(self, node: yaml.Node, where: str) -> bool | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
-            self.error(node, where, f"expected true or false, got {_describe(node)}")
-            return None
-        return str(node.value).lower() in {"true", "yes", "on", "y"}
 
 
 # --- deck schema ----------------------------------------------------------
@@ -338,7 +51,7 @@ QUESTION_KEYS = ("ask", "choices", "answer", "accept", "explain")
 _CARD_KEY_SET = frozenset(CARD_KEYS)
 
 
-def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
+def _question(w: Walker, node: yaml.Node, where: str) -> Question | None:
     fields = w.mapping(node, where, QUESTION_KEYS, required=("ask",))
     if fields is None:
         return None
@@ -364,9 +77,9 @@ def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
         return None
     answer_node = fields["answer"]
     answer: int | None
-    if isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == _INT:
+    if isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == INT:
         answer = int(answer_node.value)
-    elif isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == _STR and choices:
+    elif isinstance(answer_node, yaml.ScalarNode) and answer_node.tag == STR and choices:
         matches = [i for i, c in enumerate(choices) if c == str(answer_node.value).strip()]
         if len(matches) != 1:
             w.error(answer_node, f"{where}.answer", "must name exactly one of the choices")
@@ -374,7 +87,7 @@ def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
         answer = matches[0]
     else:
         w.error(answer_node, f"{where}.answer",
-                f"expected the index of exactly one right choice, got {_describe(answer_node)}")
+                f"expected the index of exactly one right choice, got {describe(answer_node)}")
         return None
     if choices is None or ask is None:
         return None
@@ -391,7 +104,7 @@ def _question(w: _Walker, node: yaml.Node, where: str) -> Question | None:
     return ChoiceQuestion(ask=ask, choices=choices, answer=answer, explain=explain or "")
 
 
-def _source(w: _Walker, node: yaml.Node, where: str) -> Source | None:
+def _source(w: Walker, node: yaml.Node, where: str) -> Source | None:
     if isinstance(node, yaml.ScalarNode):
         text = w.string(node, where)
         return Source(note=text) if text is not None else None
@@ -403,20 +116,20 @@ def _source(w: _Walker, node: yaml.Node, where: str) -> Source | None:
     return Source(note=note or "", heading=heading or "")
 
 
-_CARD_READERS: dict[str, Callable[[_Walker, yaml.Node, str], Any]] = {
-    "id": _Walker.slug,
+_CARD_READERS: dict[str, Callable[[Walker, yaml.Node, str], Any]] = {
+    "id": Walker.slug,
     "term": lambda w, n, p: w.string(n, p, required=True),
     "definition": lambda w, n, p: w.string(n, p, required=True),
-    "aliases": _Walker.strings,
-    "links": _Walker.strings,
-    "tags": _Walker.strings,
-    "distractors": _Walker.strings,
-    "from_notes": _Walker.boolean,
+    "aliases": Walker.strings,
+    "links": Walker.strings,
+    "tags": Walker.strings,
+    "distractors": Walker.strings,
+    "from_notes": Walker.boolean,
     "source": _source,
 }
 
 
-def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
+def _card(w: Walker, node: yaml.Node, where: str) -> Card | None:
     fields = w.mapping(node, where, _CARD_KEY_SET, required=("id", "term", "definition"))
     if fields is None:
         return None
@@ -431,7 +144,7 @@ def _card(w: _Walker, node: yaml.Node, where: str) -> Card | None:
     if "questions" in fields:
         qnode = fields["questions"]
         if not isinstance(qnode, yaml.SequenceNode):
-            w.error(qnode, f"{where}.questions", f"expected a list of questions, got {_describe(qnode)}")
+            w.error(qnode, f"{where}.questions", f"expected a list of questions, got {describe(qnode)}")
             ok = False
         else:
             for i, item in enumerate(qnode.value):
@@ -474,7 +187,7 @@ def _name_fields(node: yaml.Node) -> list[tuple[str, yaml.Node | None]]:
     return out
 
 
-def _check_names(w: _Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
+def _check_names(w: Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
     """Duplicate ids and a term or alias claimed by two cards (a /define clash).
 
     Two names clash when the glossary would treat them as the same: the same
@@ -519,13 +232,13 @@ def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]
 
 
 def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
-    w = _Walker(path)
+    w = Walker(path)
     try:
-        root, foreign = _compose(text)
+        root, foreign = compose_nodes(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem if isinstance(exc, _Refused) else f"not valid YAML: {exc.problem or exc}"
+        message = exc.problem if isinstance(exc, Refused) else f"not valid YAML: {exc.problem or exc}"
         raise DeckError([Problem(path, line, col, "", str(message))]) from None
     except yaml.YAMLError as exc:
         raise DeckError([Problem(path, 1, 1, "", f"not valid YAML: {exc}")]) from None
@@ -545,7 +258,7 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
     if "cards" in fields:
         cnode = fields["cards"]
         if not isinstance(cnode, yaml.SequenceNode):
-            w.error(cnode, "cards", f"expected a list of cards, got {_describe(cnode)}")
+            w.error(cnode, "cards", f"expected a list of cards, got {describe(cnode)}")
         elif not cnode.value:
             w.error(cnode, "cards", "a deck needs at least one card")
         else:
@@ -577,7 +290,7 @@ def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Proble
     """Weak cards: they load, but a reviewer should look at them."""
     from bot.deck.generate import can_ask  # local: generation depends on the model only
 
-    w = _Walker(path)
+    w = Walker(path)
     for index, card in enumerate(deck.cards):
         node = nodes.get(card.id)
         where = f"cards[{index}]"
@@ -646,3 +359,4 @@ def load_decks(paths: Iterable[Path]) -> LoadResult:
         seen[deck.id] = str(path)
         result.decks.append(deck)
     return result
+
