@@ -59,7 +59,7 @@ class Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
         await conn.execute("PRAGMA foreign_keys = ON")
         db = cls(conn, target)
         await db.migrate(upto)
