@@ -77,7 +77,8 @@ async def run(settings: Settings) -> int:
     db, service = await open_service(settings)
     adapters = build_adapters(settings, service, stop.set)
     started: list[Adapter] = []
-    clock = asyncio.create_task(service.run(stop), name="clock")
+    clock_stop = asyncio.Event()
+    clock: asyncio.Task[None] | None = None
     extras: list[asyncio.Task[None]] = []
     try:  # everything after the database is open is undone in order below, whatever fails
         extras.extend(await _start_extras(settings, service, db, adapters, stop))
@@ -85,9 +86,16 @@ async def run(settings: Settings) -> int:
             await adapter.start()
             started.append(adapter)
             log.info("event=adapter_started adapter=%s", adapter.name)
+        # The clock reveals overdue rounds and posts missed slots at once: only when the
+        # adapters can post, or those reveals and questions would go nowhere.
+        await _wait_ready(started)
+        clock = asyncio.create_task(service.run(clock_stop), name="clock")
         await stop.wait()
     finally:
         log.info("event=shutdown_started")
+        clock_stop.set()  # first the clock: nothing is posted into adapters that are going away
+        if clock is not None:
+            await clock
         for adapter in reversed(started):
             try:
                 await adapter.stop()
@@ -95,13 +103,27 @@ async def run(settings: Settings) -> int:
                 log.exception("event=adapter_stop_failed adapter=%s", adapter.name)
         stop.set()
         await service.shutdown()
-        await clock
         for task in extras:
             task.cancel()
         await asyncio.gather(*extras, return_exceptions=True)
         await db.close()
         log.info("event=shutdown_done")
     return 0
+
+
+READY_TIMEOUT_S = 30.0
+
+
+async def _wait_ready(adapters: list[Adapter]) -> None:
+    """Wait for adapters that connect in the background (Discord) to be ready."""
+    for adapter in adapters:
+        wait_ready = getattr(adapter, "wait_ready", None)
+        if wait_ready is None:
+            continue
+        try:
+            await wait_ready(READY_TIMEOUT_S)
+        except Exception as exc:  # the rest of the service runs; its rounds wait in SQLite
+            log.warning("event=adapter_not_ready adapter=%s error=%r", adapter.name, str(exc) or type(exc).__name__)
 
 
 async def _start_extras(settings: Settings, service: QuizService, db: Database, adapters: list[Adapter],

@@ -97,8 +97,10 @@ class Context:
             return await chat.post(channel, message)
         except ChatError as exc:
             log.warning("event=post_failed channel=%s error=%r", channel.key, str(exc))
-            self.metrics.adapter_error(channel.platform, "post")
-            return None
+        except Exception:  # an adapter bug or a client not ready must not stop the clock
+            log.exception("event=post_failed channel=%s error=unexpected", channel.key)
+        self.metrics.adapter_error(channel.platform, "post")
+        return None
 
     async def update(self, ref: MessageRef, message: Message) -> bool:
         chat = self.chats.get(ref.channel.platform)
@@ -110,5 +112,8 @@ class Context:
         except ChatError as exc:
             log.warning("event=update_failed channel=%s message=%s error=%r",
                         ref.channel.key, ref.message_id, str(exc))
-            self.metrics.adapter_error(ref.channel.platform, "update")
-            return False
+        except Exception:
+            log.exception("event=update_failed channel=%s message=%s error=unexpected",
+                          ref.channel.key, ref.message_id)
+        self.metrics.adapter_error(ref.channel.platform, "update")
+        return False

@@ -14,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+import aiosqlite
 
 from bot.deck.generate import AskedQuestion
 from bot.quiz import messages as m
@@ -29,6 +32,10 @@ from bot.store.reviews import load_states, save_states
 from bot.store.rounds import RoundRow, Rounds
 
 MAX_WINNERS_SHOWN = 20
+REVEAL_RETRY_S = 30.0
+"""First wait before a failed reveal is tried again; it doubles with each failure."""
+REVEAL_ATTEMPTS = 6
+REVEAL_GIVE_UP_S = 24 * 3600
 
 StoredAnswer = tuple[int, int | None, bool, int, float]
 """(member_id, choice, correct, points, answered_at) of one stored answer."""
@@ -40,6 +47,13 @@ class ChannelBusy(Exception):
 
 class PostFailed(Exception):
     """The question could not be posted; the round was withdrawn (nothing changed)."""
+
+
+class SlotTaken(Exception):
+    """A schedule slot that already has its round (or was moved on by someone else)."""
+
+
+Claim = Callable[[aiosqlite.Connection], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,9 @@ class RoundKeeper:
         self._refresh: dict[int, asyncio.Task[None]] = {}
         self._open: dict[int, RoundRow] = {}
         self._loading: dict[int, asyncio.Future[RoundRow | None]] = {}
+        self._posting: set[int] = set()
+        self._revealing: set[int] = set()
+        self._retry_at: dict[int, float] = {}
         """Open rounds seen by ``answer``: their question and deadline never change, so a
         burst of answers reads the round once. Whether it is still open is re-checked
         by the answer writer inside its transaction."""
@@ -87,19 +104,26 @@ class RoundKeeper:
 
     async def open(self, channel: ChannelRef, question: AskedQuestion, window_s: int,
                    opening: Opening = Opening(), opened_at: float | None = None,
-                   closes_at: float | None = None) -> int:
-        """Open a round and post its question. Raises :class:`ChannelBusy`, or
-        ``sqlite3.IntegrityError`` when a schedule slot was already taken."""
+                   closes_at: float | None = None, claim: Claim | None = None) -> int:
+        """Open a round and post its question.
+
+        ``claim`` runs inside the transaction that inserts the round (a schedule
+        moves its next slot there), so the two commit together or not at all.
+        Raises :class:`ChannelBusy`, :class:`SlotTaken` (``claim`` said no, or the
+        slot already has its round) or :class:`PostFailed` (the round was withdrawn).
+        """
         ctx = self.ctx
         channel_id = await ctx.channel_id(channel)
         now = opened_at if opened_at is not None else ctx.clock()
         deadline = closes_at if closes_at is not None else now + window_s
         try:
             async with ctx.stores.db.transaction() as conn:
+                if claim is not None and not await claim(conn):
+                    raise SlotTaken(channel.key)
                 season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
-                async with conn.execute("SELECT allow_change FROM channels WHERE id = ?", (channel_id,)) as cur:
-                    flag = await cur.fetchone()
-                allow_change = ctx.settings.allow_change or bool(flag and flag[0])
+                async with conn.execute("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,)) as cur:
+                    mode = await cur.fetchone()
+                allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
                 round_id = await Rounds.insert(
                     conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
                     season_id=season_id, allow_change=allow_change,
@@ -107,18 +131,42 @@ class RoundKeeper:
         except sqlite3.IntegrityError as exc:
             if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
                 raise ChannelBusy(channel.key) from None
+            if "slot_at" in str(exc):
+                raise SlotTaken(channel.key) from None
             raise
-        card = self.question_card(round_id, question, deadline, 0, opening.position)
-        ref = await ctx.post(channel, card)
-        if ref is None:
-            await ctx.stores.db.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
-            raise PostFailed(channel.key)
-        await ctx.stores.rounds.set_message(round_id, ref.message_id)
-        ctx.metrics.round_posted()
+        self._posting.add(round_id)
+        try:
+            await self._post_question(round_id, channel, question, deadline, opening.position)
+        finally:
+            self._posting.discard(round_id)
         log.info("event=round_opened round=%s channel=%s question=%s closes_in=%.0fs",
                  round_id, channel.key, question.key, deadline - now)
         ctx.on_change()
         return round_id
+
+    async def _post_question(self, round_id: int, channel: ChannelRef, question: AskedQuestion,
+                             deadline: float, position: tuple[int, int] | None) -> None:
+        """Post an inserted round's question; withdraw the round when that fails."""
+        ctx = self.ctx
+        card = self.question_card(round_id, question, deadline, 0, position)
+        ref = await ctx.post(channel, card)
+        if ref is None:
+            await ctx.stores.db.execute("DELETE FROM rounds WHERE id = ? AND message_id IS NULL", (round_id,))
+            raise PostFailed(channel.key)
+        await ctx.stores.rounds.set_message(round_id, ref.message_id)
+        ctx.metrics.round_posted()
+
+    async def post_unposted(self) -> None:
+        """Rounds inserted but never posted (the process stopped in between): post them
+        now, or withdraw them when that fails. Rounds being posted right now are skipped."""
+        for row in await self.ctx.stores.rounds.unposted():
+            if row.id in self._posting:
+                continue
+            log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel_key)
+            try:
+                await self._post_question(row.id, ref_of(row), row.question, row.closes_at, None)
+            except PostFailed:
+                log.warning("event=round_withdrawn round=%s reason=post_failed", row.id)
 
     def question_card(self, round_id: int, question: AskedQuestion, closes_at: float, answered: int,
                       position: tuple[int, int] | None = None) -> m.QuestionCard:
@@ -177,7 +225,7 @@ class RoundKeeper:
         if outcome is Outcome.DUPLICATE:
             return m.Notice("You already answered this round; your first answer counts.")
         self._schedule_refresh(row)
-        verb = "changed to" if row.allow_change and outcome is Outcome.RECORDED else "recorded:"
+        verb = "changed to" if outcome is Outcome.CHANGED else "recorded:"
         return m.ok(f"Answer {verb} {shown}. The answer is revealed when the round closes.")
 
     def _schedule_refresh(self, row: RoundRow) -> None:
@@ -235,16 +283,61 @@ class RoundKeeper:
         task = self._refresh.pop(round_id, None)
         if task is not None:
             task.cancel()
-        reveal = await self.reveal(row, answers)
-        if row.message_id:
-            ref = MessageRef(ref_of(row), row.message_id)
-            if not await ctx.update(ref, reveal):
-                await ctx.post(ref.channel, reveal)
-        else:
-            await ctx.post(ref_of(row), reveal)
         log.info("event=round_closed round=%s channel=%s answers=%d right=%d",
                  round_id, row.channel_key, len(answers), len(right))
+        reveal = await self.reveal(row, answers)
+        await self._send_reveal(row, reveal)
         return reveal
+
+    async def _send_reveal(self, row: RoundRow, reveal: m.Reveal) -> bool:
+        """Edit the question into the reveal (or post it anew); remember whether it got through,
+        so the clock can retry a reveal that did not (see :meth:`retry_reveals`)."""
+        ctx = self.ctx
+        self._revealing.add(row.id)
+        try:
+            shown = False
+            if row.message_id:
+                ref = MessageRef(ref_of(row), row.message_id)
+                shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
+            else:
+                shown = await ctx.post(ref_of(row), reveal) is not None
+            if shown:
+                await ctx.stores.rounds.reveal_done(row.id, ctx.clock())
+            else:
+                attempts = await ctx.stores.rounds.reveal_failed(row.id)
+                delay = REVEAL_RETRY_S * 2 ** (attempts - 1)
+                self._retry_at[row.id] = ctx.clock() + delay
+                log.warning("event=reveal_failed round=%s attempts=%d retry_in=%.0fs", row.id, attempts, delay)
+            return shown
+        finally:
+            self._revealing.discard(row.id)
+
+    async def retry_reveals(self) -> float | None:
+        """Send reveals that did not get through (a platform outage, a restart right after
+        the close). Returns when the next retry is due, or None."""
+        ctx = self.ctx
+        now = ctx.clock()
+        pending = await ctx.stores.rounds.unrevealed(now - REVEAL_GIVE_UP_S, REVEAL_ATTEMPTS)
+        next_try: float | None = None
+        for row in pending:
+            if row.id in self._revealing:
+                continue
+            due = self._retry_at.get(row.id, 0.0)
+            if due > now:
+                next_try = due if next_try is None else min(next_try, due)
+                continue
+            async with ctx.stores.db.transaction() as conn, conn.execute(
+                "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?",
+                (row.id,)) as cur:
+                answers = [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]),
+                            float(r[4])) for r in await cur.fetchall()]
+            if not await self._send_reveal(row, await self.reveal(row, answers)):
+                retry = self._retry_at.get(row.id)
+                if retry is not None:
+                    next_try = retry if next_try is None else min(next_try, retry)
+            else:
+                self._retry_at.pop(row.id, None)
+        return next_try
 
     async def reveal(self, row: RoundRow, answers: list[StoredAnswer]) -> m.Reveal:
         ctx = self.ctx

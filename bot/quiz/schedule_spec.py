@@ -86,9 +86,32 @@ def looks_like_window(text: str) -> bool:
 
 
 def next_slot(cron: str, tz: ZoneInfo, after: float) -> float:
-    """The first slot strictly after ``after`` (epoch seconds)."""
+    """The first slot strictly after ``after`` (epoch seconds).
+
+    When clocks fall back, a local time such as 01:30 happens twice and croniter
+    yields both. A slot whose wall-clock time is not later than ``after``'s is
+    such a repeat and is skipped, so a daily question is asked once that day.
+    """
     start = datetime.fromtimestamp(after, timezone.utc).astimezone(tz)
-    return float(croniter(cron, start).get_next(datetime).timestamp())
+    slots = croniter(cron, start)
+    wall = start.replace(tzinfo=None)
+    candidate = slots.get_next(datetime)
+    for _ in range(100):  # an hour's repeats at most (a cron firing every minute)
+        if candidate.replace(tzinfo=None) > wall:
+            break
+        candidate = slots.get_next(datetime)
+    return float(candidate.timestamp())
+
+
+def slots_between(cron: str, tz: ZoneInfo, first: float, before: float, cap: int = 10_000) -> int:
+    """How many slots fall in ``[first, before)`` (at most ``cap``): the slots a restart skips."""
+    count, moment = 0, first - 1e-3
+    while count < cap:
+        moment = next_slot(cron, tz, moment)
+        if moment >= before - 1e-6:
+            return count
+        count += 1
+    return count
 
 
 def latest_slot(cron: str, tz: ZoneInfo, at: float) -> float:

@@ -11,18 +11,21 @@ logged. A slot opens at most one round, whatever happens around a restart:
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+from collections.abc import Awaitable
+
+import aiosqlite
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import ChannelRef
-from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
-from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz
+from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper, SlotTaken
+from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz, slots_between
 from bot.quiz.selection import next_question
 from bot.store.schedules import ScheduleRow, Schedules
-from bot.store.sessions import SessionRow
+from bot.store.sessions import SessionRow, Sessions
 
 IDLE_WAKE_S = 60.0
+FAILURE_BACKOFF_S = 5.0
 
 
 class Scheduler:
@@ -30,45 +33,60 @@ class Scheduler:
         self.ctx = ctx
         self.keeper = keeper
         self._wake = asyncio.Event()
+        self.failed = False
+        """Whether a step of the last tick failed."""
 
     def poke(self) -> None:
         """Something changed (a new round, schedule or session): re-plan now."""
         self._wake.set()
 
     async def tick(self) -> float | None:
-        """Do everything that is due; returns when the next thing is due (or None)."""
+        """Do everything that is due; returns when the next thing is due (or None).
+
+        A step that fails is logged and leaves its row as it was; :meth:`run` then waits
+        :data:`FAILURE_BACKOFF_S` before the next tick, so a broken row cannot spin the loop.
+        """
         ctx = self.ctx
+        self.failed = False
+        await self._step("post_unposted", self.keeper.post_unposted())
         for row in await ctx.stores.rounds.due(ctx.clock()):
-            try:
-                await self.keeper.close(row.id)
-            except Exception:
-                log.exception("event=close_failed round=%s", row.id)
-            if row.session_id is not None:
-                await self.after_session_round(row.session_id)
+            if await self._step(f"close round={row.id}", self.keeper.close(row.id)) and row.session_id is not None:
+                await self._step(f"session={row.session_id}", self.after_session_round(row.session_id))
         for schedule in await ctx.stores.schedules.due(ctx.clock()):
-            try:
-                await self.run_schedule(schedule)
-            except Exception:
-                log.exception("event=schedule_failed schedule=%s", schedule.id)
+            await self._step(f"schedule={schedule.id}", self.run_schedule(schedule))
         for session in await ctx.stores.sessions.due(ctx.clock()):
-            try:
-                await self.run_session(session)
-            except Exception:
-                log.exception("event=session_failed session=%s", session.id)
+            await self._step(f"session={session.id}", self.run_session(session))
+        retry: float | None = None
+        try:
+            retry = await self.keeper.retry_reveals()
+        except Exception:
+            self.failed = True
+            log.exception("event=tick_step_failed step=retry_reveals")
         times = [t for t in (await ctx.stores.rounds.next_deadline(), await ctx.stores.schedules.next_run(),
-                             await ctx.stores.sessions.next_at()) if t is not None]
+                             await ctx.stores.sessions.next_at(), retry) if t is not None]
         return min(times) if times else None
+
+    async def _step(self, name: str, work: Awaitable[object]) -> bool:
+        try:
+            await work
+            return True
+        except Exception:
+            self.failed = True
+            log.exception("event=tick_step_failed step=%s", name)
+            return False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, sleeping until the next due time or a poke."""
         while not stop.is_set():
+            self._wake.clear()  # before the tick: a poke during the tick must not be lost
             try:
                 next_due = await self.tick()
             except Exception:
                 log.exception("event=tick_failed")
-                next_due = None
+                next_due, self.failed = None, True
             delay = IDLE_WAKE_S if next_due is None else max(0.0, next_due - self.ctx.clock())
-            self._wake.clear()
+            if self.failed:
+                delay = max(delay, FAILURE_BACKOFF_S)
             stopper = asyncio.create_task(stop.wait())
             waker = asyncio.create_task(self._wake.wait())
             await asyncio.wait({stopper, waker}, timeout=min(delay, IDLE_WAKE_S) + 0.01,
@@ -79,39 +97,53 @@ class Scheduler:
     # -- schedules ----------------------------------------------------------------
 
     async def run_schedule(self, schedule: ScheduleRow) -> None:
+        """Handle a due schedule: post its latest slot if the answers are still open, log
+        every slot that is skipped, and move ``next_run_at`` past now. Moving the slot and
+        opening its round share one transaction, so a slot is posted exactly once."""
         ctx = self.ctx
         now = ctx.clock()
         tz = parse_tz(schedule.tz)
         slot = latest_slot(schedule.cron, tz, now)
         following = next_slot(schedule.cron, tz, now)
         channel = ChannelRef(schedule.platform, schedule.workspace, schedule.native_id)
+        missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
+        if missed:
+            log.warning("event=slot_skipped schedule=%s slots=%d reason=bot_was_down", schedule.id, missed)
         post = slot >= schedule.next_run_at - 1e-6
+        question = None
         if post and slot + schedule.window_s <= now:
-            log.warning("event=slot_skipped schedule=%s slot=%.0f reason=answer_window_passed",
-                        schedule.id, slot)
+            log.warning("event=slot_skipped schedule=%s slot=%.0f reason=answer_window_passed", schedule.id, slot)
             post = False
-        async with ctx.stores.db.transaction() as conn:
-            moved = await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
-        if not moved or not post:
-            return
-        question = await next_question(ctx, schedule.channel_id, schedule.decks)
+        if post:
+            question = await next_question(ctx, schedule.channel_id, schedule.decks)
+            if question is None:
+                log.warning("event=slot_skipped schedule=%s reason=no_question decks=%s",
+                            schedule.id, schedule.decks)
         if question is None:
-            log.warning("event=slot_skipped schedule=%s reason=no_question decks=%s", schedule.id, schedule.decks)
+            async with ctx.stores.db.transaction() as conn:
+                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
             return
+
+        async def claim(conn: aiosqlite.Connection) -> bool:
+            return await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+
         try:
             await self.keeper.open(channel, question, schedule.window_s,
                                    Opening(schedule_id=schedule.id, slot_at=slot),
-                                   opened_at=now, closes_at=slot + schedule.window_s)
+                                   opened_at=now, closes_at=slot + schedule.window_s, claim=claim)
         except ChannelBusy:
             log.warning("event=slot_skipped schedule=%s reason=channel_busy", schedule.id)
+            async with ctx.stores.db.transaction() as conn:
+                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
         except PostFailed:
             log.warning("event=slot_skipped schedule=%s reason=post_failed", schedule.id)
-        except sqlite3.IntegrityError:
+        except SlotTaken:
             log.info("event=slot_already_posted schedule=%s slot=%.0f", schedule.id, slot)
 
     # -- sessions -----------------------------------------------------------------
 
     async def run_session(self, session: SessionRow) -> None:
+        """Post the session's next question; it counts only once it is actually open."""
         ctx = self.ctx
         channel = ChannelRef(session.platform, session.workspace, session.native_id)
         if session.asked >= session.total:
@@ -122,12 +154,18 @@ class Scheduler:
             await ctx.stores.sessions.end(session.id, ctx.clock())
             await ctx.post(channel, m.error("The session ended: no question left in its decks."))
             return
-        await ctx.stores.sessions.asked_one(session.id)
+
+        async def claim(conn: aiosqlite.Connection) -> bool:
+            return await Sessions.count_question(conn, session.id, session.asked)
+
         try:
             await self.keeper.open(channel, question, session.window_s,
-                                   Opening(session_id=session.id, position=(session.asked + 1, session.total)))
-        except ChannelBusy:
+                                   Opening(session_id=session.id, position=(session.asked + 1, session.total)),
+                                   claim=claim)
+        except ChannelBusy:  # someone asked a question in the gap: wait for it, count nothing
             await ctx.stores.sessions.wait(session.id, ctx.clock() + session.gap_s)
+        except SlotTaken:
+            log.info("event=session_question_already_counted session=%s", session.id)
         except PostFailed:
             log.warning("event=session_ended session=%s reason=post_failed", session.id)
             await ctx.stores.sessions.end(session.id, ctx.clock())

@@ -197,8 +197,7 @@ class QuizService:
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change how answers count"))
         channel_id = await self.ctx.channel_id(channel)
-        await self.ctx.stores.db.execute("UPDATE channels SET allow_change = ? WHERE id = ?",
-                                         (int(mode == "changeable"), channel_id))
+        await self.ctx.stores.db.execute("UPDATE channels SET answer_mode = ? WHERE id = ?", (mode, channel_id))
         if mode == "changeable":
             return m.ok("From the next question, members can change their answer until the close.")
         return m.ok("From the next question, each member's first answer counts.")

@@ -142,6 +142,7 @@ class AnswerBook:
             member_of = [a.member_id if a.member_id is not None else ids.get(a.member_key) for a in batch]
             firsts: dict[tuple[int, int], int] = {}
             lasts: dict[tuple[int, int], int] = {}
+            changed_in_batch: dict[tuple[int, int], bool] = {}
             for i, answer in enumerate(batch):
                 state = open_rounds.get(answer.round_id)
                 member_id = member_of[i]
@@ -150,8 +151,9 @@ class AnswerBook:
                     continue
                 pair = (answer.round_id, member_id)
                 if state[1]:
-                    if pair in lasts:
-                        outcomes[lasts[pair]] = Outcome.CHANGED
+                    if pair in lasts:  # an earlier answer in this batch, replaced by this one
+                        outcomes[lasts[pair]] = Outcome.RECORDED
+                        changed_in_batch[pair] = True
                     lasts[pair] = i
                 elif pair in firsts:
                     outcomes[i] = Outcome.DUPLICATE
@@ -160,14 +162,28 @@ class AnswerBook:
             stored = await _insert(conn, [(batch[i], pair[1]) for pair, i in firsts.items()], change=False)
             for pair, i in firsts.items():
                 outcomes[i] = Outcome.RECORDED if pair in stored else Outcome.DUPLICATE
+            earlier = await _existing(conn, list(lasts))
             await _insert(conn, [(batch[i], pair[1]) for pair, i in lasts.items()], change=True)
-            for i in lasts.values():
-                outcomes[i] = Outcome.RECORDED
+            for pair, i in lasts.items():
+                outcomes[i] = Outcome.CHANGED if pair in earlier or changed_in_batch.get(pair) else Outcome.RECORDED
         return [o or Outcome.DUPLICATE for o in outcomes]
 
     async def count(self, round_id: int) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM answers WHERE round_id = ?", (round_id,))
         return int(row[0]) if row else 0
+
+
+async def _existing(conn: object, pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (round, member) pairs among ``pairs`` that already have an answer."""
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start:start + 400]
+        where = " OR ".join(["(round_id = ? AND member_id = ?)"] * len(chunk))
+        async with conn.execute(  # type: ignore[attr-defined]
+            f"SELECT round_id, member_id FROM answers WHERE {where}", [v for pair in chunk for v in pair]) as cur:
+            for rid, mid in await cur.fetchall():
+                found.add((int(rid), int(mid)))
+    return found
 
 
 async def _insert(conn: object, rows: list[tuple[AnswerIn, int]], *, change: bool) -> set[tuple[int, int]]:

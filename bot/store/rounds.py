@@ -96,6 +96,30 @@ class Rounds:
             "WHERE r.closed_at IS NULL AND r.closes_at <= ? ORDER BY r.closes_at", (now,))
         return [_row(r) for r in rows]
 
+    async def unposted(self) -> list[RoundRow]:
+        """Open rounds whose question message was never posted."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
+            "WHERE r.closed_at IS NULL AND r.message_id IS NULL ORDER BY r.id")
+        return [_row(r) for r in rows]
+
+    async def unrevealed(self, since: float, max_attempts: int) -> list[RoundRow]:
+        """Closed rounds whose reveal has not reached the channel yet (oldest first)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
+            "WHERE r.closed_at IS NOT NULL AND r.revealed_at IS NULL AND r.closed_at >= ? "
+            "AND r.reveal_attempts < ? ORDER BY r.closed_at", (since, max_attempts))
+        return [_row(r) for r in rows]
+
+    async def reveal_done(self, round_id: int, now: float) -> None:
+        await self.db.execute("UPDATE rounds SET revealed_at = ? WHERE id = ?", (now, round_id))
+
+    async def reveal_failed(self, round_id: int) -> int:
+        """Count a failed reveal; returns the attempts so far."""
+        await self.db.execute("UPDATE rounds SET reveal_attempts = reveal_attempts + 1 WHERE id = ?", (round_id,))
+        row = await self.db.fetchone("SELECT reveal_attempts FROM rounds WHERE id = ?", (round_id,))
+        return int(row[0]) if row else 0
+
     async def next_deadline(self) -> float | None:
         row = await self.db.fetchone("SELECT MIN(closes_at) FROM rounds WHERE closed_at IS NULL")
         return float(row[0]) if row and row[0] is not None else None

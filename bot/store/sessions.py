@@ -74,9 +74,14 @@ class Sessions:
         row = await self.db.fetchone("SELECT MIN(next_at) FROM sessions WHERE ended_at IS NULL")
         return float(row[0]) if row and row[0] is not None else None
 
-    async def asked_one(self, session_id: int) -> None:
-        """A question of the session was posted: count it and wait for its close."""
-        await self.db.execute("UPDATE sessions SET asked = asked + 1, next_at = NULL WHERE id = ?", (session_id,))
+    @staticmethod
+    async def count_question(conn: aiosqlite.Connection, session_id: int, asked: int) -> bool:
+        """Inside the transaction that opens the session's next round: count it and wait
+        for its close. False when the session ended or someone else counted it already."""
+        cursor = await conn.execute(
+            "UPDATE sessions SET asked = asked + 1, next_at = NULL WHERE id = ? AND asked = ? AND ended_at IS NULL",
+            (session_id, asked))
+        return cursor.rowcount == 1
 
     async def wait(self, session_id: int, next_at: float) -> None:
         await self.db.execute("UPDATE sessions SET next_at = ? WHERE id = ? AND ended_at IS NULL",

@@ -19,9 +19,17 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(tmp_path) -> AsyncIterator[Bot]:  # type: ignore[no-untyped-def]
+async def bot(tmp_path, caplog, request) -> AsyncIterator[Bot]:  # type: ignore[no-untyped-def]
+    """A service on a real SQLite file with a fake chat and a hand-moved clock.
+
+    A clock step that fails is only logged by the service (it must keep running), so the
+    fixture fails the test on such a log line unless the test is marked ``tick_failures``.
+    """
     clock, chat = Clock(), FakeChat()
     service, db = await make_service(tmp_path / "quiz.db", clock, chat)
     yield Bot(service, db, chat, clock)
     await service.shutdown()
     await db.close()
+    if not request.node.get_closest_marker("tick_failures"):
+        failures = [r.getMessage() for r in caplog.records if "tick_step_failed" in r.getMessage()]
+        assert not failures, failures

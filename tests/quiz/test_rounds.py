@@ -220,8 +220,9 @@ async def test_channel_set_to_changeable_keeps_the_last_answer_before_close(bot)
     assert (await bot.service.answer_mode(CHANNEL, member("bob"), "changeable")).tone == "error"
     assert (await bot.service.answer_mode(CHANNEL, ADMIN, "changeable")).tone == "ok"
     card = await choice_round(bot)
-    await bot.service.answer_choice(card.round_id, member("alice"), 0)
+    first = await bot.service.answer_choice(card.round_id, member("alice"), 0)
     reply = await bot.service.answer_choice(card.round_id, member("alice"), 2)
+    assert first.text.startswith("Answer recorded: A")
     assert "changed to C" in reply.text
     row = await bot.db.fetchone("SELECT choice FROM answers WHERE round_id = ?", (card.round_id,))
     assert row[0] == 2
@@ -236,3 +237,19 @@ async def test_reveal_counts_every_winner_but_names_only_the_first_twenty(bot):
     reveal = bot.chat.of_type(m.Reveal)[-1]
     assert reveal.right == 23 and len(reveal.winners) == 20
     assert reveal.winners_text.endswith(" and 3 more")
+
+
+async def test_channel_set_to_final_overrides_a_changeable_default(tmp_path):
+    from bot.quiz.context import QuizSettings
+    from tests.helpers import Clock, FakeChat, make_service
+
+    chat = FakeChat()
+    service, db = await make_service(tmp_path / "q.db", Clock(), chat, settings=QuizSettings(allow_change=True))
+    assert (await service.answer_mode(CHANNEL, ADMIN, "final")).tone == "ok"
+    assert await service.ask(CHANNEL, ADMIN, kind="choice") is None
+    round_id = await service.open_round_id(CHANNEL)
+    await service.answer_choice(round_id, member("alice"), 0)
+    second = await service.answer_choice(round_id, member("alice"), 1)
+    assert "first answer counts" in second.text
+    await service.shutdown()
+    await db.close()

@@ -1,5 +1,6 @@
 """Durable schedules, deadlines and restarts: nothing is lost, no slot posts twice."""
 
+import asyncio
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -181,3 +182,96 @@ async def test_daily_streak_counts_consecutive_scheduled_rounds_answered_right(b
         streaks.append((stats.streak, stats.best_streak))
         schedule = (await bot.service.ctx.stores.schedules.in_channel(row.channel_id))[0]
     assert streaks == [(1, 1), (2, 2), (0, 2), (1, 2)]
+
+
+def test_daily_slot_is_not_repeated_when_clocks_fall_back():
+    from datetime import datetime
+
+    new_york = ZoneInfo("America/New_York")
+    first = next_slot("30 1 * * *", new_york, datetime(2026, 10, 31, 12, 0, tzinfo=new_york).timestamp())
+    second = next_slot("30 1 * * *", new_york, first)
+    third = next_slot("30 1 * * *", new_york, first + 0.5)  # the clock ticks just after the first slot
+    days = [datetime.fromtimestamp(s, new_york).strftime("%m-%d %H:%M") for s in (first, second, third)]
+    assert days == ["11-01 01:30", "11-02 01:30", "11-02 01:30"]
+
+
+async def test_slots_missed_while_down_are_counted_in_the_log(tmp_path, caplog):
+    clock, chat = Clock(), FakeChat()
+    service, db = await make_service(tmp_path / "q.db", clock, chat)
+    schedule = await add_hourly(service, "10m")
+    await service.shutdown()
+    await db.close()
+    clock.now = schedule.next_run_at + 3 * 3600 + 60  # three slots missed, the fourth still open
+    service2, db2 = await make_service(tmp_path / "q.db", clock, chat)
+    await service2.scheduler.tick()
+    assert "slots=3 reason=bot_was_down" in caplog.text
+    assert len(chat.of_type(m.QuestionCard)) == 1
+    await service2.shutdown()
+    await db2.close()
+
+
+async def test_slot_is_posted_at_most_once_even_if_its_post_fails(bot):
+    schedule = await add_hourly(bot.service)
+    bot.chat.fail_posts = True
+    bot.clock.now = schedule.next_run_at
+    await bot.service.scheduler.tick()
+    bot.chat.fail_posts = False
+    await bot.service.scheduler.tick()
+    assert bot.chat.of_type(m.QuestionCard) == []
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
+    row = (await bot.service.ctx.stores.schedules.in_channel(schedule.channel_id))[0]
+    assert row.next_run_at == schedule.next_run_at + 3600
+
+
+async def test_round_inserted_but_never_posted_is_posted_after_a_restart(bot):
+    from bot.quiz.selection import next_question
+    from bot.store.rounds import Rounds
+
+    channel_id = await bot.service.ctx.channel_id(CHANNEL)
+    question = await next_question(bot.service.ctx, channel_id)
+    async with bot.db.transaction() as conn:  # the process stopped right after this commit
+        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                            closes_at=bot.clock.now + 600, season_id=None)
+    await bot.service.scheduler.tick()
+    card = bot.chat.of_type(m.QuestionCard)[-1]
+    row = await bot.service.ctx.stores.rounds.get(card.round_id)
+    assert row.message_id == "msg-1" and card.prompt == question.prompt
+
+
+async def test_reveal_that_fails_is_retried_by_the_clock(bot):
+    await bot.service.ask(CHANNEL, ADMIN)
+    bot.chat.fail_updates = bot.chat.fail_posts = True
+    await bot.service.close(CHANNEL, ADMIN)
+    assert bot.chat.of_type(m.Reveal) == []
+    bot.chat.fail_updates = bot.chat.fail_posts = False
+    await bot.service.scheduler.tick()  # too early: the retry waits a little first
+    assert bot.chat.of_type(m.Reveal) == []
+    bot.clock.advance(31)
+    next_due = await bot.service.scheduler.tick()
+    assert len(bot.chat.of_type(m.Reveal)) == 1
+    await bot.service.scheduler.tick()
+    assert len(bot.chat.of_type(m.Reveal)) == 1 and next_due is None
+
+
+@pytest.mark.tick_failures
+async def test_a_step_that_keeps_failing_makes_the_clock_back_off(bot, monkeypatch):
+    await bot.service.ask(CHANNEL, ADMIN)
+    bot.clock.advance(601)
+
+    async def broken(round_id):
+        raise RuntimeError("corrupt row")
+
+    calls = []
+
+    async def broken_counted(round_id):
+        calls.append(round_id)
+        await broken(round_id)
+
+    monkeypatch.setattr(bot.service.rounds, "close", broken_counted)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(bot.service.run(stop))
+    await asyncio.sleep(0.3)
+    stop.set()
+    await loop
+    assert bot.service.scheduler.failed
+    assert len(calls) == 1  # without the back-off the loop would retry it hundreds of times

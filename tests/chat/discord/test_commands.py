@@ -198,4 +198,4 @@ async def test_answer_mode_needs_manage_server_and_session_takes_seconds(quiz: Q
     assert refused.content == "⚠️ " + ADMIN_ONLY.format(what="change how answers count")
     assert allowed.content and allowed.content.startswith("✅ From the next question, members can change")
     assert started.content and "30s each" in started.content
-    assert await quiz.db.fetchall("SELECT allow_change FROM channels WHERE allow_change = 1")
+    assert await quiz.db.fetchall("SELECT answer_mode FROM channels WHERE answer_mode = 'changeable'")
