@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench lint typecheck clean
 
 $(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "setting up $(VENV) (first run, or pyproject.toml changed)" >&2
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip >&2
+	@$(BIN)/pip install --quiet -e '.[dev]' >&2
+	@touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/quizbot run $(ARGS)
