@@ -263,12 +263,7 @@ class RoundKeeper:
         async with ctx.stores.db.transaction() as conn:
             if not await Rounds.mark_closed(conn, round_id, now):
                 return None
-            async with conn.execute(
-                "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?",
-                (round_id,)) as cur:
-                rows = await cur.fetchall()
-            answers = [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4]))
-                       for r in rows]
+            answers = await stored_answers(conn, round_id)
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
                              period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
@@ -326,11 +321,7 @@ class RoundKeeper:
             if due > now:
                 next_try = due if next_try is None else min(next_try, due)
                 continue
-            async with ctx.stores.db.transaction() as conn, conn.execute(
-                "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?",
-                (row.id,)) as cur:
-                answers = [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]),
-                            float(r[4])) for r in await cur.fetchall()]
+            answers = await stored_answers(ctx.stores.db.conn, row.id)
             if not await self._send_reveal(row, await self.reveal(row, answers)):
                 retry = self._retry_at.get(row.id)
                 if retry is not None:
@@ -360,6 +351,12 @@ class RoundKeeper:
             explanation=question.explanation, source=question.source, winners=tuple(winners),
             tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
             leaderboard=board, right=len(winner_ids))
+
+
+async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
+    rows = await conn.execute_fetchall(
+        "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?", (round_id,))
+    return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
 
 
 def _choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
