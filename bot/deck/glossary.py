@@ -189,6 +189,18 @@ class Glossary:
         """The card with these ids, or None (used by "did you mean" buttons)."""
         return self._by_id.get((deck_id, card_id))
 
+    def names_other_card(self, text: str, deck_id: str, card_id: str) -> bool:
+        """True when ``text`` is exactly (as /define's exact step sees it) the term or an
+        alias of a card other than ``deck_id/card_id``, and not one of that card's own names.
+        Grading uses it so a neighbouring concept is never taken for a typo."""
+        key = match_key(text)
+        if not key:
+            return False
+        names = [*self._exact.get(key, ()), *self._compact.get(key.replace(" ", ""), ())]
+        own = (deck_id, card_id)
+        idents = {(n.entry.deck.id, n.entry.card.id) for n in names}
+        return bool(idents) and own not in idents
+
     @staticmethod
     def _suggest(entry: Entry, score: float) -> Suggestion:
         return Suggestion(entry.card.term, entry.deck.id, entry.card.id, round(score, 1))

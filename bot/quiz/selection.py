@@ -3,10 +3,18 @@
 Order of preference, so a deck is worked through without repeats and weak
 cards come back:
 
-1. cards due for review (fsrs) for members who play in the channel, most due
-   first, skipping cards asked in the channel within the last day;
+1. cards due for review for members who play in the channel (their last
+   answer was wrong, or the card is in fsrs's long-term review; see
+   :meth:`bot.store.reviews.Reviews.due_in_channel`), most due first, skipping
+   cards asked in the channel within the last :data:`RECENT_S` (20 hours: a
+   daily question, even across a DST change, brings back yesterday's misses);
 2. cards never asked in the channel, in random order;
 3. the least recently asked card.
+
+While cards the channel has never seen remain, repeats are capped: when
+:data:`MAX_REPEATS` of the last :data:`REPEAT_WINDOW` questions were repeats,
+a fresh card goes before the due ones, so a channel that keeps missing a few
+cards still works through the deck.
 
 The variant (a hand-written question, a generated multiple-choice one or a
 free-text one) is drawn at random from what the card offers; a seeded
@@ -22,22 +30,28 @@ from bot.deck.generate import AskedQuestion, ask, candidate_keys
 from bot.deck.model import Card, Deck
 from bot.quiz.context import Context
 
-RECENT_S = 24 * 3600
+RECENT_S = 20 * 3600
+REPEAT_WINDOW = 4
+MAX_REPEATS = 2
 _WEIGHTS = {"choice": 2, "text": 1}
 
 
 def order_cards(pool: Sequence[tuple[Deck, Card]], last_asked: dict[str, float],
-                due: dict[str, int], now: float, rng: random.Random) -> list[tuple[Deck, Card]]:
-    """``pool`` in the order questions should be drawn (see module doc)."""
+                due: dict[str, int], now: float, rng: random.Random,
+                due_first: bool = True) -> list[tuple[Deck, Card]]:
+    """``pool`` in the order questions should be drawn (see module doc); with
+    ``due_first`` False (the repeat cap is reached) fresh cards go before due ones."""
     def key(item: tuple[Deck, Card]) -> str:
         return f"{item[0].id}/{item[1].id}"
 
-    due_cards = [c for c in pool if due.get(key(c)) and now - last_asked.get(key(c), 0.0) > RECENT_S]
+    due_cards = [c for c in pool if due.get(key(c)) and now - last_asked.get(key(c), 0.0) >= RECENT_S]
     due_cards.sort(key=lambda c: -due[key(c)])
     fresh = [c for c in pool if key(c) not in last_asked and c not in due_cards]
     rng.shuffle(fresh)
     seen = sorted((c for c in pool if key(c) in last_asked and c not in due_cards),
                   key=lambda c: last_asked[key(c)])
+    if not due_first and fresh:
+        return fresh + due_cards + seen
     return due_cards + fresh + seen
 
 
@@ -71,7 +85,8 @@ async def next_question(ctx: Context, channel_id: int, deck_ids: Sequence[str] =
     now = ctx.clock()
     last = await ctx.stores.rounds.last_asked(channel_id)
     due = await ctx.stores.reviews.due_in_channel(channel_id, now)
-    for deck, card in order_cards(pool, last, due, now, ctx.rng)[:50]:
+    due_first = await ctx.stores.reviews.recent_repeats(channel_id, REPEAT_WINDOW) < MAX_REPEATS
+    for deck, card in order_cards(pool, last, due, now, ctx.rng, due_first)[:50]:
         question = pick_question(deck, card, ctx.rng, kind, library.decks)
         if question is not None:
             return question

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import aiosqlite
+from fsrs import State
 
 from bot.store.db import Database
+
+StateRow = tuple[int, str, float] | tuple[int, str, float, bool]
+"""(member_id, state json, due_at[, last answer right]) of one member's review of a card."""
+
+REVIEW_STATE = State.Review.value
+"""fsrs's number for long-term review, as ``$.state`` in the stored json."""
 
 
 async def load_states(conn: aiosqlite.Connection, card_key: str, member_ids: list[int]) -> dict[int, str]:
@@ -22,13 +29,19 @@ async def load_states(conn: aiosqlite.Connection, card_key: str, member_ids: lis
     return out
 
 
-async def save_states(conn: aiosqlite.Connection, card_key: str,
-                      states: Iterable[tuple[int, str, float]]) -> None:
-    """Upsert (member_id, state json, due_at) rows for one card."""
+async def save_states(conn: aiosqlite.Connection, card_key: str, states: Iterable[StateRow]) -> None:
+    """Upsert (member_id, state json, due_at[, correct]) rows for one card.
+
+    Without ``correct`` the last outcome stays what it was (right, for a new row).
+    """
+    rows = []
+    for row in states:
+        correct = None if len(row) < 4 else int(bool(row[3]))
+        rows.append((row[0], card_key, row[1], row[2], correct, correct))
     await conn.executemany(
-        "INSERT INTO reviews(member_id, card_key, state, due_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(member_id, card_key) DO UPDATE SET state = excluded.state, due_at = excluded.due_at",
-        [(mid, card_key, state, due) for mid, state, due in states])
+        "INSERT INTO reviews(member_id, card_key, state, due_at, last_correct) VALUES (?, ?, ?, ?, COALESCE(?, 1)) "
+        "ON CONFLICT(member_id, card_key) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, "
+        "last_correct = COALESCE(?, reviews.last_correct)", rows)
 
 
 class Reviews:
@@ -36,9 +49,24 @@ class Reviews:
         self.db = db
 
     async def due_in_channel(self, channel_id: int, now: float) -> dict[str, int]:
-        """card_key -> how many members who play in this channel have it due."""
+        """card_key -> how many members who play in this channel have it due.
+
+        A member's card is due when its due date has passed and either their last
+        answer to it was wrong or it is in long-term review; a card answered right
+        once is only in fsrs's learning steps and waits its turn with the others.
+        """
         rows = await self.db.fetchall(
-            "SELECT card_key, COUNT(*) FROM reviews WHERE due_at <= ? AND member_id IN ("
+            "SELECT card_key, COUNT(*) FROM reviews WHERE due_at <= ?"
+            " AND (last_correct = 0 OR json_extract(state, '$.state') = ?) AND member_id IN ("
             " SELECT DISTINCT a.member_id FROM answers a JOIN rounds r ON r.id = a.round_id"
-            " WHERE r.channel_id = ?) GROUP BY card_key", (now, channel_id))
+            " WHERE r.channel_id = ?) GROUP BY card_key", (now, REVIEW_STATE, channel_id))
         return {str(r[0]): int(r[1]) for r in rows}
+
+    async def recent_repeats(self, channel_id: int, window: int) -> int:
+        """Of the channel's last ``window`` rounds, how many asked a card the channel had seen before."""
+        rows = await self.db.fetchall(
+            "SELECT COUNT(*) FROM (SELECT card_key, opened_at FROM rounds WHERE channel_id = ?"
+            " ORDER BY opened_at DESC LIMIT ?) r WHERE EXISTS (SELECT 1 FROM rounds p"
+            " WHERE p.channel_id = ? AND p.card_key = r.card_key AND p.opened_at < r.opened_at)",
+            (channel_id, window, channel_id))
+        return int(rows[0][0]) if rows else 0

@@ -1,0 +1,105 @@
+"""Stored review states: the last outcome, and what is due for a channel."""
+
+from __future__ import annotations
+
+from bot.quiz.review import review
+from bot.store.db import Database
+from bot.store.reviews import Reviews, load_states, save_states
+
+DAY = 24 * 3600.0
+
+
+async def setup(tmp_path, members: int = 3) -> Database:  # type: ignore[no-untyped-def]
+    """Two channels; members 1..members answered a round in channel 1, none in channel 2."""
+    db = await Database.open(tmp_path / "q.db")
+    async with db.transaction() as conn:
+        await conn.executemany("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
+                               "VALUES (?, 'w', 't', ?, 0)", [("c1", "c1"), ("c2", "c2")])
+        await conn.executemany("INSERT INTO members(key, name, created_at) VALUES (?, ?, 0)",
+                               [(f"m{i}", f"m{i}") for i in range(members)])
+        await conn.execute("INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, "
+                           "closes_at, closed_at) VALUES (1, 'd/x/q0', 'd/x', '{}', 0, 1, 1)")
+        await conn.executemany("INSERT INTO answers(round_id, member_id, correct, points, answered_at) "
+                               "VALUES (1, ?, 1, 10, 0)", [(i + 1,) for i in range(members)])
+    return db
+
+
+async def save(db: Database, card_key: str, rows) -> None:  # type: ignore[no-untyped-def]
+    async with db.transaction() as conn:
+        await save_states(conn, card_key, rows)
+
+
+async def last_correct(db: Database, member_id: int, card_key: str) -> int:
+    row = await db.fetchone("SELECT last_correct FROM reviews WHERE member_id = ? AND card_key = ?",
+                            (member_id, card_key))
+    assert row is not None
+    return int(row[0])
+
+
+async def test_review_returns_the_outcome_to_store(tmp_path):
+    state, due_at, correct = review(None, False, 0.0)
+    assert correct is False and due_at < 3600 and '"state"' in state
+
+
+async def test_save_states_records_the_last_outcome(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/a", [(1, *review(None, False, 0.0)), (2, *review(None, True, 0.0))])
+    assert [await last_correct(db, m, "d/a") for m in (1, 2)] == [0, 1]
+    async with db.transaction() as conn:
+        states = await load_states(conn, "d/a", [1, 2])
+    await save(db, "d/a", [(1, *review(states[1], True, DAY)), (2, *review(states[2], False, DAY))])
+    assert [await last_correct(db, m, "d/a") for m in (1, 2)] == [1, 0]
+    await db.close()
+
+
+async def test_save_states_without_outcome_keeps_the_last_one(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/a", [(1, *review(None, False, 0.0))])
+    state, due_at, _ = review(None, True, 0.0)
+    await save(db, "d/a", [(1, state, due_at), (2, state, due_at)])  # the old 3-tuple shape
+    assert [await last_correct(db, m, "d/a") for m in (1, 2)] == [0, 1]
+    await db.close()
+
+
+async def test_a_card_answered_right_once_is_not_due_for_the_channel(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/right", [(1, *review(None, True, 0.0))])
+    await save(db, "d/wrong", [(1, *review(None, False, 0.0)), (2, *review(None, False, 0.0))])
+    due = await Reviews(db).due_in_channel(1, DAY)
+    assert due == {"d/wrong": 2}
+    await db.close()
+
+
+async def test_a_card_in_long_term_review_is_due_when_its_date_comes(tmp_path):
+    db = await setup(tmp_path)
+    first = review(None, True, 0.0)
+    second = review(first.state, True, DAY)  # out of the learning steps: in review, days away
+    assert second.due_at > 2 * DAY
+    await save(db, "d/a", [(1, *second)])
+    reviews = Reviews(db)
+    assert await reviews.due_in_channel(1, 2 * DAY) == {}
+    assert await reviews.due_in_channel(1, second.due_at) == {"d/a": 1}
+    await db.close()
+
+
+async def test_only_members_who_play_in_the_channel_count(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/a", [(1, *review(None, False, 0.0))])
+    assert await Reviews(db).due_in_channel(2, DAY) == {}
+    await db.close()
+
+
+async def test_recent_repeats_counts_cards_asked_before_among_the_last_rounds(tmp_path):
+    db = await setup(tmp_path)
+    cards = ["d/b", "d/x", "d/c", "d/b", "d/b"]  # d/x was also asked at t=0 by setup
+    await db.conn.executemany(
+        "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, closed_at) "
+        "VALUES (1, 'k', ?, '{}', ?, ?, ?)", [(c, i + 10.0, i + 11.0, i + 11.0) for i, c in enumerate(cards)])
+    await db.conn.commit()
+    reviews = Reviews(db)
+    assert await reviews.recent_repeats(1, 2) == 2
+    assert await reviews.recent_repeats(1, 3) == 2
+    assert await reviews.recent_repeats(1, 4) == 3
+    assert await reviews.recent_repeats(1, 10) == 3
+    assert await reviews.recent_repeats(2, 10) == 0
+    await db.close()
