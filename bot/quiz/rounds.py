@@ -206,7 +206,9 @@ class RoundKeeper:
                     letters = "/".join(m.LABELS[: len(question.options)])
                     return m.error(f"Pick one of the options: {letters}.")
                 return await self.answer(round_id, member, choice=picked)
-            correct = is_correct_text(given, question.accept)
+            glossary = ctx.library.glossary
+            correct = is_correct_text(given, question.accept, rivals=lambda t: glossary.names_other_card(
+                t, question.deck_id, question.card_id))
             shown = given
         member_id = ctx.stores.directory.cached(member.key, member.name)
         points = points_for(correct, now, row.opened_at, row.closes_at, ctx.settings.scoring)

@@ -253,3 +253,33 @@ async def test_channel_set_to_final_overrides_a_changeable_default(tmp_path):
     assert "first answer counts" in second.text
     await service.shutdown()
     await db.close()
+
+
+async def test_typed_name_of_another_card_is_wrong_even_within_the_typo_budget(tmp_path):
+    from bot.deck.library import DeckLibrary
+    from bot.deck.load import load_deck_text
+    from tests.helpers import Clock, FakeChat, make_service
+
+    deck, _ = load_deck_text("""
+deck: norms
+title: Norms
+cards:
+  - id: batch-norm
+    term: Batch norm
+    definition: Normalizes each feature over the examples of a mini-batch during training.
+  - id: patch-norm
+    term: Patch norm
+    definition: A made-up normalization over image patches, here only to sit one letter away.
+""", "decks/norms.yaml")
+    chat = FakeChat()
+    service, db = await make_service(tmp_path / "q.db", Clock(), chat, library=DeckLibrary.from_decks([deck]))
+    await service.ask(CHANNEL, ADMIN, kind="text")
+    round_id = await service.open_round_id(CHANNEL)
+    row = await service.ctx.stores.rounds.get(round_id)
+    other = "patch norm" if row.question.card_id == "batch-norm" else "batch norm"
+    await service.answer_text(round_id, member("alice"), other)
+    await service.answer_text(round_id, member("bob"), row.question.answer.lower())
+    await service.close(CHANNEL, ADMIN)
+    assert chat.of_type(m.Reveal)[-1].winners == ("bob",)
+    await service.shutdown()
+    await db.close()
