@@ -83,7 +83,7 @@ class FakeChat:
 class Clock:
     """A clock the test moves by hand (epoch seconds)."""
 
-    def __init__(self, start: float = 1_795_000_000.0) -> None:  # a Monday in Nov 2026, 08:26 UTC
+    def __init__(self, start: float = 1_795_000_000.0) -> None:  # Wednesday 2026-11-18, 11:06:40 UTC
         self.now = start
 
     def __call__(self) -> float:

@@ -22,6 +22,8 @@ import yaml
 
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import (
+    CARD_ID_MAX,
+    DECK_ID_MAX,
     Card,
     ChoiceQuestion,
     Deck,
@@ -117,7 +119,7 @@ def _source(w: Walker, node: yaml.Node, where: str) -> Source | None:
 
 
 _CARD_READERS: dict[str, Callable[[Walker, yaml.Node, str], Any]] = {
-    "id": Walker.slug,
+    "id": lambda w, n, p: w.slug(n, p, CARD_ID_MAX),
     "term": lambda w, n, p: w.string(n, p, required=True),
     "definition": lambda w, n, p: w.string(n, p, required=True),
     "aliases": Walker.strings,
@@ -249,7 +251,7 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
     fields = w.mapping(root, "", DECK_KEYS, required=("deck", "title", "cards"))
     if fields is None:
         raise DeckError(w.problems)
-    deck_id = w.slug(fields["deck"], "deck") if "deck" in fields else None
+    deck_id = w.slug(fields["deck"], "deck", DECK_ID_MAX) if "deck" in fields else None
     title = w.string(fields["title"], "title", required=True) if "title" in fields else None
     description = w.string(fields["description"], "description") if "description" in fields else ""
     source = w.string(fields["source"], "source") if "source" in fields else ""

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Deck and card ids: lowercase slugs, stable across edits."""
 
+DECK_ID_MAX = 40
+CARD_ID_MAX = 50
+"""Longest deck and card ids: a "did you mean" button carries ``define:<deck>:<card>``
+and Discord allows 100 characters (see :mod:`bot.quiz.actions`)."""
+
 
 @dataclass(frozen=True)
 class Source:

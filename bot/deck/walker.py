@@ -102,10 +102,13 @@ class Walker:
             return None
         return text
 
-    def slug(self, node: yaml.Node, where: str) -> str | None:
+    def slug(self, node: yaml.Node, where: str, max_len: int | None = None) -> str | None:
         text = self.string(node, where, required=True)
         if text is not None and not ID_PATTERN.match(text):
             self.error(node, where, f"expected a lowercase slug like 'batch-norm', got {text!r}")
+            return None
+        if text is not None and max_len is not None and len(text) > max_len:
+            self.error(node, where, f"at most {max_len} characters, got {len(text)}")
             return None
         return text
 

@@ -3,8 +3,10 @@
 A click must still find its round after a restart, so everything needed is in
 the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
 ``define:<deck>:<card>``. :func:`parse` is strict: anything that is not one of
-these forms (a forged or stale id) gives None, never an exception. Every id is
-far below Discord's 100-character custom_id limit.
+these forms (a forged or stale id) gives None, never an exception. Every id fits
+Discord's 100-character custom_id limit: deck ids are at most 40 characters and
+card ids at most 50 (:data:`bot.deck.model.DECK_ID_MAX`, ``CARD_ID_MAX``, which
+deck loading enforces), so ``define:<deck>:<card>`` is at most 98.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.deck.model import CARD_ID_MAX, DECK_ID_MAX
+
+_DECK_ID = rf"[a-z0-9][a-z0-9-]{{0,{DECK_ID_MAX - 1}}}"
+_CARD_ID = rf"[a-z0-9][a-z0-9-]{{0,{CARD_ID_MAX - 1}}}"
 _ANSWER = re.compile(r"^quiz:answer:(\d{1,18}):(\d{1,2})$")
 _TYPE = re.compile(r"^quiz:type:(\d{1,18})$")
-_DEFINE = re.compile(r"^define:([a-z0-9][a-z0-9-]{0,40}):([a-z0-9][a-z0-9-]{0,50})$")
+_DEFINE = re.compile(rf"^define:({_DECK_ID}):({_CARD_ID})$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ Action = AnswerAction | TypeAnswerAction | DefineAction
 
 ANSWER_PATTERN = r"quiz:answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
 TYPE_PATTERN = r"quiz:type:(?P<round>\d{1,18})"
-DEFINE_PATTERN = r"define:(?P<deck>[a-z0-9][a-z0-9-]{0,40}):(?P<card>[a-z0-9][a-z0-9-]{0,50})"
+DEFINE_PATTERN = rf"define:(?P<deck>{_DECK_ID}):(?P<card>{_CARD_ID})"
 
 
 def parse(custom_id: str) -> Action | None:

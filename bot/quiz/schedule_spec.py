@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterError, croniter
 
 MIN_WINDOW_S = 10
 MAX_WINDOW_S = 24 * 3600
@@ -43,10 +43,19 @@ def parse_spec(text: str) -> str:
     if len(parts) == 5:
         if not croniter.is_valid(spec):
             raise ScheduleError(f"{text.strip()!r} is not a valid cron expression (minute hour day month weekday)")
+        try:
+            croniter(spec, datetime.now(timezone.utc)).get_next(datetime)
+        except CroniterError:
+            raise ScheduleError(never_happens(text)) from None
         return spec
     raise ScheduleError(
         f"cannot read schedule {text.strip()!r}; try \"daily 09:30\", \"weekdays 9:30\", "
         "\"mon,wed 12:00\" or a cron expression like \"30 9 * * 1-5\"")
+
+
+def never_happens(text: str) -> str:
+    return (f"{text.strip()!r} never happens (no date matches it, like February 31); "
+            "check the day and month fields")
 
 
 def _days(word: str) -> str:

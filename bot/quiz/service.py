@@ -218,7 +218,14 @@ class QuizService:
         deck_ids, problem = self._decks(decks)
         if problem:
             return problem
-        first = next_slot(cron, zone, self.ctx.clock())
+        from croniter import CroniterError  # local: only schedule_add needs them
+
+        from bot.quiz.schedule_spec import never_happens
+
+        try:
+            first = next_slot(cron, zone, self.ctx.clock())
+        except CroniterError:  # any croniter failure is the schedule's fault, not a crash
+            return m.error(never_happens(spec))
         channel_id = await self.ctx.channel_id(channel)
         member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
         schedule_id = await self.ctx.stores.schedules.add(

@@ -70,7 +70,9 @@ async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period:
     board = _rows(rows)
     you = None
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
-    if all(r.name != member.name for r in board):
+    in_top = any(r.member_id == member_id for r in rows)  # by id: two members may share a name
+    outsider = group_id is not None and not await ctx.stores.groups.has_member(group_id, member_id)
+    if not in_top and not outsider:
         mine = await ctx.stores.leaderboards.rank_of(scope, key, member_id, group_id)
         if mine:
             rank, row = mine

@@ -61,6 +61,11 @@ class Groups:
                 "DELETE FROM group_members WHERE group_id = ? AND member_id = ?", (group_id, member_id))
             return cursor.rowcount == 1
 
+    async def has_member(self, group_id: int, member_id: int) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM group_members WHERE group_id = ? AND member_id = ?", (group_id, member_id))
+        return row is not None
+
     async def delete(self, group_id: int) -> None:
         await self.db.execute("DELETE FROM groups WHERE id = ?", (group_id,))
 

@@ -566,3 +566,34 @@ def test_warnings_do_not_stop_a_deck_from_loading(write_deck: WriteDeck, tmp_pat
     assert result.errors == []
     assert [(p.field, p.severity) for p in result.warnings] == [
         ("cards[0]", "warning"), ("cards[0].definition", "warning"), ("cards[0]", "warning")]
+
+
+# --- id length limits (a "did you mean" button carries define:<deck>:<card> in 100 characters) ------------
+
+
+def test_deck_id_longer_than_40_characters_is_an_error_naming_the_limit() -> None:
+    assert errors_of(f"""
+        deck: {"d" * 41}
+        title: Pets
+        cards:
+          - id: cat
+            term: Cat
+            definition: A small furry animal that purrs and hunts mice.
+    """) == ["x.yaml:1:7 deck: at most 40 characters, got 41"]
+
+
+def test_card_id_longer_than_50_characters_is_an_error_naming_the_limit() -> None:
+    assert errors_of(f"""
+        deck: pets
+        title: Pets
+        cards:
+          - id: {"c" * 51}
+            term: Cat
+            definition: A small furry animal that purrs and hunts mice.
+    """) == ["x.yaml:4:9 cards[0].id: at most 50 characters, got 51"]
+
+
+def test_ids_at_the_length_limits_load() -> None:
+    deck, _ = load_deck_text(GOOD.replace("deck: pets", f"deck: {'d' * 40}").replace("id: cat", f"id: {'c' * 50}"),
+                             "x.yaml")
+    assert (len(deck.id), len(deck.cards[0].id)) == (40, 50)

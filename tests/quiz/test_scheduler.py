@@ -275,3 +275,27 @@ async def test_a_step_that_keeps_failing_makes_the_clock_back_off(bot, monkeypat
     await loop
     assert bot.service.scheduler.failed
     assert len(calls) == 1  # without the back-off the loop would retry it hundreds of times
+
+def test_cron_that_never_happens_is_refused_with_a_clear_reason():
+    with pytest.raises(ScheduleError, match="never happens"):
+        parse_spec("0 0 31 2 *")
+
+
+async def test_schedule_add_with_a_cron_that_never_happens_replies_an_error_and_stores_nothing(bot):
+    reply = await bot.service.schedule_add(CHANNEL, ADMIN, "0 0 31 2 *", "UTC")
+    assert reply.tone == "error" and "never happens" in reply.text
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM schedules"))[0] == 0
+
+
+async def test_schedule_add_turns_a_croniter_failure_for_the_next_slot_into_an_error_reply(bot, monkeypatch):
+    from croniter import CroniterBadDateError
+
+    import bot.quiz.service as service_module
+
+    def no_next_slot(*_args):
+        raise CroniterBadDateError("failed to find next date")
+
+    monkeypatch.setattr(service_module, "next_slot", no_next_slot)
+    reply = await bot.service.schedule_add(CHANNEL, ADMIN, "hourly", "UTC")
+    assert reply.tone == "error" and "never happens" in reply.text
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM schedules"))[0] == 0

@@ -1,9 +1,11 @@
 """Leaderboards per channel, server, group and period; seasons; groups; stats."""
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from bot.quiz import messages as m
 from bot.quiz.commands import handle
+from bot.quiz.ports import Member
 from tests.helpers import ADMIN, CHANNEL, OTHER_CHANNEL, member
 
 
@@ -58,11 +60,15 @@ async def test_channel_board_counts_only_that_channel_and_server_board_counts_al
 
 
 async def test_weekly_board_starts_empty_next_week_but_all_time_keeps_scores(bot):
+    assert bot.service.ctx.settings.timezone == "UTC"
     await play(bot, CHANNEL, {"alice": True})
+    played = datetime.fromtimestamp(bot.clock.now, timezone.utc)
     bot.clock.advance(8 * 24 * 3600)
+    now = datetime.fromtimestamp(bot.clock.now, timezone.utc)
+    same_month = (played.year, played.month) == (now.year, now.month)  # from 2026-11-18: yes, still November
     assert names(await bot.service.leaderboard(CHANNEL, member("x"), "week")) == []
     assert names(await bot.service.leaderboard(CHANNEL, member("x"), "all")) == ["alice"]
-    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "month")) in (["alice"], [])
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "month")) == (["alice"] if same_month else [])
 
 
 async def test_points_are_counted_only_after_the_reveal(bot):
@@ -134,3 +140,46 @@ async def test_leaderboard_command_parses_period_and_group(bot):
     assert names(board) == ["alice"] and "all time" in board.title
     [bad] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "week group Nope")
     assert bad.tone == "error"
+
+
+async def play_as(bot, channel, answers: list[tuple[Member, bool]]):
+    """Like :func:`play`, for members whose display names may be the same."""
+    assert await bot.service.ask(channel, ADMIN) is None
+    round_id = await bot.service.open_round_id(channel)
+    row = await bot.service.ctx.stores.rounds.get(round_id)
+    for who, right in answers:
+        bot.clock.advance(1)
+        if row.question.kind == "choice":
+            choice = row.question.correct if right else (row.question.correct + 1) % len(row.question.options)
+            await bot.service.answer_choice(round_id, who, choice)
+        else:
+            await bot.service.answer_text(round_id, who, row.question.answer if right else "zzzz")
+    await bot.service.close(channel, ADMIN)
+    bot.clock.advance(60)
+
+
+async def test_your_row_is_shown_even_when_someone_in_the_top_has_your_display_name(bot):
+    bot.service.ctx.settings = replace(bot.service.ctx.settings, leaderboard_size=1)
+    first, second = Member("test:W1:alex-1", "Alex"), Member("test:W1:alex-2", "Alex")
+    await play_as(bot, CHANNEL, [(first, True), (second, False)])
+    board = await bot.service.leaderboard(CHANNEL, second)
+    assert names(board) == ["Alex"] and [r.points for r in board.rows] == [10]
+    assert board.you is not None and (board.you.rank, board.you.points) == (2, 0)
+
+
+async def test_no_your_row_when_you_are_already_in_the_top(bot):
+    first, second = Member("test:W1:alex-1", "Alex"), Member("test:W1:alex-2", "Alex")
+    await play_as(bot, CHANNEL, [(first, True), (second, False)])
+    assert (await bot.service.leaderboard(CHANNEL, second)).you is None
+    assert (await bot.service.leaderboard(CHANNEL, first)).you is None
+
+
+async def test_group_board_gives_no_your_row_to_someone_outside_the_group(bot):
+    bot.service.ctx.settings = replace(bot.service.ctx.settings, leaderboard_size=1)
+    assert (await bot.service.group(CHANNEL, member("alice"), "create", "Owls")).tone == "ok"
+    assert (await bot.service.group(CHANNEL, member("carol"), "join", "Owls")).tone == "ok"
+    await play(bot, CHANNEL, {"alice": True, "bob": True, "carol": False})
+    board = await bot.service.leaderboard(CHANNEL, member("bob"), "all", group="Owls")
+    assert names(board) == ["alice"] and board.you is None
+    mine = await bot.service.leaderboard(CHANNEL, member("carol"), "all", group="Owls")
+    assert mine.you is not None and (mine.you.name, mine.you.rank) == ("carol", 2)

@@ -20,7 +20,7 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.deck.model import Card, Deck, Question, Source
+from bot.deck.model import CARD_ID_MAX, Card, Deck, Question, Source
 from bot.deck.text import match_key, strip_accents
 
 
@@ -207,17 +207,22 @@ def split_name(name: str) -> tuple[str, tuple[str, ...]]:
     return name, ()
 
 
-def slugify(text: str, fallback: str = "card") -> str:
-    """``Non-maximum suppression`` -> ``non-maximum-suppression``; never empty."""
+def slugify(text: str, fallback: str = "card", max_len: int = CARD_ID_MAX) -> str:
+    """``Non-maximum suppression`` -> ``non-maximum-suppression``; never empty, at most
+    ``max_len`` characters (card ids by default; pass :data:`DECK_ID_MAX` for a deck id)."""
     slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
-    return slug[:60].rstrip("-") or fallback
+    return slug[:max_len].rstrip("-") or fallback
 
 
-def unique_id(base: str, taken: set[str]) -> str:
-    """``base``, else ``base-2``, ``base-3``…: the first one not in ``taken`` (which is updated)."""
-    candidate, n = base, 2
+def unique_id(base: str, taken: set[str], max_len: int = CARD_ID_MAX) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first one not in ``taken`` (which is updated).
+
+    ``base`` is cut to make room for the suffix, so the id stays within ``max_len``.
+    """
+    candidate, n = base[:max_len].rstrip("-"), 2
     while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
+        suffix = f"-{n}"
+        candidate, n = f"{base[:max_len - len(suffix)].rstrip('-')}{suffix}", n + 1
     taken.add(candidate)
     return candidate
 

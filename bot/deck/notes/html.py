@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from bot.deck.model import DECK_ID_MAX
 from bot.deck.notes.draft import Imported, build_deck, collapse, inline_code, slugify
 from bot.deck.notes.outline import (
     Block,
@@ -208,4 +209,5 @@ def import_html(text: str, note: str, stem: str) -> Imported:
     title_index = title_section(outline)
     drafts, skipped = drafts_from_outline(outline, title_index)
     title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
-    return build_deck(drafts, deck_id=slugify(stem, "deck"), title=title, note=note, skipped=tuple(skipped))
+    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
+                      skipped=tuple(skipped))

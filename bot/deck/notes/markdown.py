@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.deck.model import DECK_ID_MAX
 from bot.deck.notes.draft import Imported, build_deck, clean_markdown, slugify
 from bot.deck.notes.outline import (
     Block,
@@ -168,5 +169,5 @@ def import_markdown(text: str, note: str, stem: str) -> Imported:
     title_index = title_section(outline)
     drafts, skipped = drafts_from_outline(outline, title_index)
     title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
-    return build_deck(drafts, deck_id=slugify(stem, "deck"), title=title, note=note,
+    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
                       description=outline.description, tags=outline.tags, skipped=tuple(skipped))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.deck.model import TextQuestion
+from bot.deck.model import DECK_ID_MAX, TextQuestion
 from bot.deck.notes.draft import (
     Draft,
     Imported,
@@ -104,5 +104,5 @@ def import_red_trivia(text: str, note: str, stem: str) -> Imported:
     description = meta.get("DESCRIPTION", "")
     if meta.get("AUTHOR"):
         description = f"{description} (by {meta['AUTHOR']})".strip()
-    return build_deck(drafts, deck_id=slugify(stem, "deck"), title=title_from_stem(stem), note=note,
+    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title_from_stem(stem), note=note,
                       description=description, skipped=tuple(skipped))

@@ -15,6 +15,7 @@ import csv
 import io
 import re
 
+from bot.deck.model import DECK_ID_MAX
 from bot.deck.notes.draft import Draft, Imported, build_deck, slugify, strip_html, title_from_stem
 
 _DELIMITERS = ("\t", ",", ";", "|")
@@ -93,5 +94,5 @@ def import_tabular(text: str, note: str, stem: str) -> Imported:
             skipped.append(f"row {number}: {cells[0] or '(no term)'}")
             continue
         drafts.append(Draft(name=cells[0], definition=cells[1]))
-    return build_deck(drafts, deck_id=slugify(stem, "deck"), title=title_from_stem(stem), note=note,
+    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title_from_stem(stem), note=note,
                       skipped=tuple(skipped))

@@ -112,3 +112,26 @@ def test_answer_names_are_kept_verbatim_when_not_split() -> None:
 def test_markdown_cleaning_keeps_link_text_and_code_drops_images() -> None:
     text = "See [the paper](https://x.org/a.pdf) ![fig](f.png) and `a*b*c` with **bold** and *it* <br> &amp; $x_i*y$"
     assert clean_markdown(text) == "See the paper and `a*b*c` with bold and it & $x_i*y$"
+
+
+def test_very_long_heading_gives_a_card_id_of_at_most_50_characters_still_unique(reload: Reload) -> None:
+    heading = "A remarkably long heading about non-maximum suppression in dense object detectors"
+    imported = build_deck([Draft(heading, "first meaning of it"), Draft(heading + " revisited", "second meaning"),
+                           Draft(heading + " again", "third meaning")], deck_id="d", title="D", note="n.md")
+    assert [c.id for c in imported.deck.cards] == [
+        "a-remarkably-long-heading-about-non-maximum-suppre",  # 50 characters
+        "a-remarkably-long-heading-about-non-maximum-supp-2",  # cut further to make room for the suffix
+        "a-remarkably-long-heading-about-non-maximum-supp-3",
+    ]
+    reload(imported.deck)
+
+
+def test_deck_id_slug_from_a_long_file_name_is_at_most_40_characters(reload: Reload) -> None:
+    from bot.deck.notes.markdown import import_markdown
+
+    stem = "notes-from-the-very-long-study-session-about-detection-and-pooling"
+    text = ("## NMS\n\nRemoves duplicate boxes by keeping the most confident one.\n\n"
+            "## Dropout\n\nRandomly zeroes activations during training.\n")
+    deck = import_markdown(text, f"notes/{stem}.md", stem).deck
+    assert deck.id == "notes-from-the-very-long-study-session-a"  # the first 40 characters
+    reload(deck)
