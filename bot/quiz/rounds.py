@@ -32,6 +32,7 @@ from bot.store.reviews import load_states, save_states
 from bot.store.rounds import RoundRow, Rounds
 
 MAX_WINNERS_SHOWN = 20
+UNPOSTED_GRACE_S = 30.0
 REVEAL_RETRY_S = 30.0
 """First wait before a failed reveal is tried again; it doubles with each failure."""
 REVEAL_ATTEMPTS = 6
@@ -158,8 +159,10 @@ class RoundKeeper:
 
     async def post_unposted(self) -> None:
         """Rounds inserted but never posted (the process stopped in between): post them
-        now, or withdraw them when that fails. Rounds being posted right now are skipped."""
-        for row in await self.ctx.stores.rounds.unposted():
+        now, or withdraw them when that fails. Rounds being posted right now are skipped:
+        by this process (it knows which), or by another one sharing the database (a round
+        younger than :data:`UNPOSTED_GRACE_S` may still be on its way)."""
+        for row in await self.ctx.stores.rounds.unposted(self.ctx.clock() - UNPOSTED_GRACE_S):
             if row.id in self._posting:
                 continue
             log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel_key)

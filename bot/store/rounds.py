@@ -96,11 +96,12 @@ class Rounds:
             "WHERE r.closed_at IS NULL AND r.closes_at <= ? ORDER BY r.closes_at", (now,))
         return [_row(r) for r in rows]
 
-    async def unposted(self) -> list[RoundRow]:
-        """Open rounds whose question message was never posted."""
+    async def unposted(self, opened_before: float) -> list[RoundRow]:
+        """Open rounds, opened before ``opened_before``, whose question was never posted."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
-            "WHERE r.closed_at IS NULL AND r.message_id IS NULL ORDER BY r.id")
+            "WHERE r.closed_at IS NULL AND r.message_id IS NULL AND r.opened_at < ? ORDER BY r.id",
+            (opened_before,))
         return [_row(r) for r in rows]
 
     async def unrevealed(self, since: float, max_attempts: int) -> list[RoundRow]:

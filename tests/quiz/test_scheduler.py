@@ -233,6 +233,9 @@ async def test_round_inserted_but_never_posted_is_posted_after_a_restart(bot):
         await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
                             closes_at=bot.clock.now + 600, season_id=None)
     await bot.service.scheduler.tick()
+    assert bot.chat.of_type(m.QuestionCard) == []  # may still be on its way from another process
+    bot.clock.advance(31)
+    await bot.service.scheduler.tick()
     card = bot.chat.of_type(m.QuestionCard)[-1]
     row = await bot.service.ctx.stores.rounds.get(card.round_id)
     assert row.message_id == "msg-1" and card.prompt == question.prompt
