@@ -165,6 +165,10 @@ class RoundKeeper:
         for row in await self.ctx.stores.rounds.unposted(self.ctx.clock() - UNPOSTED_GRACE_S):
             if row.id in self._posting:
                 continue
+            if row.closes_at <= self.ctx.clock():  # nobody saw it and it is over: no reveal either
+                await self.ctx.stores.db.execute("DELETE FROM rounds WHERE id = ? AND message_id IS NULL", (row.id,))
+                log.warning("event=round_withdrawn round=%s reason=never_posted_before_its_deadline", row.id)
+                continue
             log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel_key)
             try:
                 await self._post_question(row.id, ref_of(row), row.question, row.closes_at, None)

@@ -302,3 +302,18 @@ async def test_schedule_add_turns_a_croniter_failure_for_the_next_slot_into_an_e
     reply = await bot.service.schedule_add(CHANNEL, ADMIN, "hourly", "UTC")
     assert reply.tone == "error" and "never happens" in reply.text
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM schedules"))[0] == 0
+
+
+async def test_round_never_posted_before_its_deadline_is_withdrawn_not_revealed(bot):
+    from bot.quiz.selection import next_question
+    from bot.store.rounds import Rounds
+
+    channel_id = await bot.service.ctx.channel_id(CHANNEL)
+    question = await next_question(bot.service.ctx, channel_id)
+    async with bot.db.transaction() as conn:
+        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                            closes_at=bot.clock.now + 60, season_id=None)
+    bot.clock.advance(3600)  # the bot was down past the deadline
+    await bot.service.scheduler.tick()
+    assert bot.chat.posts == [] and bot.chat.updates == []
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
