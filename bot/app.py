@@ -75,12 +75,13 @@ async def run(settings: Settings) -> int:
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
             pass
     db, service = await open_service(settings)
-    adapters = build_adapters(settings, service, stop.set)
+    adapters: list[Adapter] = []
     started: list[Adapter] = []
     clock_stop = asyncio.Event()
     clock: asyncio.Task[None] | None = None
     extras: list[asyncio.Task[None]] = []
     try:  # everything after the database is open is undone in order below, whatever fails
+        adapters.extend(build_adapters(settings, service, stop.set))
         extras.extend(await _start_extras(settings, service, db, adapters, stop))
         for adapter in adapters:
             await adapter.start()

@@ -100,6 +100,19 @@ _YAML_KEYS = {"db_path", "decks_dir", "seed", "log_level", "log_format", "http_a
               "points", "speed_bonus", *_QUIZ_KEYS}
 
 
+_RANGES = {
+    "answer_window_s": (10, 24 * 3600),
+    "session_window_s": (10, 3600),
+    "session_gap_s": (0, 600),
+    "max_session_questions": (1, 500),
+    "leaderboard_size": (1, 25),
+    "reveal_leaderboard_size": (0, 25),
+    "max_answer_chars": (1, 3000),
+}
+"""Game settings outside these bounds would break a platform limit or the game itself
+(Slack and Discord text boxes take at most 3,000 and 4,000 characters)."""
+
+
 def _int(name: str, value: Any) -> int:
     try:
         return int(value)
@@ -179,6 +192,11 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
             quiz_values[key] = _int(key, quiz_values[key])
     if "allow_change" in quiz_values:
         quiz_values["allow_change"] = str(quiz_values["allow_change"]).lower() in {"1", "true", "yes", "on"}
+    if "timezone" in quiz_values and not isinstance(quiz_values["timezone"], str):
+        raise ConfigError(f"timezone must be an IANA name like Europe/Berlin, got {quiz_values['timezone']!r}")
+    for key, (low, high) in _RANGES.items():
+        if key in quiz_values and not low <= quiz_values[key] <= high:
+            raise ConfigError(f"{key} must be between {low} and {high}, got {quiz_values[key]}")
     quiz = replace(QuizSettings(), scoring=scoring, **quiz_values)
     try:
         quiz.tz  # noqa: B018 - validate the time zone now, not at the first question
@@ -217,4 +235,29 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         parse_addr(settings.http_addr)
     if settings.reload_interval_s < 0:
         raise ConfigError("reload_interval_s must be 0 (no hot reload) or more seconds")
+    _check_platforms(settings)
     return settings
+
+
+def _check_platforms(settings: Settings) -> None:
+    """A platform that is half set up is an error, not a silent fall-back to the console."""
+    port = settings.slack_http_port
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"SLACK_HTTP_PORT must be a port number from 1 to 65535, got {port}")
+    slack_parts = {"SLACK_BOT_TOKEN": bool(settings.slack_bot_token), "SLACK_APP_TOKEN": bool(settings.slack_app_token),
+                   "SLACK_SIGNING_SECRET": bool(settings.slack_signing_secret), "SLACK_HTTP_PORT": port is not None}
+    if any(slack_parts.values()) and not settings.slack_enabled:
+        if not settings.slack_bot_token:
+            raise ConfigError("Slack is half configured: SLACK_BOT_TOKEN is missing (it is needed in both modes)")
+        raise ConfigError("Slack is half configured: set SLACK_APP_TOKEN (Socket Mode), or SLACK_SIGNING_SECRET "
+                          "and SLACK_HTTP_PORT (HTTP mode)")
+    count, ids = settings.discord_shard_count, settings.discord_shard_ids
+    if count is not None and count < 1:
+        raise ConfigError(f"DISCORD_SHARD_COUNT must be 1 or more, got {count}")
+    if ids and count is None:
+        raise ConfigError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number of shards)")
+    bad = [i for i in ids if count is not None and not 0 <= i < count]
+    if bad:
+        raise ConfigError(f"DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT ({count}), got {bad}")
+    if len(set(ids)) != len(ids):
+        raise ConfigError("DISCORD_SHARD_IDS lists a shard twice")

@@ -61,6 +61,8 @@ def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # The platform libraries speak at INFO about every connection step: only their warnings,
+    # unless the operator asked for DEBUG to troubleshoot (secrets are masked either way).
+    library_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
     for noisy in ("discord", "slack_bolt", "slack_sdk", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING)
-                                          if isinstance(logging.getLevelName(level), int) else logging.WARNING)
+        logging.getLogger(noisy).setLevel(library_level)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ NO_YAML = Path("/nonexistent/quizbot.yaml")
 
 def test_env_file_fills_in_what_the_environment_does_not_set(tmp_path):
     env_file = tmp_path / "prod.env"
-    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nQUIZBOT_DB=/data/from-file.db\n# comment\n")
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_APP_TOKEN=xapp-from-file\n"
+                        "QUIZBOT_DB=/data/from-file.db\n# comment\n")
     settings = load_settings(env={"QUIZBOT_ENV_FILE": str(env_file)}, config_file=NO_YAML)
     assert settings.slack_bot_token.get() == "xoxb-from-file"
     assert settings.db_path == Path("/data/from-file.db")
@@ -21,7 +23,7 @@ def test_env_file_fills_in_what_the_environment_does_not_set(tmp_path):
 
 def test_a_real_environment_variable_wins_over_the_env_file(tmp_path):
     env_file = tmp_path / ".env"
-    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nQUIZBOT_LOG_LEVEL=debug\n")
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-from-file\nSLACK_APP_TOKEN=xapp-file\nQUIZBOT_LOG_LEVEL=debug\n")
     settings = load_settings(env={"SLACK_BOT_TOKEN": "xoxb-from-env"}, env_file=env_file, config_file=NO_YAML)
     assert settings.slack_bot_token.get() == "xoxb-from-env"
     assert settings.log_level == "DEBUG"
@@ -100,3 +102,27 @@ def test_parse_addr_accepts_ipv4_ipv6_and_a_bare_port():
     assert parse_addr("0.0.0.0:8080") == ("0.0.0.0", 8080)
     assert parse_addr("[::1]:9000") == ("::1", 9000)
     assert parse_addr(":8080") == ("0.0.0.0", 8080)
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "half configured: set SLACK_APP_TOKEN"),
+    ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is missing"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_HTTP_PORT": "99999"}, "1 to 65535"),
+    ({"DISCORD_TOKEN": "t", "DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "5"}, "below DISCORD_SHARD_COUNT"),
+    ({"DISCORD_TOKEN": "t", "DISCORD_SHARD_IDS": "0"}, "needs DISCORD_SHARD_COUNT"),
+    ({"DISCORD_TOKEN": "t", "DISCORD_SHARD_COUNT": "0"}, "1 or more"),
+    ({"QUIZBOT_ANSWER_WINDOW": "-5"}, "answer_window_s must be between"),
+])
+def test_settings_that_cannot_work_are_refused_with_the_reason(env, says):
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_settings(env=env, config_file=NO_YAML)
+
+
+def test_yaml_values_of_the_wrong_kind_are_refused(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("timezone: 5\n")
+    with pytest.raises(ConfigError, match="IANA"):
+        load_settings(env={}, config_file=config)
+    config.write_text("max_answer_chars: 5000\n")
+    with pytest.raises(ConfigError, match="max_answer_chars must be between 1 and 3000"):
+        load_settings(env={}, config_file=config)

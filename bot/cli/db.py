@@ -58,7 +58,12 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
         raise DbError(f"{target} exists; pass --force to replace it")
     if target.resolve() == source.resolve():
         raise DbError("the backup must not be the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise DbError(f"{target} is a directory; give the backup a file name, e.g. {target}/quizbot.db")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DbError(f"cannot create {target.parent}: {exc.strerror}") from None
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     src = connect_readonly(source)
     try:
@@ -75,6 +80,8 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
         os.replace(partial, target)
     except sqlite3.Error as exc:
         raise DbError(f"backup failed: {exc}") from None
+    except OSError as exc:
+        raise DbError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         src.close()
         partial.unlink(missing_ok=True)

@@ -18,6 +18,8 @@ PERIOD_WORDS = {
 }
 _PERIOD_TITLES = {"week": "this week", "month": "this month", "season": "this season", "all": "all time"}
 MAX_GROUP_NAME = 40
+FORBIDDEN_IN_NAMES = "<>@#`*_~|[]()"
+"""Characters that could ping, format or link when a group name is shown on any platform."""
 
 
 def _rows(rows: list[ScoreRow], start: int = 1) -> tuple[m.LeaderboardRow, ...]:
@@ -116,7 +118,7 @@ async def stats(ctx: Context, channel: ChannelRef, member: Member) -> m.Stats:
 
 def _clean_group(name: str) -> str | None:
     name = " ".join(name.split())
-    if not name or len(name) > MAX_GROUP_NAME or any(ch in name for ch in "<>@#`*_~|"):
+    if not name or len(name) > MAX_GROUP_NAME or any(ch in name for ch in FORBIDDEN_IN_NAMES):
         return None
     return name
 
@@ -135,7 +137,7 @@ async def group_command(ctx: Context, channel: ChannelRef, member: Member, actio
         return m.error("Use `/quiz group create|join|leave|list|delete NAME`.")
     clean = _clean_group(name)
     if clean is None:
-        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without <>@#`*_~|.")
+        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without {FORBIDDEN_IN_NAMES}")
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
     if action == "create":
         try:

@@ -122,3 +122,14 @@ def test_backup_into_the_database_itself_is_refused(tmp_path, monkeypatch, capsy
     assert main(["db", "backup", "--db", "live.db", "live.db", "--force"]) == 2
     assert "must not be the database itself" in capsys.readouterr().err
     assert members(tmp_path / "live.db") == 1
+
+
+def test_backup_to_a_directory_or_an_unwritable_place_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    asyncio.run(new_db(tmp_path / "live.db"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "backups").mkdir()
+    assert main(["db", "backup", "--db", "live.db", "backups", "--force"]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    assert main(["db", "backup", "--db", "live.db", "blocker/copy.db"]) == 2
+    assert "cannot create blocker" in capsys.readouterr().err

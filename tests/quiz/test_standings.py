@@ -3,6 +3,8 @@
 from dataclasses import replace
 from datetime import datetime, timezone
 
+import pytest
+
 from bot.quiz import messages as m
 from bot.quiz.commands import handle
 from bot.quiz.ports import Member
@@ -102,8 +104,9 @@ async def test_group_lifecycle_and_errors(bot):
     assert "No study groups" in (await svc.group(CHANNEL, member("b"), "list")).text
 
 
-async def test_group_name_that_could_ping_is_refused(bot):
-    reply = await bot.service.group(CHANNEL, member("a"), "create", "<!channel>")
+@pytest.mark.parametrize("name", ["<!channel>", "@everyone", "[claim prize](https://evil.example)", "**bold**"])
+async def test_group_name_that_could_ping_format_or_link_is_refused(bot, name):
+    reply = await bot.service.group(CHANNEL, member("a"), "create", name)
     assert reply.tone == "error"
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM groups"))[0] == 0
 
