@@ -11,13 +11,20 @@ Two transports, one app (bolt's dispatch knows nothing of the network):
 Either way the bot token is required, and every Web API call goes to
 ``api_url`` (Slack's own by default; GovSlack, a proxy or a local fake otherwise).
 A bad token or a Slack outage at start is logged, not fatal: other adapters in
-the same process keep running, and :attr:`connected` reports the state.
+the same process keep running, and :attr:`connected` reports the state. An outage
+(connection error, 5xx, rate limit) is retried in the background with back-off
+until ``auth.test`` answers; a refused token is not retried. A token refused later,
+by any Web API call, turns :attr:`connected` off. A port that cannot be bound in
+HTTP mode is a :class:`~bot.config.ConfigError` from :meth:`SlackAdapter.start`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import time
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -31,9 +38,11 @@ from bot.chat.slack.web import (
     SlackCallError,
     SlackChat,
     call,
+    hint,
     log_failure,
     make_client,
 )
+from bot.config import ConfigError
 from bot.quiz.service import QuizService
 
 if TYPE_CHECKING:
@@ -44,6 +53,8 @@ log = logging.getLogger("bot.chat.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 CONNECT_WAIT_S = 10.0
+AUTH_RETRY_FIRST_S = 5.0
+AUTH_RETRY_MAX_S = 300.0
 
 
 def _bolt_logger() -> logging.Logger:
@@ -62,8 +73,10 @@ class SlackAdapter:
 
     def __init__(self, service: QuizService, bot_token: str, *, app_token: str = "",
                  signing_secret: str = "", http_port: int | None = None, http_host: str = "0.0.0.0",
-                 api_url: str = DEFAULT_API_URL, ping_interval: float = 10.0) -> None:
-        """Raises ValueError when neither transport is configured."""
+                 api_url: str = DEFAULT_API_URL, ping_interval: float = 10.0,
+                 auth_retry: tuple[float, float] = (AUTH_RETRY_FIRST_S, AUTH_RETRY_MAX_S)) -> None:
+        """Raises ValueError when neither transport is configured. ``auth_retry``: the first
+        and the longest pause between ``auth.test`` attempts after an outage at start."""
         if not bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required")
         if not app_token and not (signing_secret and http_port is not None):
@@ -72,7 +85,7 @@ class SlackAdapter:
         self.service = service
         self.mode = "socket" if app_token else "http"
         self.client = make_client(bot_token, api_url)
-        self.chat = SlackChat(self.client)
+        self.chat = SlackChat(self.client, on_dead_token=self._token_refused)
         self.listeners = Listeners(service, self.chat, Identities(self.chat))
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
                             request_verification_enabled=self.mode == "http",
@@ -86,6 +99,10 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._authed = False
+        self._auth_retry = auth_retry
+        self._reauth: asyncio.Task[None] | None = None
+        self._refused = False
+        """The bot token was refused (logged once); no more ``auth.test`` retries."""
         self.url: str | None = None
         """HTTP mode: where Slack should send requests (``http://host:port/slack/events``)."""
 
@@ -98,15 +115,17 @@ class SlackAdapter:
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Raises :class:`ConfigError` when HTTP mode cannot listen on ``SLACK_HTTP_PORT``."""
         self.service.attach(self.chat)
+        if self.mode == "http":
+            await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
         await self._check_token()
         if self.mode == "socket":
             await self._start_socket()
-        else:
-            await self._start_http()
 
     async def stop(self) -> None:
         """Stop taking requests, then let listeners already past their ack finish."""
+        await self._stop_reauth()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -126,21 +145,68 @@ class SlackAdapter:
         if self.mode == "http":
             return self._runner is not None
         client = self._socket.client if self._socket is not None else None
-        session = client.current_session if client is not None else None
-        return client is not None and not client.closed and session is not None and not session.closed
+        if client is None:
+            return False
+        # what the client's own (async) is_connected() checks, read without awaiting
+        session = client.current_session
+        pong = client.last_ping_pong_time
+        pong_failing = pong is not None and time.time() - pong >= client.ping_interval * 4
+        return not client.closed and not client.stale and session is not None and not session.closed \
+            and not pong_failing
 
     # -- internals ----------------------------------------------------------------------
 
     async def _check_token(self) -> None:
+        """``auth.test`` once; on an outage (not a refusal) keep asking in the background."""
         try:
-            who = await call("auth.test", self.client.auth_test)
+            await self._auth_test()
         except SlackCallError as exc:
             log_failure(exc, setting="SLACK_BOT_TOKEN")
-            return
+            self._refused = exc.code in AUTH_ERRORS
+            if not self._refused:
+                log.info("event=slack_auth_retry_scheduled in=%ss", f"{self._auth_retry[0]:g}")
+                self._reauth = asyncio.create_task(self._retry_auth(), name="slack-auth-retry")
+
+    async def _auth_test(self) -> None:
+        who = await call("auth.test", self.client.auth_test)
         self._authed = True
         self.listeners.bot_name = str(who.get("user") or self.listeners.bot_name)
         log.info("event=slack_authenticated team=%s bot=%s mode=%s", who.get("team_id"), who.get("user_id"),
                  self.mode)
+
+    async def _retry_auth(self) -> None:
+        """``auth.test`` after 5 s, 10 s, 20 s... (at most 5 min apart) until Slack answers it.
+
+        A refused token ends the loop with one line; an outage is one info line an attempt."""
+        delay, longest = self._auth_retry
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self._auth_test()
+                return
+            except SlackCallError as exc:
+                if exc.code in AUTH_ERRORS:
+                    self._refused = True
+                    log_failure(exc, setting="SLACK_BOT_TOKEN")
+                    return
+                delay = min(delay * 2, longest)
+                log.info("event=slack_auth_retry_failed error=%s next_in=%ss", exc.code, f"{delay:g}")
+
+    async def _stop_reauth(self) -> None:
+        if self._reauth is not None:
+            self._reauth.cancel()
+            await asyncio.gather(self._reauth, return_exceptions=True)
+            self._reauth = None
+
+    def _token_refused(self, error: SlackCallError) -> None:
+        """A Web API call was refused for the bot token: report Slack down (one line, on the change)."""
+        self._authed = False
+        if self._reauth is not None:
+            self._reauth.cancel()  # a pending retry would only hear the same refusal
+        if not self._refused:
+            self._refused = True
+            log.error("event=slack_disconnected reason=token_refused method=%s hint=%r", error.method,
+                      hint(error.code))
 
     async def _start_http(self) -> None:
         self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH), access_log=None, shutdown_timeout=5.0)
@@ -148,11 +214,16 @@ class SlackAdapter:
         site = web.TCPSite(self._runner, self._http_host, self._http_port)
         try:
             await site.start()
-        except OSError as exc:
-            log.error("event=slack_http_failed host=%s port=%s error=%r", self._http_host, self._http_port, exc)
+        except (OSError, OverflowError) as exc:  # in use, not allowed, no such address; port > 65535
             await self._runner.cleanup()
             self._runner = None
-            raise
+            if isinstance(exc, socket.gaierror):
+                raise ConfigError(f"SLACK_HTTP_HOST {self._http_host}: {exc.strerror or exc}") from None
+            if isinstance(exc, OSError) and exc.errno:
+                reason = f"{os.strerror(exc.errno).lower()} (host {self._http_host})"
+            else:
+                reason = str(exc).rstrip(".")
+            raise ConfigError(f"SLACK_HTTP_PORT {self._http_port}: {reason}") from None
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}{EVENTS_PATH}"
         log.info("event=slack_http_listening url=%s", self.url)

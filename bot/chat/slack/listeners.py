@@ -106,8 +106,9 @@ class Listeners:
             if isinstance(parsed, TypeAnswerAction):
                 await self._open_answer_box(parsed, caller, str(body.get("trigger_id", "")), tell)
             elif isinstance(parsed, AnswerAction):
-                member = await self.identities.member(caller)
-                await tell(await self.service.answer_choice(parsed.round_id, member, parsed.choice))
+                member = self.identities.known(caller)
+                notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
+                await asyncio.gather(tell(notice), self._learn_name(caller, member))
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
                 await self._respond(respond, caller, found, replace_original=True)
@@ -155,8 +156,23 @@ class Listeners:
             await self._tell_clicker(None, caller, message)
 
         async with self.work("view_submission", caller, tell):
-            member = await self.identities.member(caller)
-            await tell(await self.service.answer_text(parsed.round_id, member, text))
+            member = self.identities.known(caller)
+            notice = await self.service.answer_text(parsed.round_id, member, text)
+            await asyncio.gather(tell(notice), self._learn_name(caller, member))
+
+    async def _learn_name(self, caller: Caller, used: Member) -> None:
+        """After an answer was stored under ``used`` (no ``users.info`` wait): look the member
+        up, if not done recently, and rename them when Slack knows a better name. Never raises:
+        the answer is safe whatever happens here (shutdown may cut it short)."""
+        if self.identities.fresh(caller):
+            return
+        named = await self.identities.member(caller)  # never raises; logs a failed call
+        if named.name == used.name:
+            return
+        try:
+            await self.service.ctx.stores.directory.member_id(named.key, named.name)
+        except Exception as exc:  # e.g. the database closing at shutdown: the next answer renames
+            log.info("event=slack_rename_skipped user=%s error=%r", caller.user_id, exc)
 
     # -- errors bolt itself caught ------------------------------------------------------
 

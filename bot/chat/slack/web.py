@@ -38,6 +38,9 @@ log = logging.getLogger("bot.chat.slack")
 
 AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                          "token_expired", "missing_scope", "not_allowed_token_type"})
+"""Refusals that retrying the same token cannot cure."""
+DEAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"})
+"""Refusals that mean the bot token no longer works at all (not merely a missing scope)."""
 
 
 class SlackCallError(ChatError):
@@ -151,21 +154,33 @@ class SlackChat:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient,
+                 on_dead_token: Callable[[SlackCallError], None] | None = None) -> None:
         self.client = client
+        self.on_dead_token = on_dead_token
+        """Told of every call refused with a :data:`DEAD_TOKEN` code (the adapter's health)."""
+
+    async def call(self, method: str, send: Callable[[], Awaitable[AsyncSlackResponse]]) -> AsyncSlackResponse:
+        """:func:`call`, telling :attr:`on_dead_token` when Slack refuses the bot token."""
+        try:
+            return await call(method, send)
+        except SlackCallError as exc:
+            if exc.code in DEAD_TOKEN and self.on_dead_token is not None:
+                self.on_dead_token(exc)
+            raise
 
     # -- Chat port (failures are logged by the core) -----------------------------------
 
     async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
         body = render(message)
-        resp = await call("chat.postMessage", lambda: self.client.chat_postMessage(
+        resp = await self.call("chat.postMessage", lambda: self.client.chat_postMessage(
             channel=channel.native_id, text=body.text, blocks=body.blocks, unfurl_links=False,
             unfurl_media=False))
         return MessageRef(channel, str(resp["ts"]))
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
         body = render(message)
-        await call("chat.update", lambda: self.client.chat_update(
+        await self.call("chat.update", lambda: self.client.chat_update(
             channel=ref.channel.native_id, ts=ref.message_id, text=body.text, blocks=body.blocks))
 
     # -- adapter calls (failures logged here, then raised) ------------------------------
@@ -173,7 +188,7 @@ class SlackChat:
     async def ephemeral(self, channel_id: str, user_id: str, message: m.Message | Rendered) -> None:
         body = message if isinstance(message, Rendered) else render(message)
         try:
-            await call("chat.postEphemeral", lambda: self.client.chat_postEphemeral(
+            await self.call("chat.postEphemeral", lambda: self.client.chat_postEphemeral(
                 channel=channel_id, user=user_id, text=body.text, blocks=body.blocks))
         except SlackCallError as exc:
             log_failure(exc, channel=channel_id, user=user_id)
@@ -181,14 +196,14 @@ class SlackChat:
 
     async def open_view(self, trigger_id: str, view: dict[str, Any], user_id: str) -> None:
         try:
-            await call("views.open", lambda: self.client.views_open(trigger_id=trigger_id, view=view))
+            await self.call("views.open", lambda: self.client.views_open(trigger_id=trigger_id, view=view))
         except SlackCallError as exc:
             log_failure(exc, user=user_id)
             raise
 
     async def user_info(self, user_id: str) -> dict[str, Any]:
         try:
-            resp = await call("users.info", lambda: self.client.users_info(user=user_id))
+            resp = await self.call("users.info", lambda: self.client.users_info(user=user_id))
         except SlackCallError as exc:
             log_failure(exc, user=user_id)
             raise

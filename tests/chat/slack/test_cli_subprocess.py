@@ -104,3 +104,26 @@ async def test_quizbot_run_plays_a_round_in_http_mode(
     assert stdout == b""  # the console did not start beside Slack
     logs = (tmp_path / "quizbot.log").read_text()
     assert "event=adapter_started adapter=slack" in logs and "xoxb-test" not in logs
+
+
+async def test_quizbot_run_exits_2_with_one_line_when_the_slack_port_is_taken(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "DISCORD_", "QUIZBOT_")) and k.lower() not in {"https_proxy", "http_proxy"}}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, SLACK_HTTP_PORT=str(port),
+                   SLACK_HTTP_HOST="127.0.0.1", SLACK_API_URL=fake_slack.api_url)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "x.db"), "--decks", str(REPO / "decks"),
+            cwd=tmp_path, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        _, stderr = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+
+    assert process.returncode == 2
+    text = stderr.decode()
+    assert f"quizbot run: SLACK_HTTP_PORT {port}: address already in use (host 127.0.0.1)\n" in text
+    assert "Traceback" not in text

@@ -86,6 +86,7 @@ async def test_full_round_three_clicks_close_reveal_in_place_and_leaderboard(htt
         assert "revealed when the round closes" in notice["text"]
         assert "right" not in notice["text"].lower() and "wrong" not in notice["text"].lower()
     assert fake.calls("chat.update") == []  # never edited per answer
+    await http_bot.settle()  # names from users.info, looked up after each answer was stored
 
     await command(http_bot, "/quiz", "close", user_id=ADMIN_ID)
     reveal = await fake.wait_for("chat.update")
@@ -333,6 +334,57 @@ async def test_users_info_failure_still_records_the_answer_under_the_payload_nam
     await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U7")
     name = await http_bot.db.fetchone("SELECT name FROM members WHERE key = ?", (member_key(TEAM_ID, "U7"),))
     assert name is not None and name[0] == "u7"
+
+
+async def test_slow_users_info_delays_neither_the_answer_row_nor_answer_recorded(http_bot: SlackBot) -> None:
+    # users.info can sit behind a minute of rate-limit retries; shutdown drains for 5 s only
+    await command(http_bot, "/quiz", "now")
+    question = await http_bot.question()
+    http_bot.fake.set_latency(1.5, "users.info")
+
+    await http_bot.send(click(question.action_ids[0], "U8", http_bot.fake))
+
+    notice = await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U8", timeout=1.0)
+    assert "recorded" in notice["text"]
+    rows = await http_bot.db.fetchall("SELECT a.choice FROM answers a JOIN members m ON m.id = a.member_id "
+                                      "WHERE m.key = ?", (member_key(TEAM_ID, "U8"),))
+    assert [tuple(r) for r in rows] == [(0,)]
+    assert {"user": "U8"} not in http_bot.fake.calls("users.info")  # Slack has not answered yet
+
+    await http_bot.fake.wait_for("users.info", lambda a: a["user"] == "U8", timeout=3.0)
+    await http_bot.settle()  # then the member gets the name Slack knows, for the reveal
+    name = await http_bot.db.fetchone("SELECT name FROM members WHERE key = ?", (member_key(TEAM_ID, "U8"),))
+    assert name is not None and name[0] == "member-u8"
+
+
+async def test_modal_answer_does_not_wait_for_users_info(http_bot: SlackBot) -> None:
+    admin = Member(member_key(TEAM_ID, ADMIN_ID), "Ada", is_admin=True)
+    await http_bot.service.ask(CHANNEL, admin, kind="text")
+    question = await http_bot.question()
+    http_bot.fake.set_latency(1.5, "users.info")
+    submit = view_submission(f"quiz:type:{question.round_id}", {"answer": {"text": text_input("adam")}},
+                             private_metadata='{"channel": "C0QUIZ"}', user_id="U9")
+
+    await http_bot.send(submit)
+
+    notice = await http_bot.fake.wait_for("chat.postEphemeral", timeout=1.0)
+    assert "Answer recorded: adam" in notice["text"]
+    assert [tuple(r) for r in await http_bot.db.fetchall("SELECT text FROM answers")] == [("adam",)]
+    assert http_bot.fake.calls("users.info") == []  # Slack has not answered yet
+
+
+async def test_admin_command_still_asks_slack_for_rights(http_bot: SlackBot) -> None:
+    await command(http_bot, "/quiz", "now")
+    question = await http_bot.question()
+    await http_bot.send(click(question.action_ids[0], ADMIN_ID, http_bot.fake))  # an answer: no rights needed
+    await http_bot.fake.wait_for("chat.postEphemeral")
+    await http_bot.settle()
+
+    await command(http_bot, "/quiz", "close", user_id=ADMIN_ID)
+
+    await http_bot.fake.wait_for("chat.update", lambda a: "closed" in a["text"])  # the admin's right was seen
+    asked = [a["user"] for a in http_bot.fake.calls("users.info")]
+    assert asked.count(ADMIN_ID) == 1  # looked up after the answer, then cached for the close
 
 
 # -- the service survives -------------------------------------------------------------------
