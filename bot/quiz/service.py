@@ -46,6 +46,15 @@ class QuizService:
     def library(self) -> DeckLibrary:
         return self.ctx.library
 
+    @property
+    def max_answer_chars(self) -> int:
+        """The longest typed answer accepted (adapters size their text boxes by it)."""
+        return self.ctx.settings.max_answer_chars
+
+    async def rename_member(self, member: Member) -> None:
+        """Record a member's current display name (shown on leaderboards and reveals)."""
+        await self.ctx.stores.directory.member_id(member.key, member.name)
+
     def set_library(self, library: DeckLibrary) -> None:
         """Swap in reloaded decks; open rounds keep their own copy of their question."""
         self.ctx.library = library

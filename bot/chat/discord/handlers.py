@@ -109,7 +109,7 @@ class Handlers:
         prompt = None
         if interaction.message is not None and interaction.message.embeds:
             prompt = (interaction.message.embeds[0].description or "").split("\n", 1)[0] or None
-        modal = answer_modal(round_id, prompt, self.service.ctx.settings.max_answer_chars)
+        modal = answer_modal(round_id, prompt, self.service.max_answer_chars)
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:

@@ -122,7 +122,7 @@ class Listeners:
         if card is None:
             await tell(m.error("This round is closed; the answer has been revealed."))
             return
-        view = answer_modal(card, caller.channel_id or "", self.service.ctx.settings.max_answer_chars)
+        view = answer_modal(card, caller.channel_id or "", self.service.max_answer_chars)
         try:
             await self.chat.open_view(trigger_id, view, caller.user_id)
         except SlackCallError as exc:
@@ -136,7 +136,7 @@ class Listeners:
         channel_id = _metadata_channel(view.get("private_metadata"))
         value = (((view.get("state") or {}).get("values") or {}).get(ANSWER_BLOCK) or {}).get(ANSWER_INPUT) or {}
         text = str(value.get("value") or "").strip()
-        limit = self.service.ctx.settings.max_answer_chars
+        limit = self.service.max_answer_chars
         if not isinstance(parsed, TypeAnswerAction) or channel_id is None:
             await ack(response_action="errors",
                       errors={ANSWER_BLOCK: "This answer box is out of date; open it again from the question."})
@@ -170,7 +170,7 @@ class Listeners:
         if named.name == used.name:
             return
         try:
-            await self.service.ctx.stores.directory.member_id(named.key, named.name)
+            await self.service.rename_member(named)
         except Exception as exc:  # e.g. the database closing at shutdown: the next answer renames
             log.info("event=slack_rename_skipped user=%s error=%r", caller.user_id, exc)
 
