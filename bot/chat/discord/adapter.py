@@ -58,7 +58,9 @@ class DiscordAdapter:
 
     @property
     def connected(self) -> bool:
-        return self.client.is_ready() and not self.client.is_closed()
+        """Ready once, and the gateway session (every shard of this process) is up now; false
+        while discord.py reconnects, which ``is_ready()`` alone does not show."""
+        return self.client.is_ready() and self.client.gateway_up
 
     async def start(self) -> None:
         """Attach to the service and connect in the background; returns at once. A refused

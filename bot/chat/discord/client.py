@@ -67,15 +67,43 @@ def _options(guild_ready_timeout: float) -> dict[str, Any]:
     }
 
 
+_UP_EVENTS = frozenset({"connect", "ready", "resumed"})
+_SHARD_UP_EVENTS = frozenset({"shard_connect", "shard_ready", "shard_resumed"})
+
+
 class QuizClient(discord.Client):
     """A client carrying the quiz handlers (``self.quiz``) that commands and buttons reach through
-    ``interaction.client``."""
+    ``interaction.client``.
+
+    ``gateway_up`` follows the gateway session from discord.py's own events, because
+    ``is_ready()`` stays true while discord.py backs off and reconnects: up on connect (READY),
+    ready and resumed; down on disconnect. The sharded client does the same per shard.
+    """
 
     def __init__(self, handlers: Handlers, *, guild_ready_timeout: float = 2.0, **options: Any) -> None:
         _quiet_voice()
         super().__init__(**(_options(guild_ready_timeout) | options))
         self.quiz = handlers
         self.tree = build_tree(self)
+        self._session_up = False
+        self._shards_up: set[int] = set()
+
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        # Tracked here, synchronously and in event order, not in on_* handlers (those run as tasks).
+        if event in _UP_EVENTS:
+            self._session_up = True
+        elif event == "disconnect":
+            self._session_up = False
+        elif event in _SHARD_UP_EVENTS and args:
+            self._shards_up.add(args[0])
+        elif event == "shard_disconnect" and args:
+            self._shards_up.discard(args[0])
+        super().dispatch(event, *args, **kwargs)
+
+    @property
+    def gateway_up(self) -> bool:
+        """True while the gateway session is connected (and the client not closed)."""
+        return self._session_up and not self.is_closed()
 
     async def setup_hook(self) -> None:
         # Registered before the gateway connects, so a click on any earlier question lands.
@@ -91,6 +119,12 @@ class QuizClient(discord.Client):
 
 class ShardedQuizClient(QuizClient, discord.AutoShardedClient):
     """The same client over several shards (``DISCORD_SHARD_COUNT`` / ``DISCORD_SHARD_IDS``)."""
+
+    @property
+    def gateway_up(self) -> bool:
+        """True while every shard this process runs is connected."""
+        mine = set(self.shard_ids) if self.shard_ids else set(range(self.shard_count or 0))
+        return bool(mine) and mine <= self._shards_up and not self.is_closed()
 
 
 def make_client(handlers: Handlers, *, shard_count: int | None = None, shard_ids: tuple[int, ...] = (),

@@ -1,18 +1,22 @@
-"""The slash commands: ``/define``, ``/quiz ...`` and ``/leaderboard``, as discord.py app commands.
+"""The slash commands: ``/define``, ``/quiz ...``, ``/quizadmin ...`` and ``/leaderboard``, as
+discord.py app commands.
 
 The subcommands and their wording follow the text parser Slack and the console use
 (``bot/quiz/commands.py``), with typed options instead of words. Each callback only gathers
 its options and hands over to the client's :class:`~bot.chat.discord.handlers.Handlers`;
 every rule (admins only, which deck, is a round open) is the service's.
 
-Admin rights: Discord's ``default_member_permissions`` applies to a whole top-level command,
-and every command here mixes member and admin subcommands, so none can carry it. Admin
-subcommands (``close``, ``schedule add|remove``, ``season new``, ``group delete``) are checked
-in code instead: Manage Server in the channel becomes ``Member.is_admin`` and the service
-refuses everyone else with an ephemeral message.
+Admin rights: Discord's ``default_member_permissions`` applies only to a whole top-level
+command, so the admin actions live in their own command, ``/quizadmin`` (``close``,
+``answers``, ``schedule add|remove``, ``season new``, ``group delete``), which carries
+Manage Server: Discord shows it only to members who have it. A server can override that per
+role or channel (Server Settings → Integrations), so the service still checks: Manage Server
+in the channel becomes ``Member.is_admin`` and everyone else gets an ephemeral refusal.
+``/quiz`` keeps the member actions and no default permissions.
 
-``/quiz`` and ``/leaderboard`` are guild-only (Discord hides them in DMs); ``/define`` works
-anywhere. Commands are registered with Discord by ``quizbot discord sync``, never at start.
+``/quiz``, ``/quizadmin`` and ``/leaderboard`` are guild-only (Discord hides them in DMs);
+``/define`` works anywhere. Commands are registered with Discord by ``quizbot discord sync``,
+never at start.
 """
 
 from __future__ import annotations
@@ -26,12 +30,32 @@ from discord import app_commands
 from bot.chat.discord.handlers import FAILED, SERVER_ONLY, Handlers
 from bot.chat.discord.render import NO_MENTIONS, notice_text
 from bot.quiz import messages as m
-from bot.quiz.commands import HELP
 
 log = logging.getLogger("bot.chat.discord")
 
 Period = Literal["week", "month", "season", "all"]
 Scope = Literal["channel", "server"]
+
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+"""Who Discord shows ``/quizadmin`` to by default (a server may grant it to other roles)."""
+
+HELP = m.Notice("quizbot commands:", lines=(
+    "/quiz now [deck]: post a question now",
+    "/quiz start count [deck] [seconds]: questions back to back; /quiz stop ends it",
+    "/quiz schedule list: the schedules of this channel",
+    "/quiz group create|join|leave|list name: study groups",
+    "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz season list: the seasons so far",
+    "/quiz decks: the loaded decks",
+    "/leaderboard [period] [scope] [group] [season]",
+    "/define term: look a term up in every deck",
+    "/quizadmin close: reveal the open question now (admins, as all of /quizadmin)",
+    "/quizadmin answers final|changeable: whether members may change their answer",
+    "/quizadmin schedule add when [timezone] [decks] [window] | /quizadmin schedule remove id",
+    "/quizadmin season new | /quizadmin group delete name",
+))
+"""``/quiz help`` on Discord: its own commands and options (the shared ``bot.quiz.commands.HELP``
+describes the text syntax of Slack and the console, where admin actions are ``/quiz`` words)."""
 
 
 def quiz(interaction: discord.Interaction) -> Handlers:
@@ -82,7 +106,7 @@ async def leaderboard(interaction: discord.Interaction, period: Period = "week",
 def quiz_group() -> app_commands.Group:
     """``/quiz`` and its subcommands; a new group per tree (a group belongs to one tree)."""
     root = app_commands.Group(name="quiz", description="The team quiz: questions, schedules, groups, stats",
-                              guild_only=True)
+                              guild_only=True)  # no default permissions: members use it
     schedule = app_commands.Group(name="schedule", description="Daily questions in this channel", parent=root)
     group = app_commands.Group(name="group", description="Study groups and their leaderboards", parent=root)
     season = app_commands.Group(name="season", description="Seasons of the leaderboard", parent=root)
@@ -103,44 +127,15 @@ def quiz_group() -> app_commands.Group:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.start_session(c, mem, count, deck, seconds))
 
-    @root.command(name="answers", description="Whether members may change their answer (admins)")
-    @app_commands.describe(mode="final: the first answer counts; changeable: the last before the close counts")
-    async def answers(interaction: discord.Interaction, mode: Literal["final", "changeable"]) -> None:
-        await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.answer_mode(c, mem, mode))
-
     @root.command(name="stop", description="End the running session")
     async def stop(interaction: discord.Interaction) -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.stop_session(c, mem))
 
-    @root.command(name="close", description="Reveal the open question now (admins)")
-    async def close(interaction: discord.Interaction) -> None:
-        await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.close(c, mem), done="Revealed.")
-
-    @schedule.command(name="add", description="Post a question on a schedule (admins)")
-    @app_commands.describe(when='When, e.g. "weekdays 09:30" or a cron line',
-                           timezone="Time zone, e.g. Europe/Berlin (default: the bot's)",
-                           decks="Deck ids, comma separated (default: every deck)",
-                           window="How long answers stay open, e.g. 10m (default: the bot's)")
-    @app_commands.autocomplete(decks=_decks)
-    async def schedule_add(interaction: discord.Interaction, when: str, timezone: str | None = None,
-                           decks: str | None = None, window: str | None = None) -> None:
-        await quiz(interaction).in_channel(
-            interaction,
-            lambda c, mem: quiz(interaction).service.schedule_add(c, mem, when, timezone, decks, window))
-
     @schedule.command(name="list", description="The schedules of this channel")
     async def schedule_list(interaction: discord.Interaction) -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.schedule_list(c))
-
-    @schedule.command(name="remove", description="Remove a schedule (admins)")
-    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
-    async def schedule_remove(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
-        await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.schedule_remove(c, mem, str(id)))
 
     def group_action(action: str, description: str, with_name: bool = True) -> None:
         if with_name:
@@ -159,16 +154,10 @@ def quiz_group() -> app_commands.Group:
     group_action("join", "Join a study group")
     group_action("leave", "Leave a study group")
     group_action("list", "The study groups of this server", with_name=False)
-    group_action("delete", "Delete a study group (admins)")
 
     @root.command(name="stats", description="Your answers, accuracy, streak and weakest cards")
     async def stats(interaction: discord.Interaction) -> None:
         await quiz(interaction).in_channel(interaction, lambda c, mem: quiz(interaction).service.stats(c, mem))
-
-    @season.command(name="new", description="Start a new season (admins)")
-    async def season_new(interaction: discord.Interaction) -> None:
-        await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "new"))
 
     @season.command(name="list", description="The seasons so far")
     async def season_list(interaction: discord.Interaction) -> None:
@@ -186,6 +175,62 @@ def quiz_group() -> app_commands.Group:
     return root
 
 
+# -- /quizadmin ------------------------------------------------------------------------
+
+
+def quizadmin_group() -> app_commands.Group:
+    """``/quizadmin``: the admin actions, shown by Discord only to members with Manage Server
+    (``default_member_permissions``); the service checks again whatever a server overrides."""
+    root = app_commands.Group(name="quizadmin", description="Quiz admin: close, answer mode, schedules, seasons",
+                              guild_only=True, default_permissions=ADMIN_PERMISSIONS)
+    schedule = app_commands.Group(name="schedule", description="Add or remove daily questions in this channel",
+                                  parent=root)
+    group = app_commands.Group(name="group", description="Study groups", parent=root)
+    season = app_commands.Group(name="season", description="Seasons of the leaderboard", parent=root)
+
+    @root.command(name="close", description="Reveal the open question now")
+    async def close(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.close(c, mem), done="Revealed.")
+
+    @root.command(name="answers", description="Whether members may change their answer")
+    @app_commands.describe(mode="final: the first answer counts; changeable: the last before the close counts")
+    async def answers(interaction: discord.Interaction, mode: Literal["final", "changeable"]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.answer_mode(c, mem, mode))
+
+    @schedule.command(name="add", description="Post a question on a schedule")
+    @app_commands.describe(when='When, e.g. "weekdays 09:30" or a cron line',
+                           timezone="Time zone, e.g. Europe/Berlin (default: the bot's)",
+                           decks="Deck ids, comma separated (default: every deck)",
+                           window="How long answers stay open, e.g. 10m (default: the bot's)")
+    @app_commands.autocomplete(decks=_decks)
+    async def schedule_add(interaction: discord.Interaction, when: str, timezone: str | None = None,
+                           decks: str | None = None, window: str | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction,
+            lambda c, mem: quiz(interaction).service.schedule_add(c, mem, when, timezone, decks, window))
+
+    @schedule.command(name="remove", description="Remove a schedule")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_remove(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_remove(c, mem, str(id)))
+
+    @group.command(name="delete", description="Delete a study group")
+    @app_commands.describe(name="The group's name")
+    async def group_delete(interaction: discord.Interaction, name: app_commands.Range[str, 1, 40]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.group(c, mem, "delete", name))
+
+    @season.command(name="new", description="Start a new season")
+    async def season_new(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "new"))
+
+    return root
+
+
 # -- the tree --------------------------------------------------------------------------
 
 
@@ -194,6 +239,7 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Clien
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
     tree.add_command(define)
     tree.add_command(quiz_group())
+    tree.add_command(quizadmin_group())
     tree.add_command(leaderboard)
     tree.error(_on_tree_error)
     return tree

@@ -9,6 +9,7 @@ embed; nothing here can ping anyone (embeds never ping, and every send also carr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -215,7 +216,16 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 # -- short replies ---------------------------------------------------------------------
 
 
+_ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule remove|season new|group delete)\b)")
+
+
+def discord_commands(text: str) -> str:
+    """Shared replies name admin actions the Slack way (``/quiz close``); on Discord they are
+    ``/quizadmin close`` (see ``commands.py``)."""
+    return _ADMIN_COMMAND.sub("/quizadmin ", text)
+
+
 def notice_text(notice: m.Notice) -> str:
     prefix = {"error": "⚠️ ", "ok": "✅ "}.get(notice.tone, "")
     lines = [prefix + notice.text, *(f"• {line}" for line in notice.lines)]
-    return clip("\n".join(lines), MAX_CONTENT)
+    return clip(discord_commands("\n".join(lines)), MAX_CONTENT)

@@ -39,9 +39,9 @@ async def test_discord_sync_registers_the_commands_in_one_guild(fake_discord: Fa
     code, out, err = await quizbot(fake_discord, tmp_path, "discord", "sync", "--guild", str(guild))
 
     assert code == 0, err
-    assert out.strip() == f"Synced 3 command(s) to server {guild}: /define, /quiz, /leaderboard"
+    assert out.strip() == f"Synced 4 command(s) to server {guild}: /define, /quiz, /quizadmin, /leaderboard"
     put = await fake_discord.wait_for("PUT", rf"/applications/\d+/guilds/{guild}/commands")
-    assert {c["name"] for c in put.json} == {"define", "quiz", "leaderboard"}
+    assert {c["name"] for c in put.json} == {"define", "quiz", "quizadmin", "leaderboard"}
     assert fake_discord.identify_payloads == [], "sync uses REST only"
 
 
@@ -82,7 +82,7 @@ async def test_quizbot_run_plays_a_round_against_the_fake(fake_discord: FakeDisc
             answered = await fake.wait_for_callback(submit)
         assert answered.content and answered.content.startswith("✅ Answer recorded")
 
-        closed = await fake.wait_for_callback(await fake.slash_command("quiz", subcommand="close", user=owner))
+        closed = await fake.wait_for_callback(await fake.slash_command("quizadmin", subcommand="close", user=owner))
         assert closed.content == "✅ Revealed."
         await fake.wait_for("PATCH", rf"/channels/{channel}/messages/{message_id}")
         assert "closed" in fake.message(message_id)["embeds"][0]["title"]

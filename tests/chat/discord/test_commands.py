@@ -6,9 +6,11 @@ import asyncio
 import logging
 import secrets
 import time
+from typing import Any
 
 import pytest
 
+from bot.chat.discord.commands import sync_commands
 from bot.quiz.ports import ChannelRef
 from bot.quiz.service import ADMIN_ONLY
 from tests.chat.discord.conftest import Quiz
@@ -18,14 +20,32 @@ from tests.fakes.discord_payloads import MANAGE_GUILD, snowflake
 from tests.fakes.discord_state import APPLICATION_COMMAND, InteractionState
 
 
-async def test_member_without_manage_server_cannot_close_or_schedule(quiz: Quiz) -> None:
+async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_everyone(quiz: Quiz) -> None:
+    await sync_commands(quiz.fake.token)  # global too, as `quizbot discord sync` does
+
+    for guild in (quiz.fake.world.guild.id, None):
+        commands = {c["name"]: c for c in quiz.fake.commands(guild)}
+        admin, member = commands["quizadmin"], commands["quiz"]
+        # discord.py sends the bit field as a number; Discord stores and returns it as a string
+        assert str(admin["default_member_permissions"]) == str(1 << 5)  # MANAGE_GUILD
+        assert member["default_member_permissions"] is None
+        assert commands["leaderboard"]["default_member_permissions"] is None
+        assert admin["dm_permission"] is member["dm_permission"] is False  # guild only
+        assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "season new",
+                                      "group delete"}
+        assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
+                                       "season list", "group create", "group join", "group leave", "group list"}
+
+
+async def test_member_without_manage_server_calling_quizadmin_is_refused_and_nothing_changes(quiz: Quiz) -> None:
+    # A server can grant /quizadmin to other roles; the bot still checks Manage Server.
     message_id, round_id, _ = await open_question(quiz)
     alice = quiz.fake.world.alice
 
-    close = await quiz.command("quiz", subcommand="close", user=alice)
-    schedule = await quiz.command("quiz", {"when": "weekdays 09:30"}, group="schedule", subcommand="add",
+    close = await quiz.command("quizadmin", subcommand="close", user=alice)
+    schedule = await quiz.command("quizadmin", {"when": "weekdays 09:30"}, group="schedule", subcommand="add",
                                   user=alice)
-    season = await quiz.command("quiz", group="season", subcommand="new", user=alice)
+    season = await quiz.command("quizadmin", group="season", subcommand="new", user=alice)
 
     assert close.ephemeral and close.content == "⚠️ " + ADMIN_ONLY.format(what="close a round early")
     assert schedule.ephemeral and schedule.content == "⚠️ " + ADMIN_ONLY.format(what="change schedules")
@@ -36,23 +56,35 @@ async def test_member_without_manage_server_cannot_close_or_schedule(quiz: Quiz)
 
 
 async def test_manage_server_from_a_role_makes_an_admin(quiz: Quiz) -> None:
-    sent = await quiz.fake.slash_command("quiz", {"when": "weekdays 09:30", "timezone": "Europe/Berlin"},
+    sent = await quiz.fake.slash_command("quizadmin", {"when": "weekdays 09:30", "timezone": "Europe/Berlin"},
                                          group="schedule", subcommand="add", user=quiz.fake.world.bob,
                                          member_permissions=MANAGE_GUILD)
     added = await quiz.fake.wait_for_callback(sent)
     listed = await quiz.command("quiz", group="schedule", subcommand="list", user=quiz.fake.world.alice)
+    removed = await quiz.command("quizadmin", {"id": 1}, group="schedule", subcommand="remove", user=quiz.owner)
 
     assert added.content and added.content.startswith("✅ Schedule #1 added")
     assert listed.content and "Europe/Berlin" in listed.content
+    assert removed.content and removed.content.startswith("✅")
+    assert await quiz.db.fetchall("SELECT id FROM schedules") == []
+
+
+async def test_empty_schedule_list_points_admins_to_quizadmin(quiz: Quiz) -> None:
+    listed = await quiz.command("quiz", group="schedule", subcommand="list")
+
+    assert listed.content and "`/quizadmin schedule add" in listed.content
+    assert "/quiz schedule add" not in listed.content
 
 
 async def test_group_create_join_and_delete_need_admin_only_to_delete(quiz: Quiz) -> None:
     world = quiz.fake.world
     created = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="create", user=world.alice)
     joined = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="join", user=world.bob)
-    refused = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="delete", user=world.bob)
+    refused = await quiz.command("quizadmin", {"name": "Vision"}, group="group", subcommand="delete",
+                                 user=world.bob)
     board = await quiz.command("leaderboard", {"group": "Vision", "period": "all"}, user=world.bob)
-    deleted = await quiz.command("quiz", {"name": "Vision"}, group="group", subcommand="delete", user=quiz.owner)
+    deleted = await quiz.command("quizadmin", {"name": "Vision"}, group="group", subcommand="delete",
+                                 user=quiz.owner)
 
     assert created.content == "✅ Created study group 'Vision'; you are its first member."
     assert joined.content == "✅ You joined 'Vision'."
@@ -78,7 +110,7 @@ async def test_reveal_of_a_deleted_question_is_posted_anew(quiz: Quiz) -> None:
     quiz.fake.fail_next("PATCH", rf"/channels/{quiz.channel_id}/messages/{message_id}", 404)
     posts = len(quiz.fake.requests)
 
-    await quiz.command("quiz", subcommand="close", user=quiz.owner)
+    await quiz.command("quizadmin", subcommand="close", user=quiz.owner)
 
     reveal = await quiz.fake.wait_for("POST", rf"/channels/{quiz.channel_id}/messages", after=posts)
     assert reveal.json["embeds"][0]["title"].startswith(f"Round {round_id} closed")
@@ -136,11 +168,33 @@ async def test_stats_decks_and_help_answer_privately(quiz: Quiz) -> None:
     assert helped.content and "/quiz now [deck]" in helped.content
 
 
+async def test_help_on_discord_sends_admins_to_quizadmin(quiz: Quiz) -> None:
+    helped = await quiz.command("quiz", subcommand="help")
+
+    assert helped.content
+    admin = "\n".join(line for line in helped.content.splitlines() if line.startswith("• /quizadmin"))
+    member_commands = [line.split(":")[0] for line in helped.content.splitlines() if "/quizadmin" not in line]
+    for action in ("close", "answers", "schedule add", "schedule remove", "season new", "group delete"):
+        assert f"/quizadmin {action}" in admin
+        assert not any(action in command for command in member_commands), action
+
+
 async def test_client_asks_only_for_the_guilds_intent(quiz: Quiz) -> None:
     assert quiz.fake.identify_payloads[-1]["intents"] == 1  # GUILDS; nothing privileged
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def subcommands(command: dict[str, Any]) -> set[str]:
+    """"sub" and "group sub" names of a synced command."""
+    names = set()
+    for option in command["options"]:
+        if option["type"] == 1:
+            names.add(option["name"])
+        elif option["type"] == 2:
+            names.update(f"{option['name']} {sub['name']}" for sub in option["options"])
+    return names
 
 
 def quiz_channel(quiz: Quiz) -> ChannelRef:
@@ -191,8 +245,8 @@ async def test_service_failure_is_logged_and_the_member_told(
 
 async def test_answer_mode_needs_manage_server_and_session_takes_seconds(quiz: Quiz) -> None:
     world = quiz.fake.world
-    refused = await quiz.command("quiz", {"mode": "changeable"}, subcommand="answers", user=world.alice)
-    allowed = await quiz.command("quiz", {"mode": "changeable"}, subcommand="answers", user=quiz.owner)
+    refused = await quiz.command("quizadmin", {"mode": "changeable"}, subcommand="answers", user=world.alice)
+    allowed = await quiz.command("quizadmin", {"mode": "changeable"}, subcommand="answers", user=quiz.owner)
     started = await quiz.command("quiz", {"count": 2, "seconds": 30}, subcommand="start", user=world.alice)
 
     assert refused.content == "⚠️ " + ADMIN_ONLY.format(what="change how answers count")

@@ -33,7 +33,7 @@ async def test_click_on_a_question_posted_before_a_restart_is_recorded_and_revea
         assert [(key, choice) for key, choice, _, _ in await after.answers()] == [
             (after.key(alice), 1), (after.key(synced.world.bob), 0)]
 
-        await after.command("quiz", subcommand="close", user=after.owner)
+        await after.command("quizadmin", subcommand="close", user=after.owner)
         await synced.wait_for("PATCH", rf"/channels/{after.channel_id}/messages/{message_id}")
         assert synced.message(message_id)["embeds"][0]["title"].startswith(f"Round {round_id} closed")
     finally:

@@ -63,7 +63,7 @@ async def test_full_round_clicks_modal_close_reveal_and_leaderboard(quiz: Quiz) 
         (quiz.key(world.alice), right, None, 1), (quiz.key(world.bob), wrong, None, 0),
         (quiz.key(CAROL), right, None, 1), (quiz.key(quiz.owner), right, None, 1)]
 
-    closed = await quiz.command("quiz", subcommand="close", user=quiz.owner)
+    closed = await quiz.command("quizadmin", subcommand="close", user=quiz.owner)
     assert closed.ephemeral and closed.content == "✅ Revealed."
     edit = await quiz.fake.wait_for("PATCH", rf"/channels/{quiz.channel_id}/messages/{message_id}")
     assert edit.json["allowed_mentions"] == {"parse": []}
