@@ -20,7 +20,7 @@ from bot.config import ConfigError, load_settings
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("discord", help="Discord tools (sync the slash commands)")
     actions = p.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
-    sync = actions.add_parser("sync", help="register /define, /quiz and /leaderboard with Discord")
+    sync = actions.add_parser("sync", help="register /define, /quiz, /quizadmin and /leaderboard with Discord")
     sync.add_argument("--guild", type=int, metavar="ID",
                       help="sync to this server only (shows at once); default: global")
     sync.add_argument("--clear", action="store_true",
