@@ -61,7 +61,7 @@ async def test_quizbot_run_plays_a_round_against_the_fake(fake_discord: FakeDisc
     db = tmp_path / "quiz.db"
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--db", str(db), "--decks", str(REPO / "decks"), "--seed", "1",
-        cwd=tmp_path, env=env_for(fake), stdin=asyncio.subprocess.DEVNULL,
+        cwd=tmp_path, env=env_for(fake) | {"QUIZBOT_LOG_LEVEL": "DEBUG"}, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         async with fake.state.changed:

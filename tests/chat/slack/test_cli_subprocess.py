@@ -51,7 +51,8 @@ async def quizbot(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[tuple[
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "DISCORD_", "QUIZBOT_")) and k.lower() not in {"https_proxy", "http_proxy"}}
     env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, SLACK_HTTP_PORT=str(port),
-               SLACK_HTTP_HOST="127.0.0.1", SLACK_API_URL=fake_slack.api_url)
+               SLACK_HTTP_HOST="127.0.0.1", SLACK_API_URL=fake_slack.api_url,
+               QUIZBOT_LOG_LEVEL="DEBUG")  # the libraries log every request at DEBUG: secrets must not show
     log = (tmp_path / "quizbot.log").open("wb")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "x.db"), "--decks", str(REPO / "decks"),
@@ -103,7 +104,7 @@ async def test_quizbot_run_plays_a_round_in_http_mode(
     stdout = await process.stdout.read() if process.stdout else b""
     assert stdout == b""  # the console did not start beside Slack
     logs = (tmp_path / "quizbot.log").read_text()
-    assert "event=adapter_started adapter=slack" in logs and "xoxb-test" not in logs
+    assert "event=adapter_started adapter=slack" in logs and "xoxb-test" not in logs and SECRET not in logs
 
 
 async def test_quizbot_run_exits_2_with_one_line_when_the_slack_port_is_taken(
