@@ -87,3 +87,22 @@ async def test_overdue_round_is_revealed_only_once_the_adapter_is_ready(tmp_path
         await runner
     except asyncio.CancelledError:
         pass
+
+
+def test_slack_and_discord_run_side_by_side_and_the_console_stays_off(tmp_path):
+    from bot.chat.discord.adapter import DiscordAdapter
+    from bot.chat.slack.adapter import SlackAdapter
+
+    settings = load_settings(env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "DISCORD_TOKEN": "d"},
+                             config_file=tmp_path / "none.yaml")
+
+    async def build():
+        db, service = await app.open_service(
+            load_settings(env={}, config_file=tmp_path / "none.yaml", db_path=tmp_path / "q.db",
+                          decks_dir=ROOT / "decks"))
+        try:
+            return [type(a) for a in app.build_adapters(settings, service, lambda: None)]
+        finally:
+            await db.close()
+
+    assert asyncio.run(build()) == [SlackAdapter, DiscordAdapter]
