@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"quizbot run: {exc}", file=sys.stderr)
         return 2
-    logs.setup(settings.log_level, settings.log_format, settings.secrets())
+    level = settings.log_level
+    console_on_terminal = (settings.force_console or not (settings.slack_enabled or settings.discord_enabled)) \
+        and sys.stdin.isatty() and not os.environ.get("QUIZBOT_LOG_LEVEL")
+    if console_on_terminal:  # a person is typing: info lines would interleave with the quiz
+        level = "WARNING"
+    logs.setup(level, settings.log_format, settings.secrets())
     try:
         return asyncio.run(app.run(settings))
     except ConfigError as exc:  # found while starting, e.g. an address already in use

@@ -64,3 +64,30 @@ def test_define_in_console_finds_alias(tmp_path):
 def test_bad_member_name_is_refused(tmp_path):
     result = run_console(tmp_path, ":as <!everyone>\n")
     assert result.stdout.startswith("Error: a name is")
+
+
+def test_console_on_a_terminal_greets_and_keeps_info_logs_out_of_the_way(tmp_path):
+    import os
+    import pty
+
+    main_fd, tty_fd = pty.openpty()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QUIZBOT_CONFIG": str(tmp_path / "none.yaml")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "t.db"), "--decks", str(ROOT / "decks")],
+        stdin=tty_fd, stdout=tty_fd, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    os.close(tty_fd)
+    os.write(main_fd, b"/define nms\n:quit\n")
+    seen = b""
+    while b"Non-maximum suppression" not in seen:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, stderr = process.communicate(timeout=30)
+    os.close(main_fd)
+    assert b"quizbot console." in seen and b"Non-maximum suppression" in seen
+    assert b"event=decks_loaded" not in stderr  # info lines would interleave with the quiz
+    assert process.returncode == 0
