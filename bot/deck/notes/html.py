@@ -14,15 +14,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from bot.deck.model import DECK_ID_MAX
-from bot.deck.notes.draft import Imported, build_deck, collapse, inline_code, slugify
+from bot.deck.notes.draft import Imported, collapse, inline_code
 from bot.deck.notes.outline import (
     Block,
     BlockKind,
     Outline,
     Section,
-    drafts_from_outline,
-    title_section,
+    deck_from_outline,
 )
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -205,9 +203,4 @@ def parse_html(text: str) -> Outline:
 
 def import_html(text: str, note: str, stem: str) -> Imported:
     """A deck from an HTML note; raises :class:`NoteError` when it holds no card."""
-    outline = parse_html(text)
-    title_index = title_section(outline)
-    drafts, skipped = drafts_from_outline(outline, title_index)
-    title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
-    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
-                      skipped=tuple(skipped))
+    return deck_from_outline(parse_html(text), note, stem)

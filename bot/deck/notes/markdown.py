@@ -16,15 +16,13 @@ from typing import Any
 
 import yaml
 
-from bot.deck.model import DECK_ID_MAX
-from bot.deck.notes.draft import Imported, build_deck, clean_markdown, slugify
+from bot.deck.notes.draft import Imported, clean_markdown, slugify
 from bot.deck.notes.outline import (
     Block,
     BlockKind,
     Outline,
     Section,
-    drafts_from_outline,
-    title_section,
+    deck_from_outline,
 )
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -166,8 +164,4 @@ def _tags(value: object) -> tuple[str, ...]:
 def import_markdown(text: str, note: str, stem: str) -> Imported:
     """A deck from a Markdown note; raises :class:`NoteError` when it holds no card."""
     outline = parse_markdown(text)
-    title_index = title_section(outline)
-    drafts, skipped = drafts_from_outline(outline, title_index)
-    title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
-    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
-                      description=outline.description, tags=outline.tags, skipped=tuple(skipped))
+    return deck_from_outline(outline, note, stem, description=outline.description, tags=outline.tags)

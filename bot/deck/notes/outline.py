@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.deck.notes.draft import Draft, inline_code
+from bot.deck.model import DECK_ID_MAX
+from bot.deck.notes.draft import Draft, Imported, build_deck, inline_code, slugify
 
 BlockKind = Literal["para", "item", "code", "quote", "link"]
 
@@ -192,3 +193,14 @@ def title_section(outline: Outline) -> int | None:
     if len(top) == 1 and top[0] == first:
         return top[0]
     return None
+
+
+def deck_from_outline(outline: Outline, note: str, stem: str, *, description: str = "",
+                      tags: tuple[str, ...] = ()) -> Imported:
+    """The draft deck of an outline, whichever format it was read from.
+    Raises :class:`NoteError` when it holds no card."""
+    title_index = title_section(outline)
+    drafts, skipped = drafts_from_outline(outline, title_index)
+    title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
+    return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
+                      description=description, tags=tags, skipped=tuple(skipped))
