@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.deck.load import DeckError, deck_files, load_deck_file, load_decks
+from bot.deck.load import DeckError, deck_files, load_deck_file, load_decks, name_clashes
 from bot.deck.notes import FORMATS, Imported, NoteError, import_note
 from bot.deck.notes.merge import MergeReport, merge_decks
 from bot.deck.notes.write import render_checked, write_deck
@@ -62,6 +62,7 @@ def run_lint(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     files = deck_files([p for p in args.paths if p.exists()])
     result = load_decks(files)
+    result.problems.extend(name_clashes(result.decks))
     empty = [str(p) for p in args.paths if p.is_dir() and not deck_files([p])]
     if args.json:
         print(json.dumps({

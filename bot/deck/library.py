@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.deck.glossary import Glossary
-from bot.deck.load import LoadResult, Problem, load_decks
+from bot.deck.load import LoadResult, Problem, load_decks, name_clashes
 from bot.deck.model import Card, Deck
 
 
@@ -33,9 +33,10 @@ class DeckLibrary:
 
     @classmethod
     def load(cls, *paths: Path) -> DeckLibrary:
-        """Load every deck under ``paths``; broken decks are skipped and reported."""
+        """Load every deck under ``paths``; broken decks are skipped and reported.
+        A name shared by two decks is kept in both and reported as a warning."""
         result: LoadResult = load_decks(paths)
-        return cls.from_decks(result.decks, result.problems)
+        return cls.from_decks(result.decks, [*result.problems, *name_clashes(result.decks, "warning")])
 
     def reload(self, *paths: Path) -> DeckLibrary:
         """A new snapshot from disk. A deck that no longer loads keeps its last good version

@@ -37,7 +37,7 @@ from bot.deck.walker import Walker, describe
 from bot.deck.yaml_nodes import INT, MAX_DEPTH, STR, Refused, compose_nodes
 
 __all__ = ["MAX_DEPTH", "DeckError", "LoadResult", "Problem", "deck_files", "load_deck_file",
-           "load_deck_text", "load_decks"]
+           "load_deck_text", "load_decks", "name_clashes"]
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -361,4 +361,28 @@ def load_decks(paths: Iterable[Path]) -> LoadResult:
         seen[deck.id] = str(path)
         result.decks.append(deck)
     return result
+
+
+def name_clashes(decks: Iterable[Deck], severity: str = "error") -> list[Problem]:
+    """A term or alias claimed by cards of two different decks: /define could not tell
+    them apart. (Within one deck the same is already an error of that deck.)"""
+    owners: dict[str, tuple[Deck, Card]] = {}
+    problems: list[Problem] = []
+    for deck in decks:
+        for card in deck.cards:
+            own: set[str] = set()
+            for name in card.names:
+                key = match_key(name)
+                for variant in dict.fromkeys((key, key.replace(" ", ""))):
+                    if not variant or variant in own:
+                        continue
+                    own.add(variant)
+                    first = owners.setdefault(variant, (deck, card))
+                    if first[0].id != deck.id:
+                        problems.append(Problem(
+                            deck.path or deck.id, card.line, 1, f"card {card.id}",
+                            f"{name!r} is already the term or an alias of card {first[1].id!r} in deck "
+                            f"{first[0].id!r}; /define could not tell them apart", severity))
+                        break
+    return problems
 

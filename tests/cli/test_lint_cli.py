@@ -118,3 +118,13 @@ def test_folder_without_decks_is_an_error(tmp_path: Path, capsys: pytest.Capture
 def test_shipped_decks_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decks", "lint", str(ROOT / "decks")]) == 0
     assert capsys.readouterr().out.endswith(": 0 error(s), 0 warning(s)\n")
+
+
+def test_a_term_claimed_by_cards_of_two_decks_is_a_lint_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for deck_id in ("first", "second"):
+        (tmp_path / f"{deck_id}.yaml").write_text(
+            f"deck: {deck_id}\ntitle: {deck_id}\ncards:\n  - id: nms\n    term: Non-maximum suppression\n"
+            "    definition: Removes duplicate boxes in object detection, keeping the most confident one.\n")
+    assert main(["decks", "lint", str(tmp_path), "--json"]) == 1
+    [error] = json.loads(capsys.readouterr().out)["errors"]
+    assert error["path"].endswith("second.yaml") and "deck 'first'" in error["message"]
