@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     card, deck = result.match.card, result.match.deck
     print(card.term + (f" ({', '.join(card.aliases)})" if card.aliases else ""))
     print(card.definition)
-    source = card.source.label() or deck.source
+    source = card.source_text(deck.source)
     print(f"— {deck.title}" + (f", {source}" if source else ""))
     if result.suggestions:
         print("See also: " + ", ".join(s.term for s in result.suggestions))

@@ -144,7 +144,7 @@ def ask(card: Card, deck: Deck, variant: str, rng: random.Random,
     """
     key = f"{deck.id}/{card.id}/{variant}"
     common = {"key": key, "deck_id": deck.id, "card_id": card.id,
-              "source": card.source.label() or deck.source, "tags": card.tags}
+              "source": card.source_text(deck.source), "tags": card.tags}
     if variant.startswith("q") and variant[1:].isdigit():
         index = int(variant[1:])
         if index >= len(card.questions):

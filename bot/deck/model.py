@@ -80,6 +80,14 @@ class Card:
         """The term followed by its aliases: every name the card answers to."""
         return (self.term, *self.aliases)
 
+    def source_text(self, deck_source: str = "") -> str:
+        """Where the card comes from, for people: ``notes/x.md § Heading``; a card
+        written for the deck says so, so nobody takes it for the team's own notes."""
+        label = self.source.label() or deck_source
+        if self.from_notes:
+            return label
+        return f"{label} (written for the deck, not from the notes)" if label else "written for the deck"
+
 
 @dataclass(frozen=True)
 class Deck:

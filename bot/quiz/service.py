@@ -99,7 +99,7 @@ class QuizService:
         return m.Definition(
             query=result.query, term=card.term, aliases=card.aliases, definition=card.definition,
             deck_id=deck.id, deck_title=deck.title, card_id=card.id,
-            source=card.source.label() or deck.source, links=card.links, how=result.how or "exact",
+            source=card.source_text(deck.source), links=card.links, how=result.how or "exact",
             see_also=refs)
 
     def complete(self, prefix: str, limit: int = 25) -> list[str]:

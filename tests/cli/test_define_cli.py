@@ -127,3 +127,11 @@ def test_broken_deck_is_skipped_with_a_note_on_stderr(
 def test_missing_decks_folder_is_named_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["define", "nms", "--decks", str(tmp_path / "nowhere")]) == 1
     assert capsys.readouterr().err == f"quizbot define: no deck loaded from {tmp_path / 'nowhere'}\n"
+
+
+def test_define_text_marks_a_card_written_for_the_deck(capsys) -> None:
+    from pathlib import Path
+
+    decks = Path(__file__).resolve().parents[2] / "decks"
+    assert main(["define", "Mask R-CNN", "--decks", str(decks)]) == 0
+    assert "(written for the deck, not from the notes)" in capsys.readouterr().out

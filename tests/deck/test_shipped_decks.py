@@ -255,3 +255,16 @@ def test_cli_define_nms_json() -> None:
     assert data["match"]["card_id"] == "nms"
     assert data["match"]["deck"] == "dl-flashcards"
     assert data["match"]["source"]["note"] == "notes/dl-flashcards.md"
+
+
+def test_card_written_for_the_deck_says_so_wherever_its_source_is_shown() -> None:
+    from bot.deck.library import DeckLibrary
+
+    library = DeckLibrary.load(ROOT / "decks")
+    written = [(d, c) for d in library.decks for c in d.cards if not c.from_notes]
+    deck, card = written[0]
+    assert card.source_text(deck.source).endswith("(written for the deck, not from the notes)")
+    question = ask(card, deck, "text", random.Random(0))
+    assert question is not None and "written for the deck" in question.source
+    from_notes = next(c for c in deck.cards if c.from_notes)
+    assert "written for the deck" not in from_notes.source_text(deck.source)
