@@ -120,7 +120,9 @@ def test_shipped_decks_lint_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.endswith(": 0 error(s), 0 warning(s)\n")
 
 
-def test_a_term_claimed_by_cards_of_two_decks_is_a_lint_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_term_claimed_by_cards_of_two_decks_is_a_lint_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     for deck_id in ("first", "second"):
         (tmp_path / f"{deck_id}.yaml").write_text(
             f"deck: {deck_id}\ntitle: {deck_id}\ncards:\n  - id: nms\n    term: Non-maximum suppression\n"
