@@ -18,7 +18,7 @@ from bot.quiz.standings import PERIOD_WORDS
 MAX_COMMAND_CHARS = 500
 
 HELP = m.Notice("quizbot commands:", lines=(
-    "/quiz now [deck]: post a question now",
+    "/quiz now [deck] (or /quiz ask [deck]): post a question now",
     "/quiz start N [deck] [30s]: N questions back to back; /quiz stop ends it",
     "/quiz answers final|changeable: whether members may change their answer (admins)",
     "/quiz close: reveal the open question now (admins)",
@@ -126,8 +126,15 @@ async def _leaderboard(service: QuizService, channel: ChannelRef, member: Member
     if rest and rest[0].lower() in {"server", "workspace", "guild"}:
         where = "server"
         rest.pop(0)
+        if rest:
+            return m.error("Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.")
+    elif rest and rest[0].lower() == "group":
+        if len(rest) == 1:
+            return m.error("Which group? `/leaderboard [period] group NAME` (see `/quiz group list`).")
+        group = " ".join(rest[1:])
     elif rest:
-        if rest[0].lower() == "group":
-            rest.pop(0)
-        group = " ".join(rest) or None
+        group = " ".join(rest)
+        if not await service.has_group(channel, group):
+            return m.error(f"{group[:40]!r} is neither a period (week, month, season, all) nor a study group. "
+                           "Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.")
     return await service.leaderboard(channel, member, period, where, group, season)

@@ -278,6 +278,9 @@ class QuizService:
                           season: int | None = None) -> m.Message:
         return await standings.leaderboard(self.ctx, channel, member, period, where, group, season)
 
+    async def has_group(self, channel: ChannelRef, name: str) -> bool:
+        return await self.ctx.stores.groups.find(channel.workspace, name) is not None
+
     async def stats(self, channel: ChannelRef, member: Member) -> m.Stats:
         return await standings.stats(self.ctx, channel, member)
 

@@ -186,3 +186,17 @@ async def test_group_board_gives_no_your_row_to_someone_outside_the_group(bot):
     assert names(board) == ["alice"] and board.you is None
     mine = await bot.service.leaderboard(CHANNEL, member("carol"), "all", group="Owls")
     assert mine.you is not None and (mine.you.name, mine.you.rank) == ("carol", 2)
+
+
+async def test_leaderboard_word_that_is_neither_a_period_nor_a_group_is_explained(bot):
+    [reply] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "fortnight")
+    assert reply.tone == "error" and "neither a period" in reply.text and "week, month, season, all" in reply.text
+    [bare] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "group")
+    assert bare.tone == "error" and "Which group?" in bare.text
+
+
+async def test_leaderboard_takes_a_group_name_without_the_group_keyword(bot):
+    await bot.service.group(CHANNEL, member("alice"), "create", "Owls")
+    await play(bot, CHANNEL, {"alice": True, "bob": True})
+    [board] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "all owls")
+    assert names(board) == ["alice"]
