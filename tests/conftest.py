@@ -1,8 +1,11 @@
 """Shared fixtures. Fakes live in tests/fakes/; helpers that build decks in tests/helpers.py."""
 
 import logging
+import weakref
 from collections.abc import AsyncIterator, Iterator
 
+import aiosqlite
+import aiosqlite.core
 import discord
 import pytest
 import yarl
@@ -37,6 +40,29 @@ async def fake_slack(clean_slack_env: None) -> AsyncIterator[FakeSlack]:
     """A started FakeSlack (see tests/fakes/slack.py), stopped after the test."""
     async with FakeSlack() as fake:
         yield fake
+
+
+# --------------------------------------------------------------------------- SQLite threads
+
+_CONNECTIONS: "weakref.WeakSet[aiosqlite.Connection]" = weakref.WeakSet()
+_original_init = aiosqlite.Connection.__init__
+
+
+def _tracking_init(self: aiosqlite.Connection, *args: object, **kwargs: object) -> None:
+    _original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+    _CONNECTIONS.add(self)
+
+
+aiosqlite.Connection.__init__ = _tracking_init  # type: ignore[method-assign]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A test that fails before closing its database leaves aiosqlite's worker thread
+    running, and that (non-daemon) thread would keep the test run from exiting: CI would
+    hang instead of reporting the failure. Stop whatever is still running."""
+    for conn in list(_CONNECTIONS):
+        if conn._thread.is_alive():
+            conn._tx.put_nowait((None, lambda: aiosqlite.core._STOP_RUNNING_SENTINEL))
 
 
 # --------------------------------------------------------------------------- Discord

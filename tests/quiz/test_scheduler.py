@@ -317,3 +317,30 @@ async def test_round_never_posted_before_its_deadline_is_withdrawn_not_revealed(
     await bot.service.scheduler.tick()
     assert bot.chat.posts == [] and bot.chat.updates == []
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
+
+
+async def test_two_processes_on_one_database_post_a_slot_once_and_share_the_round(tmp_path):
+    """Sharded Discord runs one service per process over one SQLite file."""
+    clock = Clock()
+    chat_a, chat_b = FakeChat(), FakeChat()
+    service_a, db_a = await make_service(tmp_path / "shared.db", clock, chat_a)
+    service_b, db_b = await make_service(tmp_path / "shared.db", clock, chat_b)
+    schedule = await add_hourly(service_a)
+    clock.now = schedule.next_run_at + 1
+    await asyncio.gather(service_a.scheduler.tick(), service_b.scheduler.tick())
+    cards = chat_a.of_type(m.QuestionCard) + chat_b.of_type(m.QuestionCard)
+    assert len(cards) == 1
+    round_id = cards[0].round_id
+    question = (await service_b.ctx.stores.rounds.get(round_id)).question
+    right = "ABCD"[question.correct] if question.kind == "choice" else question.answer
+    wrong = "ABCD"[(question.correct + 1) % 4] if question.kind == "choice" else "zzz"
+    await service_a.answer_in_channel(CHANNEL, member("alice"), right)
+    await service_b.answer_in_channel(CHANNEL, member("alice"), right)  # same member, other process
+    await service_b.answer_in_channel(CHANNEL, member("bob"), wrong)
+    clock.now = cards[0].closes_at
+    await asyncio.gather(service_a.scheduler.tick(), service_b.scheduler.tick())
+    reveals = chat_a.of_type(m.Reveal) + chat_b.of_type(m.Reveal)
+    assert len(reveals) == 1 and reveals[0].answered == 2 and reveals[0].winners == ("alice",)
+    for service, db in ((service_a, db_a), (service_b, db_b)):
+        await service.shutdown()
+        await db.close()
