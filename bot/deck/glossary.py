@@ -6,13 +6,18 @@ Lookup order, first hit wins:
    leading article and plain plurals ignored) equals a term or an alias;
    ``batchnorm`` also finds ``Batch Norm`` (spaces ignored);
 2. fuzzy: typo tolerance through rapidfuzz, over the few names that share a
-   word (or a near-spelling of a word) with the query, so the cost does not
-   grow with the size of the glossary;
+   word (or a near-spelling of a word: one edit, two in long words) with the
+   query, so the cost does not grow with the size of the glossary. A fuzzy
+   match also needs every word of the query to be (a near-spelling of) a word
+   of the name: ``dice loss`` is not ``CE loss``;
 3. full text: the definitions are searched word by word (idf-weighted), so
-   "which pooling is robust to distractors" finds mean pooling.
+   "which pooling is robust to distractors" finds mean pooling. It matches only
+   on strong evidence: a clear lead, two query words found in the card, and
+   one of them naming the card (``pooling``); otherwise its hits are suggestions.
 
 When no candidate is clearly best, the reply is "did you mean" with up to three
-suggestions. A lookup never raises for user input except :class:`QueryTooLong`.
+suggestions; a name holding every word of the query (``sigmoid`` in ``Softmax vs
+sigmoid``) is one. A lookup never raises for user input except :class:`QueryTooLong`.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
@@ -33,6 +40,10 @@ MAX_QUERY = 200
 MATCH_SCORE = 86.0
 SUGGEST_SCORE = 60.0
 MAX_SUGGESTIONS = 3
+WORD_HIT_SCORE = 70.0
+"""A name holding every query word scores this plus up to 15 for how much of the name they cover."""
+FULLTEXT_SUGGEST_SCORE = MATCH_SCORE - 1
+"""The best full-text hit that is not a match is suggested with this score, the others below it."""
 
 _STOPWORDS = frozenset({
     "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "to", "in", "on", "for",
@@ -85,11 +96,34 @@ FUZZY_MIN_WORD = 4
 """Shorter words are matched exactly: one edit in a three-letter word makes another word."""
 
 
+TWO_EDIT_MIN_WORD = 8
+"""Two edits are allowed when the longer of two words has at least this many letters."""
+
+
 def _deletes(word: str) -> set[str]:
     """The word and every string one deletion away (the symmetric-delete typo index)."""
     if len(word) < FUZZY_MIN_WORD:
         return {word}
     return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
+
+
+def _allowed_edits(a: str, b: str) -> int:
+    longer = max(len(a), len(b))
+    return 0 if longer < FUZZY_MIN_WORD else 1 if longer < TWO_EDIT_MIN_WORD else 2
+
+
+def _spells(word: str, name_key: str) -> bool:
+    """True when ``word`` is, within the allowed edits, a word of the name, two adjacent
+    words written together (``nonmaximum``) or the whole name without spaces."""
+    parts = name_key.split()
+    segments = {*parts, *(a + b for a, b in pairwise(parts)), "".join(parts)}
+    for segment in segments:
+        allowed = _allowed_edits(word, segment)
+        if abs(len(segment) - len(word)) <= allowed and OSA.distance(
+            word, segment, score_cutoff=allowed
+        ) <= allowed:
+            return True
+    return False
 
 
 @dataclass
@@ -104,6 +138,9 @@ class Glossary:
     """``_names[i].key``, kept flat: the fuzzy path reads thousands of them per query."""
     _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _long_words: dict[tuple[int, int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    """Name words of six letters or more, under (a query length they may be two edits from,
+    0 or 1 for first or last letter, that letter): the second-edit search reads two small lists."""
     _sorted: list[tuple[str, int]] = field(default_factory=list)
     _postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
     _doc_len: list[int] = field(default_factory=list)
@@ -138,6 +175,10 @@ class Glossary:
                 if word not in self._word_names:
                     for variant in _deletes(word):
                         self._word_deletes[variant].add(word)
+                    if len(word) >= TWO_EDIT_MIN_WORD - 2:
+                        for length in range(len(word) - 2, len(word) + 3):
+                            self._long_words[(length, 0, word[0])].append(word)
+                            self._long_words[(length, 1, word[-1])].append(word)
                 self._word_names[word].append(index)
         words = [singular(w) for w in normalize(f"{entry.card.term} {entry.card.definition}").split()]
         self._doc_len.append(len(words))
@@ -165,20 +206,26 @@ class Glossary:
             return Lookup(query, best.entry, "alias" if best.is_alias else "exact",
                           tuple(Suggestion(n.entry.card.term, n.entry.deck.id, n.entry.card.id, 100.0)
                                 for n in others[:MAX_SUGGESTIONS]))
-        scored = self._fuzzy(key)
+        near = self._near_words(key)
+        scored = self._fuzzy(key, near)
         if scored and scored[0].score >= MATCH_SCORE and (
             len(scored) == 1 or scored[1].score < scored[0].score - 2
         ):
             best_entry = self._entry_of(scored[0])
-            return Lookup(query, best_entry, "fuzzy", tuple(scored[1:1 + MAX_SUGGESTIONS]))
+            if self._names_spell(key, best_entry):
+                return Lookup(query, best_entry, "fuzzy", tuple(scored[1:1 + MAX_SUGGESTIONS]))
+            # Close as a string, but a word of the query is in no name: only a suggestion.
+            scored = _merge([_with_score(scored[0], MATCH_SCORE - 1)], scored[1:])
+        scored = _merge(scored, self._word_hits(key, near))
         if len(key.split()) >= 2:
             found = self._fulltext(key)
             if found:
-                top, rest = found[0], found[1:]
-                if not rest or top[1] >= 1.5 * rest[0][1]:
-                    also = [self._suggest(e, 100 * s / top[1]) for e, s in rest]
-                    return Lookup(query, top[0], "fulltext", tuple(also[:MAX_SUGGESTIONS]))
-                scored = _merge(scored, [self._suggest(e, min(100 * s / top[1], 99.0)) for e, s in found])
+                (top, top_score), rest = found[0], found[1:]
+                if (not rest or top_score >= 1.5 * rest[0][1]) and self._strong_fulltext(top, key, near):
+                    also = [self._suggest(self.entries[d], 100 * s / top_score) for d, s in rest]
+                    return Lookup(query, self.entries[top], "fulltext", tuple(also[:MAX_SUGGESTIONS]))
+                scored = _merge(scored, [self._suggest(self.entries[d], FULLTEXT_SUGGEST_SCORE * s / top_score)
+                                         for d, s in found])
         suggestions = tuple(s for s in scored if s.score >= SUGGEST_SCORE)[:MAX_SUGGESTIONS]
         return Lookup(query, None, None, suggestions)
 
@@ -216,20 +263,42 @@ class Glossary:
                 out.append(name)
         return out
 
-    def _candidates(self, key: str) -> list[int]:
-        """Names sharing a word, or a word one edit away, with the query."""
+    def _near(self, word: str, two_edits: bool) -> set[str]:
+        """Name words one edit from ``word`` (symmetric deletes); failing that, and when
+        ``two_edits``, words two edits away if one of the two words is long."""
+        near: set[str] = set()
+        for variant in _deletes(word):
+            near |= self._word_deletes.get(variant, set())
+        if near or not two_edits or len(word) < TWO_EDIT_MIN_WORD - 2:
+            return near
+        size = len(word)
+        for end, letter in ((0, word[0]), (1, word[-1])):
+            choices = self._long_words.get((size, end, letter))
+            if choices:
+                for hit, _, _ in process.extract(word, choices, scorer=Levenshtein.distance,
+                                                 score_cutoff=2, limit=None):
+                    if max(len(hit), size) >= TWO_EDIT_MIN_WORD:
+                        near.add(hit)
+        return near
+
+    def _near_words(self, key: str) -> dict[str, set[str]]:
+        """Each query word, and the query without spaces, to the name words it may mean."""
+        near = {word: self._near(word, two_edits=True) for word in key.split()}
+        compact = key.replace(" ", "")
+        if compact not in near:
+            near[compact] = self._near(compact, two_edits=False)
+        return near
+
+    def _candidates(self, near: dict[str, set[str]]) -> list[int]:
+        """Names sharing a word, or a near-spelling of a word, with the query."""
         found: set[int] = set()
-        words = set(key.split()) | {key.replace(" ", "")}
-        for word in words:
-            near: set[str] = set()
-            for variant in _deletes(word):
-                near |= self._word_deletes.get(variant, set())
-            for hit in near:
+        for hits in near.values():
+            for hit in hits:
                 found.update(self._word_names.get(hit, ()))
         return sorted(found)
 
-    def _fuzzy(self, key: str) -> list[Suggestion]:
-        ids = self._candidates(key)
+    def _fuzzy(self, key: str, near: dict[str, set[str]] | None = None) -> list[Suggestion]:
+        ids = self._candidates(self._near_words(key) if near is None else near)
         if not ids:
             return []
         keys = self._keys
@@ -243,7 +312,41 @@ class Glossary:
                 best[ident] = self._suggest(entry, score)
         return sorted(best.values(), key=lambda s: (-s.score, s.term))
 
-    def _fulltext(self, key: str) -> list[tuple[Entry, float]]:
+    @staticmethod
+    def _names_spell(key: str, entry: Entry) -> bool:
+        """Every word of the query (stopwords aside) spells a word of one of the card's names."""
+        words = [w for w in key.split() if w not in _STOPWORDS] or key.split()
+        return any(all(_spells(w, name) for w in words)
+                   for name in (match_key(n) for n in entry.card.names) if name)
+
+    def _word_hits(self, key: str, near: dict[str, set[str]]) -> list[Suggestion]:
+        """Names holding every query word (or a near-spelling of it) as a whole word:
+        ``sigmoid`` -> ``Softmax vs sigmoid``. Suggestions only, never a match."""
+        words = [w for w in dict.fromkeys(key.split()) if w not in _STOPWORDS]
+        if not words:
+            return []
+        common: set[int] | None = None
+        for word in words:
+            ids: set[int] = set()
+            for hit in near.get(word, ()):
+                ids.update(self._word_names.get(hit, ()))
+            common = ids if common is None else common & ids
+            if not common:
+                return []
+        typed = sum(len(w) for w in words)
+        best: dict[tuple[str, str], Suggestion] = {}
+        for index in common or ():
+            name = self._names[index]
+            whole = set(name.key.split())
+            base = WORD_HIT_SCORE if all(w in whole for w in words) else WORD_HIT_SCORE - 8
+            score = min(base + 15 * typed / max(len(name.key.replace(" ", "")), 1), MATCH_SCORE - 1)
+            ident = (name.entry.deck.id, name.entry.card.id)
+            if ident not in best or best[ident].score < score:
+                best[ident] = self._suggest(name.entry, score)
+        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+
+    def _fulltext(self, key: str) -> list[tuple[int, float]]:
+        """The best few (document, score) pairs, best first."""
         words = [singular(w) for w in key.split() if w not in _STOPWORDS]
         if not words:
             return []
@@ -256,8 +359,19 @@ class Glossary:
             idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
             for doc, count in postings.items():
                 scores[doc] += idf * (count * 2.2) / (count + 1.2 * (0.25 + 0.75 * self._doc_len[doc] / 30))
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_SUGGESTIONS + 1]
-        return [(self.entries[doc], score) for doc, score in ranked]
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_SUGGESTIONS + 1]
+
+    def _strong_fulltext(self, doc: int, key: str, near: dict[str, set[str]]) -> bool:
+        """Enough evidence for a full-text match: two query words are in the card (in its
+        text, or a near-spelling in its names), and one of them names the card.
+        ``genetic algorithms`` only mentioned in the vanishing-gradients card is not."""
+        name_words = {w for n in self.entries[doc].card.names for w in match_key(n).split()}
+        found = named = 0
+        for word in dict.fromkeys(w for w in key.split() if w not in _STOPWORDS):
+            in_name = bool(near.get(word, set()) & name_words) or word in name_words
+            named += in_name
+            found += in_name or doc in self._postings.get(singular(word), {})
+        return found >= 2 and named >= 1
 
     # -- autocomplete ---------------------------------------------------------
 
@@ -285,6 +399,10 @@ class Glossary:
             for suggestion in self._fuzzy(match_key(prefix[:MAX_QUERY])):
                 add(suggestion.term)
         return out
+
+
+def _with_score(suggestion: Suggestion, score: float) -> Suggestion:
+    return Suggestion(suggestion.term, suggestion.deck_id, suggestion.card_id, min(suggestion.score, score))
 
 
 def _merge(first: list[Suggestion], second: list[Suggestion]) -> list[Suggestion]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from bot.deck.glossary import MAX_QUERY, MAX_SUGGESTIONS, Glossary, QueryTooLong
+from bot.deck.glossary import MATCH_SCORE, MAX_QUERY, MAX_SUGGESTIONS, Glossary, QueryTooLong
+from bot.deck.library import DeckLibrary
 from bot.deck.model import Card, Deck
+
+DECKS_DIR = Path(__file__).resolve().parents[2] / "decks"
 
 
 def _card(card_id: str, term: str, definition: str, *aliases: str) -> Card:
@@ -175,3 +179,62 @@ def test_entry_by_ids_for_did_you_mean_buttons(glossary: Glossary) -> None:
     entry = glossary.entry("nlp", "attention")
     assert entry is not None and entry.card.term == "Attention"
     assert glossary.entry("nlp", "nms") is None
+
+
+# --- the shipped decks: words of longer terms, two typos, loose full-text hits ------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Glossary:
+    return DeckLibrary.load(DECKS_DIR).glossary
+
+
+@pytest.mark.parametrize(("query", "card_id"), [
+    ("sigmoid", "softmax-vs-sigmoid"),
+    ("parsing", "dependency-parsing"),
+    ("descriptors", "combined-global-descriptors"),
+    ("proposals", "region-proposal-network"),
+])
+def test_a_word_of_a_longer_term_is_suggested(shipped: Glossary, query: str, card_id: str) -> None:
+    result = shipped.lookup(query)
+    assert result.match is None
+    assert card_id in [s.card_id for s in result.suggestions]
+    assert all(s.score < MATCH_SCORE for s in result.suggestions)
+
+
+def test_a_misspelt_word_of_a_longer_term_is_suggested(shipped: Glossary) -> None:
+    result = shipped.lookup("sigmod")
+    assert result.match is None
+    assert [s.card_id for s in result.suggestions] == ["softmax-vs-sigmoid"]
+
+
+def test_two_typos_in_a_long_word_still_find_the_card(shipped: Glossary) -> None:
+    result = shipped.lookup("nonmaximum supresion")
+    found = [result.match.card.id] if result.match else [s.card_id for s in result.suggestions]
+    assert found[:1] == ["nms"]
+
+
+def test_a_fuzzy_match_needs_every_query_word_in_the_name(shipped: Glossary) -> None:
+    result = shipped.lookup("dice loss")  # close to the alias "CE loss" as a string, but "dice" is no "ce"
+    assert result.match is None
+    assert "cross-entropy" in [s.card_id for s in result.suggestions]
+    assert all(s.score < MATCH_SCORE for s in result.suggestions)
+
+
+@pytest.mark.parametrize(("query", "card_id"), [
+    ("dice loss", None),
+    ("convolutonal neural netwrk", "neural-style-transfer"),
+    ("genetic algorithms", "vanishing-gradients"),
+])
+def test_a_loose_full_text_hit_is_only_suggested(shipped: Glossary, query: str, card_id: str | None) -> None:
+    result = shipped.lookup(query)
+    assert (result.match, result.how) == (None, None)
+    assert result.suggestions
+    if card_id is not None:
+        assert card_id in [s.card_id for s in result.suggestions]
+
+
+def test_a_question_naming_the_kind_of_card_matches_by_full_text(shipped: Glossary) -> None:
+    result = shipped.lookup("which pooling is robust to distractors")
+    assert result.how == "fulltext"
+    assert result.match is not None and result.match.card.id == "mean-pooling"
