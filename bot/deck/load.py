@@ -40,6 +40,8 @@ __all__ = ["MAX_DEPTH", "DeckError", "LoadResult", "Problem", "deck_files", "loa
            "load_deck_text", "load_decks", "name_clashes"]
 
 MAX_FILE_BYTES = 5_000_000
+TEXT_HASH = re.compile(r"[0-9a-f]{8,64}")
+"""A card's ``source.text_hash``: lowercase hex (see :func:`bot.deck.notes.draft.fingerprint`)."""
 
 
 # --- deck schema ----------------------------------------------------------
@@ -110,12 +112,17 @@ def _source(w: Walker, node: yaml.Node, where: str) -> Source | None:
     if isinstance(node, yaml.ScalarNode):
         text = w.string(node, where)
         return Source(note=text) if text is not None else None
-    fields = w.mapping(node, where, ("note", "heading"))
+    fields = w.mapping(node, where, ("note", "heading", "text_hash"))
     if fields is None:
         return None
     note = w.string(fields["note"], f"{where}.note") if "note" in fields else ""
     heading = w.string(fields["heading"], f"{where}.heading") if "heading" in fields else ""
-    return Source(note=note or "", heading=heading or "")
+    text_hash = w.string(fields["text_hash"], f"{where}.text_hash") if "text_hash" in fields else ""
+    if text_hash and not TEXT_HASH.fullmatch(text_hash):
+        w.error(fields["text_hash"], f"{where}.text_hash",
+                "expected the hex fingerprint written by 'quizbot decks import' (remove it to re-record)")
+        return None
+    return Source(note=note or "", heading=heading or "", text_hash=text_hash or "")
 
 
 _CARD_READERS: dict[str, Callable[[Walker, yaml.Node, str], Any]] = {

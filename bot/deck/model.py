@@ -26,6 +26,13 @@ class Source:
 
     note: str = ""
     heading: str = ""
+    text_hash: str = ""
+    """Fingerprint of the note text the card was drafted from, as the last import or
+    merge saw it (see :func:`bot.deck.notes.draft.fingerprint`); '' when never recorded.
+    A re-import updates the card only when the note text behind it changed."""
+    within: tuple[str, ...] = field(default=(), compare=False)
+    """Headings of the sections enclosing ``heading``, outermost first. Set by the note
+    importers for the merge; not part of the deck file (like :attr:`Card.line`)."""
 
     def label(self) -> str:
         """A short human label, e.g. ``notes/dl-flashcards.md § NMS``."""

@@ -11,11 +11,14 @@ Guarantees of :func:`build_deck`:
 - no term or alias is claimed by two cards (a later card whose term clashes is
   merged into the earlier one, a clashing alias is dropped), so the deck loads;
 - every card has a non-empty term and definition; drafts without text are
-  listed in :attr:`Imported.skipped`, never dropped silently.
+  listed in :attr:`Imported.skipped`, never dropped silently;
+- every card's ``source.text_hash`` is the :func:`fingerprint` of its definition
+  (the note text it was drafted from), for :mod:`.merge` to detect changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field, replace
@@ -42,6 +45,8 @@ class Draft:
     questions: tuple[Question, ...] = ()
     split: bool = True
     """False when ``name`` is an answer to keep verbatim, not a heading to split."""
+    within: tuple[str, ...] = ()
+    """Headings of the sections enclosing ``heading``, outermost first (not the note's title)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,15 @@ _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _PLACEHOLDER = "\x00{}\x00"
+
+
+FINGERPRINT_LEN = 12
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of note text, blind to whitespace: what ``source.text_hash`` records,
+    so a re-import can tell whether the text behind a card changed."""
+    return hashlib.sha256(collapse(text).encode("utf-8")).hexdigest()[:FINGERPRINT_LEN]
 
 
 def collapse(text: str) -> str:
@@ -287,12 +301,14 @@ def build_deck(
             term=term,
             definition=definition,
             aliases=tuple(kept),
-            source=Source(note=note, heading=collapse(draft.heading)),
+            source=Source(note=note, heading=collapse(draft.heading),
+                          within=tuple(collapse(h) for h in draft.within if collapse(h))),
             links=_union((), draft.links),
             questions=draft.questions,
         ))
     if not cards:
         raise NoteError("no cards found (no heading, bold term or term/definition pair with text)")
+    cards = [replace(card, source=replace(card.source, text_hash=fingerprint(card.definition))) for card in cards]
     deck = Deck(id=deck_id, title=title or title_from_stem(deck_id), cards=tuple(cards),
                 description=description, source=note, tags=tags)
     return Imported(deck=deck, skipped=tuple(s for s in skipped_names if s), combined=tuple(combined))

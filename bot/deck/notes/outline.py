@@ -19,7 +19,7 @@ skipped, so an empty ``## Focal loss`` is visible to the user.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.deck.model import DECK_ID_MAX
@@ -166,23 +166,31 @@ def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[li
     """Every draft of the note, in reading order, and the headings skipped for lack of text.
 
     ``title_section`` is the index of the section whose heading is the deck
-    title (its glossary terms still become cards, its heading does not).
+    title (its glossary terms still become cards, its heading does not). Each
+    draft knows the headings of the sections enclosing its own (``within``;
+    the title is not one of them).
     """
     drafts: list[Draft] = []
     skipped: list[str] = []
     sections = outline.sections
+    enclosing: list[tuple[int, str]] = []
     for index, section in enumerate(sections):
+        while enclosing and enclosing[-1][0] >= section.level:
+            enclosing.pop()
+        within = tuple(heading for _, heading in enclosing)
+        if section.heading and index != title_section:
+            enclosing.append((section.level, section.heading))
         out = _Collector(section.heading)
         _section_drafts(section, out)
         is_heading_card = bool(section.heading) and index != title_section
         if is_heading_card and out.own_text:
             drafts.append(Draft(name=section.heading, definition=" ".join(out.own_text),
-                                heading=section.heading, links=tuple(out.own_links)))
+                                heading=section.heading, links=tuple(out.own_links), within=within))
         elif is_heading_card:
             has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
             if not out.drafts and not has_children:
                 skipped.append(section.heading)
-        drafts.extend(out.drafts)
+        drafts.extend(replace(draft, within=within) for draft in out.drafts)
     return drafts, skipped
 
 

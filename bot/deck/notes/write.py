@@ -5,7 +5,8 @@ keys in the order a reviewer reads them, empty fields left out;
 :func:`render_checked` additionally loads the text back with
 :func:`bot.deck.load.load_deck_text` and raises :class:`DeckError` if it would
 not load, so a deck that the bot would refuse is never written.
-:func:`write_deck` replaces the file atomically (no half-written deck).
+:func:`write_deck` replaces the file atomically (no half-written deck) and
+keeps the comment block that opened the file it replaces.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ _Dumper.add_representer(str, _str)
 
 
 def _source(source: Source) -> dict[str, str] | None:
-    out = {k: v for k, v in (("note", source.note), ("heading", source.heading)) if v}
+    fields = (("note", source.note), ("heading", source.heading), ("text_hash", source.text_hash))
+    out = {k: v for k, v in fields if v}
     return out or None
 
 
@@ -95,8 +97,33 @@ def render_checked(deck: Deck, path: str = "<deck>") -> str:
     return text
 
 
-def write_deck(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
+def leading_comments(text: str) -> str:
+    """The comment block that opens a YAML file (``#`` lines, and blank lines between
+    them, before the first key), with its final newline; '' when there is none."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            lines.append(line.rstrip())
+            continue
+        break
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n" if any(line.startswith("#") for line in lines) else ""
+
+
+def write_deck(path: Path, text: str, *, keep_header: bool = True) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it).
+
+    When ``path`` exists (a merge) and ``text`` has no comment block of its own,
+    the existing file's :func:`leading_comments` are kept on top: a curator's
+    notes about the deck survive a re-import (comments further down do not).
+    """
+    if keep_header and path.is_file() and not text.startswith("#"):
+        try:
+            header = leading_comments(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            header = ""
+        text = header + text
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

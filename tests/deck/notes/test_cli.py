@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.deck.load import load_deck_file
+from bot.deck.notes.write import leading_comments
 
 ROOT = Path(__file__).resolve().parents[3]
 REAL_NOTES = ("dl-basics.html", "dl-flashcards.md", "dl-techniques.md", "understanding-dl-language.md")
@@ -164,3 +166,29 @@ def test_lint_and_list_still_work(tmp_path: Path, notes_dir: Path, capsys: pytes
     assert main(["decks", "lint", str(tmp_path)]) == 0
     assert main(["decks", "list", str(tmp_path)]) == 0
     assert "understanding-dl-language" in capsys.readouterr().out
+
+
+def test_merging_the_unchanged_notes_into_the_shipped_decks_only_records_fingerprints(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    decks = tmp_path / "decks"
+    shutil.copytree(ROOT / "decks", decks)
+    notes = [Path("notes") / name for name in REAL_NOTES]
+    capsys.readouterr()
+    assert _import(*notes, "-o", decks, "--merge") == 0
+    report = capsys.readouterr().out
+    assert report.count(": merged: 0 added, 0 updated, ") == 4 and " 0 orphaned (kept)" in report
+    assert "review" not in report
+    for path in sorted(decks.glob("*.yaml")):
+        shipped_text = (ROOT / "decks" / path.name).read_text(encoding="utf-8")
+        merged_text = path.read_text(encoding="utf-8")
+        assert merged_text.startswith(leading_comments(shipped_text)) and leading_comments(shipped_text)
+        shipped, merged = load_deck_file(ROOT / "decks" / path.name)[0], load_deck_file(path)[0]
+        assert [(c.id, c.term, c.aliases, c.definition) for c in merged.cards] == [
+            (c.id, c.term, c.aliases, c.definition) for c in shipped.cards]
+    lint = subprocess.run([sys.executable, "-m", "bot", "decks", "lint", str(decks)],
+                          check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert lint.returncode == 0 and "0 error(s), 0 warning(s)" in lint.stdout, lint.stdout
+    assert _import(*notes, "-o", decks, "--merge") == 0
+    again = capsys.readouterr().out
+    assert "fingerprinted" not in again and again.count(": merged: 0 added, 0 updated, ") == 4

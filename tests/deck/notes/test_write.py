@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.deck.load import DeckError, load_deck_text
 from bot.deck.model import Card, ChoiceQuestion, Deck, Source, TextQuestion
-from bot.deck.notes.write import render_checked, render_deck, write_deck
+from bot.deck.notes.write import leading_comments, render_checked, render_deck, write_deck
 
 Reload = Callable[[Deck], Deck]
 
@@ -65,3 +66,26 @@ def test_write_replaces_the_file_and_leaves_no_temporary_file(tmp_path: Path) ->
     write_deck(target, render_deck(DECK))
     assert load_deck_text(target.read_text(encoding="utf-8"))[0].id == "detection"
     assert [p.name for p in target.parent.iterdir()] == ["detection.yaml"]
+
+
+def test_text_hash_round_trips_and_a_malformed_one_is_an_error(reload: Reload) -> None:
+    card = replace(DECK.cards[0], source=replace(DECK.cards[0].source, text_hash="0123456789ab"))
+    deck = replace(DECK, cards=(card, DECK.cards[1]))
+    assert reload(deck) == deck
+    with pytest.raises(DeckError, match=r"text_hash"):
+        load_deck_text(render_deck(deck).replace("0123456789ab", "not a hash"))
+
+
+def test_leading_comments_are_the_comment_block_before_the_first_key() -> None:
+    assert leading_comments("# one\n\n# two\n\ndeck: x\n# not this\n") == "# one\n\n# two\n"
+    assert leading_comments("deck: x\n# later\n") == ""
+    assert leading_comments("\n\ndeck: x\n") == ""
+
+
+def test_rewriting_a_deck_file_keeps_its_header_comment(tmp_path: Path) -> None:
+    path = tmp_path / "deck.yaml"
+    path.write_text("# Curated by hand: ids are stable.\ndeck: old\n", encoding="utf-8")
+    write_deck(path, render_checked(DECK))
+    assert path.read_text(encoding="utf-8") == "# Curated by hand: ids are stable.\n" + render_checked(DECK)
+    write_deck(path, "# new header\n" + render_checked(DECK))  # a text with its own header is written as is
+    assert path.read_text(encoding="utf-8").startswith("# new header\ndeck:")
