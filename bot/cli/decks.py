@@ -26,10 +26,15 @@ Where the decks go:
   several FILEs         -o DIR is required; one DIR/<deck-id>.yaml per file
 
 An existing deck file is never overwritten: without --merge the import stops
-(exit 2). With --merge the note refreshes the definitions and sources of the
-cards it still has (matched by id, then by term or alias) and adds new cards;
-every hand-made field is kept and cards gone from the note are kept and
-reported as orphaned. Comments and layout of a merged file are not preserved.
+(exit 2). With --merge, cards are matched by id, then by term or alias, then by
+the note heading they came from. A card's definition is replaced only when the
+note text behind it changed since the last import (each card records a short
+fingerprint of that text; a hand-curated card without one keeps its definition
+and gets one). Every hand-made field (id, aliases, questions, tags) is kept;
+cards written for the deck (from_notes: false) are never touched; a heading the
+deck already covers with its own cards adds nothing; cards whose heading is gone
+from the note are kept and reported as orphaned. The file's leading comment
+block is kept; comments further down and the layout are not.
 
 Nothing is written unless every FILE imports cleanly. Exit codes: 0 done,
 2 bad input (unreadable, binary, empty, unknown format, no cards) or an
@@ -161,11 +166,7 @@ def _report(plan: _Planned, stream: object) -> None:
     if plan.merge is not None:
         m = plan.merge
         lines.append(f"{plan.note} -> {where}: merged: {m.summary()}")
-        for label, ids in (("added", m.added), ("updated", m.updated), ("hand-written, kept", m.kept),
-                           ("orphaned (no longer in the note, kept)", m.orphaned),
-                           ("conflicting (name already used, not added)", m.conflicts)):
-            if ids:
-                lines.append(f"  {label}: {', '.join(ids)}")
+        lines.extend(m.lines())
     else:
         lines.append(f"{plan.note} -> {where}: {len(imported.deck.cards)} card(s)")
     if imported.skipped:
