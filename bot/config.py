@@ -61,6 +61,8 @@ class Settings:
     seed: int | None = None
     force_console: bool = False
     log_level: str = "INFO"
+    log_level_set: bool = False
+    """Whether the level was chosen (environment, .env or quizbot.yaml) rather than defaulted."""
     log_format: str = "text"
     http_addr: str = ""
     """host:port of /healthz and /metrics; empty disables the endpoint."""
@@ -209,6 +211,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         seed=_int("seed", values["seed"]) if values.get("seed") is not None else None,
         force_console=bool(values.get("force_console", False)),
         log_level=str(values.get("log_level", "INFO")).upper(),
+        log_level_set="log_level" in values,
         log_format=str(values.get("log_format", "text")).lower(),
         http_addr=str(values.get("http_addr", "")),
         reload_interval_s=_float("reload_interval_s", values.get("reload_interval_s", 2.0)),

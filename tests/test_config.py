@@ -126,3 +126,11 @@ def test_yaml_values_of_the_wrong_kind_are_refused(tmp_path):
     config.write_text("max_answer_chars: 5000\n")
     with pytest.raises(ConfigError, match="max_answer_chars must be between 1 and 3000"):
         load_settings(env={}, config_file=config)
+
+
+def test_a_log_level_chosen_anywhere_is_marked_as_chosen(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("log_level: debug\n")
+    assert load_settings(env={}, config_file=config).log_level_set
+    assert load_settings(env={"QUIZBOT_LOG_LEVEL": "warning"}, config_file=NO_YAML).log_level_set
+    assert not load_settings(env={}, config_file=NO_YAML).log_level_set

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     level = settings.log_level
     console_on_terminal = (settings.force_console or not (settings.slack_enabled or settings.discord_enabled)) \
-        and sys.stdin.isatty() and not os.environ.get("QUIZBOT_LOG_LEVEL")
+        and sys.stdin.isatty() and not settings.log_level_set
     if console_on_terminal:  # a person is typing: info lines would interleave with the quiz
         level = "WARNING"
     logs.setup(level, settings.log_format, settings.secrets())
