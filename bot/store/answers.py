@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from bot.store.db import Database
 from bot.store.members import Directory
 
+GATHER_PASSES = 64
 _CHUNK = 400  # rows per INSERT statement (8 values each, well under SQLite's variable limit)
 
 
@@ -104,7 +105,7 @@ class AnswerBook:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(0)  # let answers already resumed in this loop pass join the batch
+            await self._gather()
             while self._queue:
                 batch, self._queue = self._queue, []
                 try:
@@ -121,6 +122,16 @@ class AnswerBook:
                             future.set_result(outcome)
             if not self._queue:
                 self._idle.set()
+
+    async def _gather(self) -> None:
+        """Let a burst finish arriving before it is written: yield to the loop while the
+        queue keeps growing (answers already on their way join this batch). Each yield is
+        one pass of the event loop, so a lone answer is not delayed measurably."""
+        for _ in range(GATHER_PASSES):
+            size = len(self._queue)
+            await asyncio.sleep(0)
+            if len(self._queue) == size:
+                return
 
     async def _write(self, batch: list[AnswerIn]) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(batch)
