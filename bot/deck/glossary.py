@@ -23,7 +23,6 @@ sigmoid``) is one. A lookup never raises for user input except :class:`QueryTooL
 from __future__ import annotations
 
 import bisect
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,9 +31,10 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from bot.deck.fulltext import STOPWORDS, FullTextIndex
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
-from bot.deck.text import match_key, normalize, singular
+from bot.deck.text import match_key, normalize
 
 MAX_QUERY = 200
 MATCH_SCORE = 86.0
@@ -45,13 +45,6 @@ WORD_HIT_SCORE = 70.0
 FULLTEXT_SUGGEST_SCORE = MATCH_SCORE - 1
 """The best full-text hit that is not a match is suggested with this score, the others below it."""
 
-_STOPWORDS = frozenset({
-    "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "to", "in", "on", "for",
-    "with", "by", "and", "or", "not", "no", "as", "at", "it", "its", "this", "that", "which",
-    "what", "who", "how", "why", "when", "where", "does", "do", "did", "can", "could", "should",
-    "would", "will", "from", "into", "than", "then", "so", "such", "but", "if", "about", "over",
-    "under", "more", "less", "most", "very", "your", "you", "we", "they", "their", "there"
-})
 
 
 class QueryTooLong(ValueError):
@@ -142,8 +135,7 @@ class Glossary:
     """Name words of six letters or more, under (a query length they may be two edits from,
     0 or 1 for first or last letter, that letter): the second-edit search reads two small lists."""
     _sorted: list[tuple[str, int]] = field(default_factory=list)
-    _postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
-    _doc_len: list[int] = field(default_factory=list)
+    _text: FullTextIndex = field(default_factory=FullTextIndex)
     _by_id: dict[tuple[str, str], Entry] = field(default_factory=dict)
 
     @classmethod
@@ -157,8 +149,7 @@ class Glossary:
         return g
 
     def _add(self, entry: Entry) -> None:
-        doc = len(self.entries)
-        self.entries.append(entry)
+        self.entries.append(entry)  # entry i is document i of the full-text index
         self._by_id.setdefault((entry.deck.id, entry.card.id), entry)
         for i, text in enumerate(entry.card.names):
             key = match_key(text)
@@ -180,12 +171,7 @@ class Glossary:
                             self._long_words[(length, 0, word[0])].append(word)
                             self._long_words[(length, 1, word[-1])].append(word)
                 self._word_names[word].append(index)
-        words = [singular(w) for w in normalize(f"{entry.card.term} {entry.card.definition}").split()]
-        self._doc_len.append(len(words))
-        for word in words:
-            if word not in _STOPWORDS:
-                postings = self._postings[word]
-                postings[doc] = postings.get(doc, 0) + 1
+        self._text.add(f"{entry.card.term} {entry.card.definition}")
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -315,14 +301,14 @@ class Glossary:
     @staticmethod
     def _names_spell(key: str, entry: Entry) -> bool:
         """Every word of the query (stopwords aside) spells a word of one of the card's names."""
-        words = [w for w in key.split() if w not in _STOPWORDS] or key.split()
+        words = [w for w in key.split() if w not in STOPWORDS] or key.split()
         return any(all(_spells(w, name) for w in words)
                    for name in (match_key(n) for n in entry.card.names) if name)
 
     def _word_hits(self, key: str, near: dict[str, set[str]]) -> list[Suggestion]:
         """Names holding every query word (or a near-spelling of it) as a whole word:
         ``sigmoid`` -> ``Softmax vs sigmoid``. Suggestions only, never a match."""
-        words = [w for w in dict.fromkeys(key.split()) if w not in _STOPWORDS]
+        words = [w for w in dict.fromkeys(key.split()) if w not in STOPWORDS]
         if not words:
             return []
         common: set[int] | None = None
@@ -346,20 +332,8 @@ class Glossary:
         return sorted(best.values(), key=lambda s: (-s.score, s.term))
 
     def _fulltext(self, key: str) -> list[tuple[int, float]]:
-        """The best few (document, score) pairs, best first."""
-        words = [singular(w) for w in key.split() if w not in _STOPWORDS]
-        if not words:
-            return []
-        total = len(self.entries)
-        scores: dict[int, float] = defaultdict(float)
-        for word in set(words):
-            postings = self._postings.get(word)
-            if not postings:
-                continue
-            idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
-            for doc, count in postings.items():
-                scores[doc] += idf * (count * 2.2) / (count + 1.2 * (0.25 + 0.75 * self._doc_len[doc] / 30))
-        return sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_SUGGESTIONS + 1]
+        """The best few (entry index, score) pairs, best first."""
+        return self._text.search(key, MAX_SUGGESTIONS + 1)
 
     def _strong_fulltext(self, doc: int, key: str, near: dict[str, set[str]]) -> bool:
         """Enough evidence for a full-text match: two query words are in the card (in its
@@ -367,10 +341,10 @@ class Glossary:
         ``genetic algorithms`` only mentioned in the vanishing-gradients card is not."""
         name_words = {w for n in self.entries[doc].card.names for w in match_key(n).split()}
         found = named = 0
-        for word in dict.fromkeys(w for w in key.split() if w not in _STOPWORDS):
+        for word in dict.fromkeys(w for w in key.split() if w not in STOPWORDS):
             in_name = bool(near.get(word, set()) & name_words) or word in name_words
             named += in_name
-            found += in_name or doc in self._postings.get(singular(word), {})
+            found += in_name or self._text.contains(doc, word)
         return found >= 2 and named >= 1
 
     # -- autocomplete ---------------------------------------------------------
