@@ -89,7 +89,13 @@ async def run(settings: Settings) -> int:
             log.info("event=adapter_started adapter=%s", adapter.name)
         # The clock reveals overdue rounds and posts missed slots at once: only when the
         # adapters can post, or those reveals and questions would go nowhere.
-        await _wait_ready(started)
+        waiting = asyncio.create_task(_wait_ready(started))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        stopping.cancel()
+        if stop.is_set():  # SIGTERM while an adapter was still connecting
+            return 0
         clock = asyncio.create_task(service.run(clock_stop), name="clock")
         await stop.wait()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ class FakeChat:
     updates: list[tuple[MessageRef, m.Message]] = field(default_factory=list)
     fail_posts: bool = False
     fail_updates: bool = False
+    update_delay: float = 0.0
+    """Seconds an edit takes (a slow platform)."""
 
     async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
         if self.fail_posts:
@@ -72,6 +75,8 @@ class FakeChat:
         return MessageRef(channel, f"msg-{len(self.posts)}")
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
+        if self.update_delay:
+            await asyncio.sleep(self.update_delay)
         if self.fail_updates:
             raise ChatError("message_not_found")
         self.updates.append((ref, message))

@@ -29,14 +29,17 @@ from bot.quiz.scoring import period_keys, points_for
 from bot.store.answers import AnswerIn, Outcome
 from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
 from bot.store.reviews import load_states, save_states
-from bot.store.rounds import RoundRow, Rounds
+from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
+from bot.store.sessions import Sessions
 
 MAX_WINNERS_SHOWN = 20
-UNPOSTED_GRACE_S = 30.0
 REVEAL_RETRY_S = 30.0
-"""First wait before a failed reveal is tried again; it doubles with each failure."""
-REVEAL_ATTEMPTS = 6
+"""First wait before a failed reveal is tried again; it doubles with each failure..."""
+REVEAL_RETRY_MAX_S = 3600.0
+"""...up to an hour, for a day after the close (:data:`REVEAL_GIVE_UP_S`)."""
 REVEAL_GIVE_UP_S = 24 * 3600
+REVEAL_LEASE_S = 120.0
+"""How long the process sending a reveal has it to itself."""
 
 StoredAnswer = tuple[int, int | None, bool, int, float]
 """(member_id, choice, correct, points, answered_at) of one stored answer."""
@@ -76,13 +79,12 @@ class RoundKeeper:
         self.ctx = ctx
         self._refresh: dict[int, asyncio.Task[None]] = {}
         self._open: dict[int, RoundRow] = {}
-        self._loading: dict[int, asyncio.Future[RoundRow | None]] = {}
-        self._posting: set[int] = set()
-        self._revealing: set[int] = set()
-        self._retry_at: dict[int, float] = {}
         """Open rounds seen by ``answer``: their question and deadline never change, so a
         burst of answers reads the round once. Whether it is still open is re-checked
         by the answer writer inside its transaction."""
+        self._loading: dict[int, asyncio.Future[RoundRow | None]] = {}
+        self._posting: set[int] = set()
+        """Rounds whose question this process is posting right now."""
 
     async def _round(self, round_id: int) -> RoundRow | None:
         """The round, read once however many answers arrive for it at the same moment."""
@@ -152,10 +154,23 @@ class RoundKeeper:
         card = self.question_card(round_id, question, deadline, 0, position)
         ref = await ctx.post(channel, card)
         if ref is None:
-            await ctx.stores.db.execute("DELETE FROM rounds WHERE id = ? AND message_id IS NULL", (round_id,))
+            await self._withdraw(round_id)
             raise PostFailed(channel.key)
         await ctx.stores.rounds.set_message(round_id, ref.message_id)
         ctx.metrics.round_posted()
+
+    async def _withdraw(self, round_id: int) -> None:
+        """Remove a round nobody saw; a session it belonged to asks again instead."""
+        async with self.ctx.stores.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT session_id FROM rounds WHERE id = ? AND message_id IS NULL AND closed_at IS NULL",
+                (round_id,)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return
+            await conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
+            if row[0] is not None:
+                await Sessions.uncount_question(conn, int(row[0]), self.ctx.clock())
 
     async def post_unposted(self) -> None:
         """Rounds inserted but never posted (the process stopped in between): post them
@@ -166,7 +181,7 @@ class RoundKeeper:
             if row.id in self._posting:
                 continue
             if row.closes_at <= self.ctx.clock():  # nobody saw it and it is over: no reveal either
-                await self.ctx.stores.db.execute("DELETE FROM rounds WHERE id = ? AND message_id IS NULL", (row.id,))
+                await self._withdraw(row.id)
                 log.warning("event=round_withdrawn round=%s reason=never_posted_before_its_deadline", row.id)
                 continue
             log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel_key)
@@ -237,6 +252,13 @@ class RoundKeeper:
         verb = "changed to" if outcome is Outcome.CHANGED else "recorded:"
         return m.ok(f"Answer {verb} {shown}. The answer is revealed when the round closes.")
 
+    async def stop_refreshes(self) -> None:
+        tasks = list(self._refresh.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._refresh.clear()
+
     def _schedule_refresh(self, row: RoundRow) -> None:
         """Refresh the "N answered" counter, at most once per interval per round."""
         if row.id in self._refresh or row.message_id is None:
@@ -264,13 +286,15 @@ class RoundKeeper:
     async def close(self, round_id: int) -> m.Reveal | None:
         """Close, score and reveal a round. None when it was already closed."""
         ctx = self.ctx
+        if round_id in self._posting:  # its question is still on its way: not yet
+            return None
         await ctx.stores.answers.flush()
         now = ctx.clock()
         row = await ctx.stores.rounds.get(round_id)
-        if row is None:
+        if row is None or row.message_id is None:
             return None
         async with ctx.stores.db.transaction() as conn:
-            if not await Rounds.mark_closed(conn, round_id, now):
+            if not await Rounds.mark_closed(conn, round_id, now, REVEAL_LEASE_S):
                 return None
             answers = await stored_answers(conn, round_id)
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
@@ -283,6 +307,8 @@ class RoundKeeper:
             states = await load_states(conn, card_key, [a.member_id for a in scored])
             await save_states(conn, card_key, [
                 (a.member_id, *review(states.get(a.member_id), a.correct, a.answered_at)) for a in scored])
+            if row.session_id is not None:  # the session moves on in the same commit as the close
+                await Sessions.round_closed(conn, row.session_id, now)
         self._open.pop(round_id, None)
         task = self._refresh.pop(round_id, None)
         if task is not None:
@@ -294,50 +320,36 @@ class RoundKeeper:
         return reveal
 
     async def _send_reveal(self, row: RoundRow, reveal: m.Reveal) -> bool:
-        """Edit the question into the reveal (or post it anew); remember whether it got through,
-        so the clock can retry a reveal that did not (see :meth:`retry_reveals`)."""
+        """Edit the question into the reveal (or post it anew), holding the reveal lease;
+        record whether it got through, so a reveal that did not is retried later
+        (:meth:`retry_reveals`), by this process or another one."""
         ctx = self.ctx
-        self._revealing.add(row.id)
-        try:
-            shown = False
-            if row.message_id:
-                ref = MessageRef(ref_of(row), row.message_id)
-                shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
-            else:
-                shown = await ctx.post(ref_of(row), reveal) is not None
-            if shown:
-                await ctx.stores.rounds.reveal_done(row.id, ctx.clock())
-            else:
-                attempts = await ctx.stores.rounds.reveal_failed(row.id)
-                delay = REVEAL_RETRY_S * 2 ** (attempts - 1)
-                self._retry_at[row.id] = ctx.clock() + delay
-                log.warning("event=reveal_failed round=%s attempts=%d retry_in=%.0fs", row.id, attempts, delay)
-            return shown
-        finally:
-            self._revealing.discard(row.id)
+        if row.message_id:
+            ref = MessageRef(ref_of(row), row.message_id)
+            shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
+        else:
+            shown = await ctx.post(ref_of(row), reveal) is not None
+        if shown:
+            await ctx.stores.rounds.reveal_done(row.id, ctx.clock())
+            return True
+        attempts, delay = await ctx.stores.rounds.reveal_failed(row.id, ctx.clock(), REVEAL_RETRY_S, REVEAL_RETRY_MAX_S)
+        log.warning("event=reveal_failed round=%s attempts=%d retry_in=%.0fs", row.id, attempts, delay)
+        return False
 
     async def retry_reveals(self) -> float | None:
         """Send reveals that did not get through (a platform outage, a restart right after
-        the close). Returns when the next retry is due, or None."""
+        the close), for a day after the close. Each is sent under a lease taken in the
+        database, so two processes (or a close and the clock) never send it both.
+        Returns when the next attempt is due, or None."""
         ctx = self.ctx
         now = ctx.clock()
-        pending = await ctx.stores.rounds.unrevealed(now - REVEAL_GIVE_UP_S, REVEAL_ATTEMPTS)
-        next_try: float | None = None
-        for row in pending:
-            if row.id in self._revealing:
-                continue
-            due = self._retry_at.get(row.id, 0.0)
-            if due > now:
-                next_try = due if next_try is None else min(next_try, due)
+        since = now - REVEAL_GIVE_UP_S
+        for row in await ctx.stores.rounds.reveals_due(now, since):
+            if not await ctx.stores.rounds.take_reveal(row.id, now, REVEAL_LEASE_S):
                 continue
             answers = await stored_answers(ctx.stores.db.conn, row.id)
-            if not await self._send_reveal(row, await self.reveal(row, answers)):
-                retry = self._retry_at.get(row.id)
-                if retry is not None:
-                    next_try = retry if next_try is None else min(next_try, retry)
-            else:
-                self._retry_at.pop(row.id, None)
-        return next_try
+            await self._send_reveal(row, await self.reveal(row, answers))
+        return await ctx.stores.rounds.next_reveal(since)
 
     async def reveal(self, row: RoundRow, answers: list[StoredAnswer]) -> m.Reveal:
         ctx = self.ctx

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from typing import TypeVar
 
 import aiosqlite
 
@@ -24,6 +25,8 @@ from bot.quiz.selection import next_question
 from bot.store.schedules import ScheduleRow, Schedules
 from bot.store.sessions import SessionRow, Sessions
 
+T = TypeVar("T")
+
 IDLE_WAKE_S = 60.0
 FAILURE_BACKOFF_S = 5.0
 
@@ -35,6 +38,8 @@ class Scheduler:
         self._wake = asyncio.Event()
         self.failed = False
         """Whether a step of the last tick failed."""
+        self._backoff: dict[str, float] = {}
+        """Items whose last step failed, and when they may be tried again."""
 
     def poke(self) -> None:
         """Something changed (a new round, schedule or session): re-plan now."""
@@ -43,37 +48,48 @@ class Scheduler:
     async def tick(self) -> float | None:
         """Do everything that is due; returns when the next thing is due (or None).
 
-        A step that fails is logged and leaves its row as it was; :meth:`run` then waits
-        :data:`FAILURE_BACKOFF_S` before the next tick, so a broken row cannot spin the loop.
+        A step that fails is logged and left as it was; that one item (a round, a schedule,
+        a session) is not tried again for :data:`FAILURE_BACKOFF_S`, so a broken row can
+        neither spin the loop nor hold up the others.
         """
         ctx = self.ctx
         self.failed = False
-        await self._step("post_unposted", self.keeper.post_unposted())
-        for row in await ctx.stores.rounds.due(ctx.clock()):
-            if await self._step(f"close round={row.id}", self.keeper.close(row.id)) and row.session_id is not None:
-                await self._step(f"session={row.session_id}", self.after_session_round(row.session_id))
+        now = ctx.clock()
+        await self._step("unposted", self.keeper.post_unposted())
+        for row in await ctx.stores.rounds.due(now):
+            await self._step(f"round:{row.id}", self.keeper.close(row.id))
         for schedule in await ctx.stores.schedules.due(ctx.clock()):
-            await self._step(f"schedule={schedule.id}", self.run_schedule(schedule))
+            await self._step(f"schedule:{schedule.id}", self.run_schedule(schedule))
         for session in await ctx.stores.sessions.due(ctx.clock()):
-            await self._step(f"session={session.id}", self.run_session(session))
-        retry: float | None = None
-        try:
-            retry = await self.keeper.retry_reveals()
-        except Exception:
-            self.failed = True
-            log.exception("event=tick_step_failed step=retry_reveals")
-        times = [t for t in (await ctx.stores.rounds.next_deadline(), await ctx.stores.schedules.next_run(),
-                             await ctx.stores.sessions.next_at(), retry) if t is not None]
+            await self._step(f"session:{session.id}", self.run_session(session))
+        retry = await self._step("reveals", self.keeper.retry_reveals())
+        now = ctx.clock()
+        self._backoff = {k: t for k, t in self._backoff.items() if t > now}
+
+        def failing(kind: str) -> list[int]:
+            return [int(k.split(":")[1]) for k in self._backoff if k.startswith(f"{kind}:")]
+
+        times = [t for t in (await ctx.stores.rounds.next_deadline(failing("round")),
+                             await ctx.stores.schedules.next_run(failing("schedule")),
+                             await ctx.stores.sessions.next_at(failing("session")),
+                             retry, *self._backoff.values()) if t is not None]
         return min(times) if times else None
 
-    async def _step(self, name: str, work: Awaitable[object]) -> bool:
+    async def _step(self, key: str, work: Awaitable[T]) -> T | None:
+        until = self._backoff.get(key)
+        if until is not None and until > self.ctx.clock():
+            if asyncio.iscoroutine(work):
+                work.close()
+            return None
         try:
-            await work
-            return True
+            result = await work
         except Exception:
             self.failed = True
-            log.exception("event=tick_step_failed step=%s", name)
-            return False
+            self._backoff[key] = self.ctx.clock() + FAILURE_BACKOFF_S
+            log.exception("event=tick_step_failed step=%s retry_in=%.0fs", key, FAILURE_BACKOFF_S)
+            return None
+        self._backoff.pop(key, None)
+        return result
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, sleeping until the next due time or a poke."""
@@ -85,8 +101,6 @@ class Scheduler:
                 log.exception("event=tick_failed")
                 next_due, self.failed = None, True
             delay = IDLE_WAKE_S if next_due is None else max(0.0, next_due - self.ctx.clock())
-            if self.failed:
-                delay = max(delay, FAILURE_BACKOFF_S)
             stopper = asyncio.create_task(stop.wait())
             waker = asyncio.create_task(self._wake.wait())
             await asyncio.wait({stopper, waker}, timeout=min(delay, IDLE_WAKE_S) + 0.01,
@@ -137,8 +151,10 @@ class Scheduler:
                 await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
         except PostFailed:
             log.warning("event=slot_skipped schedule=%s reason=post_failed", schedule.id)
-        except SlotTaken:
+        except SlotTaken:  # the slot has its round already; make sure the schedule moves on
             log.info("event=slot_already_posted schedule=%s slot=%.0f", schedule.id, slot)
+            async with ctx.stores.db.transaction() as conn:
+                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
 
     # -- sessions -----------------------------------------------------------------
 
@@ -169,16 +185,6 @@ class Scheduler:
         except PostFailed:
             log.warning("event=session_ended session=%s reason=post_failed", session.id)
             await ctx.stores.sessions.end(session.id, ctx.clock())
-
-    async def after_session_round(self, session_id: int) -> None:
-        session = await self.ctx.stores.sessions.get(session_id)
-        if session is None:
-            return
-        channel = ChannelRef(session.platform, session.workspace, session.native_id)
-        if session.asked >= session.total:
-            await self.finish_session(session, channel)
-        else:
-            await self.ctx.stores.sessions.wait(session.id, self.ctx.clock() + session.gap_s)
 
     async def finish_session(self, session: SessionRow, channel: ChannelRef) -> None:
         if await self.ctx.stores.sessions.end(session.id, self.ctx.clock()):

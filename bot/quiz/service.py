@@ -64,8 +64,10 @@ class QuizService:
         await self.scheduler.run(stop)
 
     async def shutdown(self) -> None:
-        """Stop taking answers and commit the ones already acknowledged."""
+        """Stop taking answers, commit the ones already acknowledged, drop pending
+        "N answered" refreshes (the adapters are going away)."""
         await self.ctx.stores.answers.close()
+        await self.rounds.stop_refreshes()
 
     # -- /define ------------------------------------------------------------------
 
@@ -160,9 +162,10 @@ class QuizService:
         row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
         if row is None:
             return m.error("No question is open here.")
+        if row.message_id is None:
+            return m.error("The question is still being posted; try again in a moment.")
         await self.rounds.close(row.id)
-        if row.session_id is not None:
-            await self.scheduler.after_session_round(row.session_id)
+        self.scheduler.poke()  # a session moves on after its gap
         return None
 
     async def start_session(self, channel: ChannelRef, member: Member, count: int,

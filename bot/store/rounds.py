@@ -8,12 +8,17 @@ the database, not the process, guarantees both.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.deck.generate import AskedQuestion
 from bot.store.db import Database
+
+UNPOSTED_GRACE_S = 30.0
+"""A round whose question has not been posted this long after it opened was left behind
+(the process stopped while posting); younger ones may still be on their way."""
 
 _COLUMNS = (
     "r.id, r.channel_id, c.key, c.workspace, c.platform, c.native_id, r.question, r.opened_at, "
@@ -91,9 +96,12 @@ class Rounds:
         return _row(row) if row else None
 
     async def due(self, now: float) -> list[RoundRow]:
+        """Posted rounds past their deadline (a round never posted is not revealed; see
+        ``unposted``)."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
-            "WHERE r.closed_at IS NULL AND r.closes_at <= ? ORDER BY r.closes_at", (now,))
+            "WHERE r.closed_at IS NULL AND r.closes_at <= ? AND r.message_id IS NOT NULL "
+            "ORDER BY r.closes_at", (now,))
         return [_row(r) for r in rows]
 
     async def unposted(self, opened_before: float) -> list[RoundRow]:
@@ -104,32 +112,60 @@ class Rounds:
             (opened_before,))
         return [_row(r) for r in rows]
 
-    async def unrevealed(self, since: float, max_attempts: int) -> list[RoundRow]:
-        """Closed rounds whose reveal has not reached the channel yet (oldest first)."""
+    async def reveals_due(self, now: float, since: float) -> list[RoundRow]:
+        """Closed rounds, closed after ``since``, whose reveal has not reached the channel
+        and whose reveal lease has run out (oldest first)."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.closed_at IS NOT NULL AND r.revealed_at IS NULL AND r.closed_at >= ? "
-            "AND r.reveal_attempts < ? ORDER BY r.closed_at", (since, max_attempts))
+            "AND r.reveal_next_at <= ? ORDER BY r.closed_at", (since, now))
         return [_row(r) for r in rows]
+
+    async def next_reveal(self, since: float) -> float | None:
+        row = await self.db.fetchone(
+            "SELECT MIN(reveal_next_at) FROM rounds WHERE closed_at IS NOT NULL AND revealed_at IS NULL "
+            "AND closed_at >= ?", (since,))
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def take_reveal(self, round_id: int, now: float, lease_s: float) -> bool:
+        """Take the right to send this round's reveal for ``lease_s`` (compare-and-set):
+        True for exactly one taker among processes and coroutines."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE rounds SET reveal_next_at = ? WHERE id = ? AND revealed_at IS NULL AND reveal_next_at <= ?",
+                (now + lease_s, round_id, now))
+            return cursor.rowcount == 1
 
     async def reveal_done(self, round_id: int, now: float) -> None:
         await self.db.execute("UPDATE rounds SET revealed_at = ? WHERE id = ?", (now, round_id))
 
-    async def reveal_failed(self, round_id: int) -> int:
-        """Count a failed reveal; returns the attempts so far."""
-        await self.db.execute("UPDATE rounds SET reveal_attempts = reveal_attempts + 1 WHERE id = ?", (round_id,))
-        row = await self.db.fetchone("SELECT reveal_attempts FROM rounds WHERE id = ?", (round_id,))
-        return int(row[0]) if row else 0
+    async def reveal_failed(self, round_id: int, now: float, first_s: float, max_s: float) -> tuple[int, float]:
+        """Count a failed reveal and schedule the next attempt after a back-off that doubles
+        from ``first_s`` up to ``max_s``; returns (attempts so far, the wait)."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE rounds SET reveal_attempts = reveal_attempts + 1 WHERE id = ?", (round_id,))
+            async with conn.execute("SELECT reveal_attempts FROM rounds WHERE id = ?", (round_id,)) as cur:
+                row = await cur.fetchone()
+            attempts = int(row[0]) if row else 1
+            wait = min(first_s * 2 ** (attempts - 1), max_s)
+            await conn.execute("UPDATE rounds SET reveal_next_at = ? WHERE id = ?", (now + wait, round_id))
+        return attempts, wait
 
-    async def next_deadline(self) -> float | None:
-        row = await self.db.fetchone("SELECT MIN(closes_at) FROM rounds WHERE closed_at IS NULL")
+    async def next_deadline(self, exclude: Collection[int] = ()) -> float | None:
+        """The next deadline of a posted round, or when an unposted one should be looked at."""
+        marks = ",".join("?" * len(exclude))
+        row = await self.db.fetchone(
+            "SELECT MIN(CASE WHEN message_id IS NULL THEN opened_at + ? ELSE closes_at END) FROM rounds "
+            f"WHERE closed_at IS NULL AND id NOT IN ({marks})", (UNPOSTED_GRACE_S, *exclude))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
-    async def mark_closed(conn: aiosqlite.Connection, round_id: int, now: float) -> bool:
-        """True only for the one caller that actually closed it (closing is idempotent)."""
+    async def mark_closed(conn: aiosqlite.Connection, round_id: int, now: float, lease_s: float) -> bool:
+        """True only for the one caller that actually closed it (closing is idempotent); that
+        caller also holds the reveal lease for ``lease_s``."""
         cursor = await conn.execute(
-            "UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (now, round_id))
+            "UPDATE rounds SET closed_at = ?, reveal_next_at = ? WHERE id = ? AND closed_at IS NULL",
+            (now, now + lease_s, round_id))
         return cursor.rowcount == 1
 
     async def last_asked(self, channel_id: int) -> dict[str, float]:

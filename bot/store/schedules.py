@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
@@ -65,8 +66,10 @@ class Schedules:
             "WHERE s.next_run_at <= ? ORDER BY s.next_run_at", (now,))
         return [_row(r) for r in rows]
 
-    async def next_run(self) -> float | None:
-        row = await self.db.fetchone("SELECT MIN(next_run_at) FROM schedules")
+    async def next_run(self, exclude: Collection[int] = ()) -> float | None:
+        marks = ",".join("?" * len(exclude))
+        row = await self.db.fetchone(
+            f"SELECT MIN(next_run_at) FROM schedules WHERE id NOT IN ({marks})", tuple(exclude))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod

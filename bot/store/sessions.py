@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
@@ -70,8 +71,10 @@ class Sessions:
             "WHERE s.ended_at IS NULL AND s.next_at IS NOT NULL AND s.next_at <= ?", (now,))
         return [_row(r) for r in rows]
 
-    async def next_at(self) -> float | None:
-        row = await self.db.fetchone("SELECT MIN(next_at) FROM sessions WHERE ended_at IS NULL")
+    async def next_at(self, exclude: Collection[int] = ()) -> float | None:
+        marks = ",".join("?" * len(exclude))
+        row = await self.db.fetchone(
+            f"SELECT MIN(next_at) FROM sessions WHERE ended_at IS NULL AND id NOT IN ({marks})", tuple(exclude))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
@@ -82,6 +85,19 @@ class Sessions:
             "UPDATE sessions SET asked = asked + 1, next_at = NULL WHERE id = ? AND asked = ? AND ended_at IS NULL",
             (session_id, asked))
         return cursor.rowcount == 1
+
+    @staticmethod
+    async def round_closed(conn: aiosqlite.Connection, session_id: int, now: float) -> None:
+        """In the transaction that closes a session's round: the next question comes after
+        the gap (or, once all are asked, the clock ends the session at ``now + gap``)."""
+        await conn.execute("UPDATE sessions SET next_at = ? + gap_s WHERE id = ? AND ended_at IS NULL",
+                           (now, session_id))
+
+    @staticmethod
+    async def uncount_question(conn: aiosqlite.Connection, session_id: int, now: float) -> None:
+        """A counted question was withdrawn unseen: ask again now."""
+        await conn.execute("UPDATE sessions SET asked = MAX(asked - 1, 0), next_at = ? "
+                           "WHERE id = ? AND ended_at IS NULL", (now, session_id))
 
     async def wait(self, session_id: int, next_at: float) -> None:
         await self.db.execute("UPDATE sessions SET next_at = ? WHERE id = ? AND ended_at IS NULL",

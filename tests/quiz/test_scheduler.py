@@ -8,6 +8,7 @@ import pytest
 from bot.quiz import messages as m
 from bot.quiz.schedule_spec import ScheduleError, latest_slot, next_slot, parse_spec, parse_tz, parse_window
 from tests.helpers import ADMIN, CHANNEL, Clock, FakeChat, make_service, member
+from tests.helpers import OTHER_CHANNEL as OTHER
 
 
 @pytest.mark.parametrize(("spec", "cron"), [
@@ -322,7 +323,7 @@ async def test_round_never_posted_before_its_deadline_is_withdrawn_not_revealed(
 async def test_two_processes_on_one_database_post_a_slot_once_and_share_the_round(tmp_path):
     """Sharded Discord runs one service per process over one SQLite file."""
     clock = Clock()
-    chat_a, chat_b = FakeChat(), FakeChat()
+    chat_a, chat_b = FakeChat(update_delay=0.05), FakeChat(update_delay=0.05)  # reveals take a while
     service_a, db_a = await make_service(tmp_path / "shared.db", clock, chat_a)
     service_b, db_b = await make_service(tmp_path / "shared.db", clock, chat_b)
     schedule = await add_hourly(service_a)
@@ -344,3 +345,68 @@ async def test_two_processes_on_one_database_post_a_slot_once_and_share_the_roun
     for service, db in ((service_a, db_a), (service_b, db_b)):
         await service.shutdown()
         await db.close()
+
+
+async def test_reveal_is_retried_through_a_long_outage(bot):
+    await bot.service.ask(CHANNEL, ADMIN)
+    bot.chat.fail_updates = bot.chat.fail_posts = True
+    await bot.service.close(CHANNEL, ADMIN)
+    for _ in range(12):  # about half an hour of failed attempts, each wait longer than the last
+        due = await bot.service.scheduler.tick()
+        assert due is not None
+        bot.clock.now = due
+    assert bot.chat.of_type(m.Reveal) == [] and bot.clock.now - 1_795_000_000.0 > 5 * 3600
+    bot.chat.fail_updates = bot.chat.fail_posts = False  # the platform is back
+    assert await bot.service.scheduler.tick() is None  # the attempt now due gets through
+    assert len(bot.chat.of_type(m.Reveal)) == 1
+
+
+async def test_close_and_clock_racing_send_one_reveal(bot):
+    await bot.service.ask(CHANNEL, ADMIN)
+    bot.chat.update_delay = 0.05
+    bot.clock.advance(bot.service.ctx.settings.answer_window_s)
+    await asyncio.gather(bot.service.close(CHANNEL, ADMIN), bot.service.scheduler.tick(),
+                         bot.service.scheduler.tick())
+    await bot.service.scheduler.tick()
+    assert len(bot.chat.of_type(m.Reveal)) == 1
+
+
+async def test_session_question_withdrawn_unseen_is_asked_again(bot):
+    from bot.quiz.selection import next_question
+    from bot.store.rounds import Rounds
+    from bot.store.sessions import Sessions
+
+    await bot.service.start_session(CHANNEL, member("alice"), 2, window_s=60)
+    channel_id = await bot.service.ctx.channel_id(CHANNEL)
+    session = await bot.service.ctx.stores.sessions.active(channel_id)
+    question = await next_question(bot.service.ctx, channel_id)
+    async with bot.db.transaction() as conn:  # the process stopped between counting and posting
+        assert await Sessions.count_question(conn, session.id, 0)
+        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                            closes_at=bot.clock.now + 60, season_id=None, session_id=session.id)
+    bot.clock.advance(3600)
+    await bot.service.scheduler.tick()
+    cards = [c for c in bot.chat.of_type(m.QuestionCard) if c.answered == 0]
+    assert [c.position for c in cards] == [(1, 2)]  # asked again, still the first of two
+
+
+@pytest.mark.tick_failures
+async def test_a_failing_round_does_not_delay_the_others(bot, monkeypatch):
+    await bot.service.ask(CHANNEL, ADMIN)
+    broken_id = await bot.service.open_round_id(CHANNEL)
+    original = bot.service.rounds.close
+
+    async def close(round_id):
+        if round_id == broken_id:
+            raise RuntimeError("corrupt row")
+        return await original(round_id)
+
+    monkeypatch.setattr(bot.service.rounds, "close", close)
+    bot.clock.advance(bot.service.ctx.settings.answer_window_s)
+    assert await bot.service.ask(OTHER, ADMIN) is None  # a healthy round elsewhere, due in 10 min
+    due = await bot.service.scheduler.tick()
+    assert due == bot.clock.now + 5  # the broken round waits its back-off
+    bot.clock.now = due
+    due = await bot.service.scheduler.tick()
+    healthy = await bot.service.ctx.stores.rounds.get(await bot.service.open_round_id(OTHER))
+    assert due == min(bot.clock.now + 5, healthy.closes_at)

@@ -110,3 +110,27 @@ async def test_write_failure_reaches_every_waiting_member_and_writer_recovers(tm
     assert await book.record(answer(1)) is Outcome.RECORDED
     await book.close()
     await db.close()
+
+
+async def test_answers_arriving_over_a_few_loop_passes_share_one_commit(tmp_path):
+    db = await setup_round(tmp_path, 200)
+    book = AnswerBook(db)
+    commits = 0
+    original = db.transaction
+
+    def counting():
+        nonlocal commits
+        commits += 1
+        return original()
+
+    db.transaction = counting  # type: ignore[method-assign]
+
+    async def arrive_late(member_id: int) -> Outcome:
+        for _ in range(member_id % 20):  # a burst spread over 20 passes of the event loop
+            await asyncio.sleep(0)
+        return await book.record(answer(member_id))
+
+    outcomes = await asyncio.gather(*[arrive_late(i + 1) for i in range(200)])
+    assert outcomes == [Outcome.RECORDED] * 200 and commits == 1
+    await book.close()
+    await db.close()
