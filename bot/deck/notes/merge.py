@@ -212,7 +212,10 @@ def merge_decks(existing: Deck, imported: Deck) -> MergeReport:
     for i, card in enumerate(imported.cards):
         if i in matched:
             continue
-        by = {j for key in _headings(card) for j in citing.get(key, ())}
+        # Covered: deck cards cite this very heading, or cards the curator split out of an
+        # enclosing section (cards with no note card of their own) cite that section.
+        own, *enclosing = _headings(card) or [""]
+        by = set(citing.get(own, ())) | {j for key in enclosing for j in unmatched_citing.get(key, ())}
         if by:
             covered.append(f"{card.term} (covered by {len(by)} card{'s' if len(by) > 1 else ''})")
             continue

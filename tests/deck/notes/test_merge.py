@@ -185,3 +185,15 @@ def test_new_heading_is_added_and_a_removed_one_orphans_but_keeps_its_cards(tmp_
     added = report.deck.cards[-1]
     assert added.definition == "Soften the one-hot targets a little."
     assert added.source.text_hash == fingerprint(added.definition)
+
+
+def test_new_subsection_beside_matched_ones_is_added_not_covered() -> None:
+    from bot.deck.notes.markdown import import_markdown
+    from bot.deck.notes.merge import merge_decks
+
+    before = ("## Pooling\n\n### Mean pooling\nAverages the pooled region of the feature map.\n\n"
+              "### Max pooling\nTakes the maximum of the pooled region of the feature map.\n")
+    after = before + "\n### Sum pooling\nAdds the pooled region up, like mean pooling without the division.\n"
+    deck = import_markdown(before, "notes/p.md", "p").deck
+    report = merge_decks(deck, import_markdown(after, "notes/p.md", "p").deck)
+    assert report.added == ("sum-pooling",) and report.covered == ()
