@@ -101,7 +101,8 @@ async def test_stopping_the_server_frees_the_port(tmp_path):
         await server.stop()
         await server.stop()  # twice is fine
         again = HealthServer(make_app(db, [FakeAdapter()], PrometheusMetrics()), "127.0.0.1", port)
-        await again.start()
+        await again.start()  # binding the same port again raises if the first server still held it
+        assert again.port == port
         await again.stop()
     finally:
         await db.close()
