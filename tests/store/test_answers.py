@@ -19,6 +19,19 @@ async def setup_round(tmp_path, members: int, allow_change: bool = False) -> Dat
     return db
 
 
+def count_commits(db: Database) -> list[None]:
+    """Count the transactions ``db`` runs from now on (one list item each)."""
+    commits: list[None] = []
+    original = db.transaction
+
+    def counting():  # type: ignore[no-untyped-def]
+        commits.append(None)
+        return original()
+
+    db.transaction = counting  # type: ignore[method-assign]
+    return commits
+
+
 def answer(member_id: int, choice: int = 0, at: float = 1.0, round_id: int = 1) -> AnswerIn:
     return AnswerIn(round_id, member_id, choice, None, choice == 0, 10 if choice == 0 else 0, at)
 
@@ -26,18 +39,10 @@ def answer(member_id: int, choice: int = 0, at: float = 1.0, round_id: int = 1) 
 async def test_many_concurrent_answers_are_all_stored_in_few_commits(tmp_path):
     db = await setup_round(tmp_path, 500)
     book = AnswerBook(db)
-    commits = 0
-    original = db.transaction
-
-    def counting():
-        nonlocal commits
-        commits += 1
-        return original()
-
-    db.transaction = counting  # type: ignore[method-assign]
+    commits = count_commits(db)
     outcomes = await asyncio.gather(*[book.record(answer(i + 1)) for i in range(500)])
     assert outcomes == [Outcome.RECORDED] * 500
-    assert commits < 50
+    assert len(commits) < 50
     await book.close()
     other = sqlite3.connect(tmp_path / "q.db")  # a second connection sees every acknowledged answer
     assert other.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 500
@@ -115,15 +120,7 @@ async def test_write_failure_reaches_every_waiting_member_and_writer_recovers(tm
 async def test_answers_arriving_over_a_few_loop_passes_share_one_commit(tmp_path):
     db = await setup_round(tmp_path, 200)
     book = AnswerBook(db)
-    commits = 0
-    original = db.transaction
-
-    def counting():
-        nonlocal commits
-        commits += 1
-        return original()
-
-    db.transaction = counting  # type: ignore[method-assign]
+    commits = count_commits(db)
 
     async def arrive_late(member_id: int) -> Outcome:
         for _ in range(member_id % 20):  # a burst spread over 20 passes of the event loop
@@ -131,6 +128,6 @@ async def test_answers_arriving_over_a_few_loop_passes_share_one_commit(tmp_path
         return await book.record(answer(member_id))
 
     outcomes = await asyncio.gather(*[arrive_late(i + 1) for i in range(200)])
-    assert outcomes == [Outcome.RECORDED] * 200 and commits == 1
+    assert outcomes == [Outcome.RECORDED] * 200 and len(commits) == 1
     await book.close()
     await db.close()
