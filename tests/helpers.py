@@ -67,8 +67,12 @@ class FakeChat:
     fail_updates: bool = False
     update_delay: float = 0.0
     """Seconds an edit takes (a slow platform)."""
+    hold_posts: asyncio.Event | None = None
+    """When set to an (unset) event, posts wait for it: a post that takes as long as the test wants."""
 
     async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
+        if self.hold_posts is not None:
+            await self.hold_posts.wait()
         if self.fail_posts:
             raise ChatError("channel_not_found")
         self.posts.append((channel, message))

@@ -86,6 +86,10 @@ class RoundKeeper:
         self._posting: set[int] = set()
         """Rounds whose question this process is posting right now."""
 
+    @property
+    def posting(self) -> frozenset[int]:
+        return frozenset(self._posting)
+
     async def _round(self, round_id: int) -> RoundRow | None:
         """The round, read once however many answers arrive for it at the same moment."""
         row = self._open.get(round_id)
@@ -163,8 +167,8 @@ class RoundKeeper:
         """Remove a round nobody saw; a session it belonged to asks again instead."""
         async with self.ctx.stores.db.transaction() as conn:
             async with conn.execute(
-                "SELECT session_id FROM rounds WHERE id = ? AND message_id IS NULL AND closed_at IS NULL",
-                (round_id,)) as cur:
+                "SELECT session_id FROM rounds WHERE id = ? AND message_id IS NULL AND closed_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM answers WHERE round_id = ?)", (round_id, round_id)) as cur:
                 row = await cur.fetchone()
             if row is None:
                 return
@@ -291,8 +295,8 @@ class RoundKeeper:
         await ctx.stores.answers.flush()
         now = ctx.clock()
         row = await ctx.stores.rounds.get(round_id)
-        if row is None or row.message_id is None:
-            return None
+        if row is None or (row.message_id is None and not await ctx.stores.answers.count(round_id)):
+            return None  # nobody saw it: withdrawn by post_unposted, never revealed
         async with ctx.stores.db.transaction() as conn:
             if not await Rounds.mark_closed(conn, round_id, now, REVEAL_LEASE_S):
                 return None
@@ -324,11 +328,16 @@ class RoundKeeper:
         record whether it got through, so a reveal that did not is retried later
         (:meth:`retry_reveals`), by this process or another one."""
         ctx = self.ctx
-        if row.message_id:
-            ref = MessageRef(ref_of(row), row.message_id)
-            shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
-        else:
-            shown = await ctx.post(ref_of(row), reveal) is not None
+        try:  # finish well inside the lease, or another sender may take it over
+            async with asyncio.timeout(REVEAL_LEASE_S - 20):
+                if row.message_id:
+                    ref = MessageRef(ref_of(row), row.message_id)
+                    shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
+                else:
+                    shown = await ctx.post(ref_of(row), reveal) is not None
+        except TimeoutError:
+            log.warning("event=reveal_timed_out round=%s", row.id)
+            shown = False
         if shown:
             await ctx.stores.rounds.reveal_done(row.id, ctx.clock())
             return True

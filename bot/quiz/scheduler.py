@@ -69,7 +69,8 @@ class Scheduler:
         def failing(kind: str) -> list[int]:
             return [int(k.split(":")[1]) for k in self._backoff if k.startswith(f"{kind}:")]
 
-        times = [t for t in (await ctx.stores.rounds.next_deadline(failing("round")),
+        busy = [*failing("round"), *self.keeper.posting]  # rounds being posted wake the clock themselves
+        times = [t for t in (await ctx.stores.rounds.next_deadline(busy, "unposted" not in self._backoff),
                              await ctx.stores.schedules.next_run(failing("schedule")),
                              await ctx.stores.sessions.next_at(failing("session")),
                              retry, *self._backoff.values()) if t is not None]

@@ -96,19 +96,21 @@ class Rounds:
         return _row(row) if row else None
 
     async def due(self, now: float) -> list[RoundRow]:
-        """Posted rounds past their deadline (a round never posted is not revealed; see
-        ``unposted``)."""
+        """Rounds past their deadline that people saw: posted, or answered (the post went
+        out but its id was lost). A round nobody saw is not revealed; see ``unposted``."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
-            "WHERE r.closed_at IS NULL AND r.closes_at <= ? AND r.message_id IS NOT NULL "
-            "ORDER BY r.closes_at", (now,))
+            "WHERE r.closed_at IS NULL AND r.closes_at <= ? AND (r.message_id IS NOT NULL "
+            "OR EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id)) ORDER BY r.closes_at", (now,))
         return [_row(r) for r in rows]
 
     async def unposted(self, opened_before: float) -> list[RoundRow]:
-        """Open rounds, opened before ``opened_before``, whose question was never posted."""
+        """Open rounds, opened before ``opened_before``, whose question was never posted
+        (no message, and nobody answered it)."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
-            "WHERE r.closed_at IS NULL AND r.message_id IS NULL AND r.opened_at < ? ORDER BY r.id",
+            "WHERE r.closed_at IS NULL AND r.message_id IS NULL AND r.opened_at < ? "
+            "AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id) ORDER BY r.id",
             (opened_before,))
         return [_row(r) for r in rows]
 
@@ -118,13 +120,13 @@ class Rounds:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.closed_at IS NOT NULL AND r.revealed_at IS NULL AND r.closed_at >= ? "
-            "AND r.reveal_next_at <= ? ORDER BY r.closed_at", (since, now))
+            "AND COALESCE(r.reveal_next_at, r.closed_at) <= ? ORDER BY r.closed_at", (since, now))
         return [_row(r) for r in rows]
 
     async def next_reveal(self, since: float) -> float | None:
         row = await self.db.fetchone(
-            "SELECT MIN(reveal_next_at) FROM rounds WHERE closed_at IS NOT NULL AND revealed_at IS NULL "
-            "AND closed_at >= ?", (since,))
+            "SELECT MIN(COALESCE(reveal_next_at, closed_at)) FROM rounds WHERE closed_at IS NOT NULL "
+            "AND revealed_at IS NULL AND closed_at >= ?", (since,))
         return float(row[0]) if row and row[0] is not None else None
 
     async def take_reveal(self, round_id: int, now: float, lease_s: float) -> bool:
@@ -132,8 +134,8 @@ class Rounds:
         True for exactly one taker among processes and coroutines."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE rounds SET reveal_next_at = ? WHERE id = ? AND revealed_at IS NULL AND reveal_next_at <= ?",
-                (now + lease_s, round_id, now))
+                "UPDATE rounds SET reveal_next_at = ? WHERE id = ? AND revealed_at IS NULL "
+                "AND COALESCE(reveal_next_at, closed_at) <= ?", (now + lease_s, round_id, now))
             return cursor.rowcount == 1
 
     async def reveal_done(self, round_id: int, now: float) -> None:
@@ -151,12 +153,14 @@ class Rounds:
             await conn.execute("UPDATE rounds SET reveal_next_at = ? WHERE id = ?", (now + wait, round_id))
         return attempts, wait
 
-    async def next_deadline(self, exclude: Collection[int] = ()) -> float | None:
-        """The next deadline of a posted round, or when an unposted one should be looked at."""
+    async def next_deadline(self, exclude: Collection[int] = (), unposted: bool = True) -> float | None:
+        """The next deadline of a posted round, or (with ``unposted``) when an unposted one
+        should be looked at; rounds in ``exclude`` are left out."""
         marks = ",".join("?" * len(exclude))
         row = await self.db.fetchone(
             "SELECT MIN(CASE WHEN message_id IS NULL THEN opened_at + ? ELSE closes_at END) FROM rounds "
-            f"WHERE closed_at IS NULL AND id NOT IN ({marks})", (UNPOSTED_GRACE_S, *exclude))
+            f"WHERE closed_at IS NULL AND id NOT IN ({marks}) AND (message_id IS NOT NULL OR ?)",
+            (UNPOSTED_GRACE_S, *exclude, int(unposted)))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod

@@ -410,3 +410,39 @@ async def test_a_failing_round_does_not_delay_the_others(bot, monkeypatch):
     due = await bot.service.scheduler.tick()
     healthy = await bot.service.ctx.stores.rounds.get(await bot.service.open_round_id(OTHER))
     assert due == min(bot.clock.now + 5, healthy.closes_at)
+
+
+async def test_clock_does_not_spin_while_a_slow_question_post_is_in_flight(bot):
+    bot.chat.hold_posts = asyncio.Event()
+    asking = asyncio.create_task(bot.service.ask(CHANNEL, ADMIN))
+    await asyncio.sleep(0.05)  # the round is inserted, its post hangs
+    bot.clock.advance(31)  # longer than the grace given to rounds left unposted
+    due = await bot.service.scheduler.tick()
+    assert due is None or due > bot.clock.now
+    bot.chat.hold_posts.set()
+    assert await asyncio.wait_for(asking, 5) is None
+    assert len(bot.chat.of_type(m.QuestionCard)) == 1
+
+
+async def test_answered_round_whose_message_id_was_lost_is_closed_and_revealed(bot):
+    await bot.service.ask(CHANNEL, ADMIN)
+    round_id = await bot.service.open_round_id(CHANNEL)
+    await bot.service.answer_in_channel(CHANNEL, member("alice"), "A")
+    await bot.db.execute("UPDATE rounds SET message_id = NULL WHERE id = ?", (round_id,))  # the id never got saved
+    bot.clock.advance(bot.service.ctx.settings.answer_window_s + 60)
+    await bot.service.scheduler.tick()
+    reveal = bot.chat.of_type(m.Reveal)[-1]
+    assert reveal.round_id == round_id and reveal.answered == 1
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 1
+
+
+async def test_reveal_without_a_lease_time_is_still_retried(bot):
+    await bot.service.ask(CHANNEL, ADMIN)
+    round_id = await bot.service.open_round_id(CHANNEL)
+    bot.chat.fail_updates = bot.chat.fail_posts = True
+    await bot.service.close(CHANNEL, ADMIN)
+    bot.chat.fail_updates = bot.chat.fail_posts = False
+    # as an older version of the bot, sharing the database, would have left it
+    await bot.db.execute("UPDATE rounds SET reveal_next_at = NULL WHERE id = ?", (round_id,))
+    await bot.service.scheduler.tick()
+    assert len(bot.chat.of_type(m.Reveal)) == 1
