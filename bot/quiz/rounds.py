@@ -5,8 +5,8 @@ Guarantees:
   (only the caller that flips ``closed_at`` scores and reveals);
 - answers still queued when a round closes are committed before it closes;
 - the question message is never edited per answer: the "N answered" counter
-  is refreshed at most once per ``counter_interval_s``, and the reveal replaces
-  the question once, at the close.
+  is refreshed at most once per ``counter_interval_s``, and the reveal
+  (:mod:`bot.quiz.reveals`) replaces the question once, at the close.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.deck.generate import AskedQuestion
+from bot.deck.text import match_key
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.ports import ChannelRef, Member, MessageRef
+from bot.quiz.reveals import REVEAL_LEASE_S, Reveals, ref_of, stored_answers
 from bot.quiz.review import review
 from bot.quiz.scoring import period_keys, points_for
 from bot.store.answers import AnswerIn, Outcome
@@ -31,18 +33,6 @@ from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
 from bot.store.reviews import load_states, save_states
 from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
 from bot.store.sessions import Sessions
-
-MAX_WINNERS_SHOWN = 20
-REVEAL_RETRY_S = 30.0
-"""First wait before a failed reveal is tried again; it doubles with each failure..."""
-REVEAL_RETRY_MAX_S = 3600.0
-"""...up to an hour, for a day after the close (:data:`REVEAL_GIVE_UP_S`)."""
-REVEAL_GIVE_UP_S = 24 * 3600
-REVEAL_LEASE_S = 120.0
-"""How long the process sending a reveal has it to itself."""
-
-StoredAnswer = tuple[int, int | None, bool, int, float]
-"""(member_id, choice, correct, points, answered_at) of one stored answer."""
 
 
 class ChannelBusy(Exception):
@@ -70,10 +60,6 @@ class Opening:
     position: tuple[int, int] | None = None
 
 
-def ref_of(row: RoundRow) -> ChannelRef:
-    return ChannelRef(row.platform, row.workspace, row.native_id)
-
-
 class RoundKeeper:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -85,6 +71,7 @@ class RoundKeeper:
         self._loading: dict[int, asyncio.Future[RoundRow | None]] = {}
         self._posting: set[int] = set()
         """Rounds whose question this process is posting right now."""
+        self.reveals = Reveals(ctx)
 
     @property
     def posting(self) -> frozenset[int]:
@@ -319,80 +306,13 @@ class RoundKeeper:
             task.cancel()
         log.info("event=round_closed round=%s channel=%s answers=%d right=%d",
                  round_id, row.channel_key, len(answers), len(right))
-        reveal = await self.reveal(row, answers)
-        await self._send_reveal(row, reveal)
+        reveal = await self.reveals.build(row, answers)
+        await self.reveals.send(row, reveal)
         return reveal
-
-    async def _send_reveal(self, row: RoundRow, reveal: m.Reveal) -> bool:
-        """Edit the question into the reveal (or post it anew), holding the reveal lease;
-        record whether it got through, so a reveal that did not is retried later
-        (:meth:`retry_reveals`), by this process or another one."""
-        ctx = self.ctx
-        try:  # finish well inside the lease, or another sender may take it over
-            async with asyncio.timeout(REVEAL_LEASE_S - 20):
-                if row.message_id:
-                    ref = MessageRef(ref_of(row), row.message_id)
-                    shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
-                else:
-                    shown = await ctx.post(ref_of(row), reveal) is not None
-        except TimeoutError:
-            log.warning("event=reveal_timed_out round=%s", row.id)
-            shown = False
-        if shown:
-            await ctx.stores.rounds.reveal_done(row.id, ctx.clock())
-            return True
-        attempts, delay = await ctx.stores.rounds.reveal_failed(row.id, ctx.clock(), REVEAL_RETRY_S, REVEAL_RETRY_MAX_S)
-        log.warning("event=reveal_failed round=%s attempts=%d retry_in=%.0fs", row.id, attempts, delay)
-        return False
-
-    async def retry_reveals(self) -> float | None:
-        """Send reveals that did not get through (a platform outage, a restart right after
-        the close), for a day after the close. Each is sent under a lease taken in the
-        database, so two processes (or a close and the clock) never send it both.
-        Returns when the next attempt is due, or None."""
-        ctx = self.ctx
-        now = ctx.clock()
-        since = now - REVEAL_GIVE_UP_S
-        for row in await ctx.stores.rounds.reveals_due(now, since):
-            if not await ctx.stores.rounds.take_reveal(row.id, now, REVEAL_LEASE_S):
-                continue
-            answers = await stored_answers(ctx.stores.db.conn, row.id)
-            await self._send_reveal(row, await self.reveal(row, answers))
-        return await ctx.stores.rounds.next_reveal(since)
-
-    async def reveal(self, row: RoundRow, answers: list[StoredAnswer]) -> m.Reveal:
-        ctx = self.ctx
-        question = row.question
-        tally = [0] * len(question.options)
-        winners: list[str] = []
-        winner_ids = [a[0] for a in sorted(answers, key=lambda a: a[4]) if a[2]]
-        for _, choice, *_ in answers:
-            if choice is not None and 0 <= choice < len(tally):
-                tally[choice] += 1
-        for member_id in winner_ids[:MAX_WINNERS_SHOWN]:
-            winners.append(await ctx.stores.directory.name_of(member_id))
-        from bot.quiz.standings import channel_board  # standings imports rounds' neighbours only
-
-        board = await channel_board(ctx, row.channel_id, "week", ctx.settings.reveal_leaderboard_size)
-        deck = ctx.library.deck(question.deck_id)
-        return m.Reveal(
-            round_id=row.id, deck_title=deck.title if deck else question.deck_id, prompt=question.prompt,
-            kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
-            explanation=question.explanation, source=question.source, winners=tuple(winners),
-            tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
-            leaderboard=board, right=len(winner_ids))
-
-
-async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
-    rows = await conn.execute_fetchall(
-        "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?", (round_id,))
-    return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
 
 
 def _choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
     """``B``, ``b``, ``2`` or the option's own text to an option index."""
-    from bot.deck.text import match_key
-
     token = text.strip().rstrip(").:").strip()
     if len(token) == 1 and token.upper() in m.LABELS[: len(options)]:
         return m.LABELS.index(token.upper())

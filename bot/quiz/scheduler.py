@@ -62,7 +62,7 @@ class Scheduler:
             await self._step(f"schedule:{schedule.id}", self.run_schedule(schedule))
         for session in await ctx.stores.sessions.due(ctx.clock()):
             await self._step(f"session:{session.id}", self.run_session(session))
-        retry = await self._step("reveals", self.keeper.retry_reveals())
+        retry = await self._step("reveals", self.keeper.reveals.retry())
         now = ctx.clock()
         self._backoff = {k: t for k, t in self._backoff.items() if t > now}
 
