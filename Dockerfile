@@ -9,10 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The package first (changes less often than the decks), installed as a normal wheel.
+# Exactly the versions in the lock file (hash-checked) first: this layer changes only with the lock.
+COPY requirements/runtime.lock ./requirements/runtime.lock
+RUN pip install --require-hashes --no-deps -r requirements/runtime.lock
+# Then the package (changes less often than the decks), installed as a normal wheel, no new dependencies.
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install . && rm -rf /app/bot /app/build /app/*.egg-info
+RUN pip install --no-deps --no-build-isolation . && rm -rf /app/bot /app/build /app/*.egg-info
 
 # The shipped decks; mount a directory over /app/decks (or set QUIZBOT_DECKS) to use others.
 COPY decks ./decks

@@ -1,17 +1,32 @@
-# Each target bootstraps .venv on a fresh machine (only python3 is needed).
+# Each target bootstraps .venv on a fresh machine (only python3 with its venv module is needed)
+# and installs exactly the versions in requirements/dev.lock (hash-checked), then quizbot itself.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/dev.lock
+UV_COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock"
 
-.PHONY: run test bench lint typecheck clean
+.PHONY: run test bench lint lock venv clean
 
-$(STAMP): pyproject.toml
-	@echo "setting up $(VENV) (first run, or pyproject.toml changed)" >&2
-	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --upgrade pip >&2
-	@$(BIN)/pip install --quiet -e '.[dev]' >&2
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "setting up $(VENV) (first run, or the lock file changed)" >&2
+	@$(MAKE) --no-print-directory venv
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK) >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . >&2
 	@touch $(STAMP)
+
+# A working venv. One left half-made (e.g. by `python3 -m venv` on Debian without python3-venv)
+# has no working pip: it is removed and made again instead of failing every target until `make clean`.
+venv:
+	@if ! $(BIN)/python -m pip --version >/dev/null 2>&1; then \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip --version >/dev/null 2>&1 || { \
+			rm -rf $(VENV); \
+			echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install the venv module: sudo apt install python3-venv" >&2; \
+			exit 1; }; \
+	fi
 
 run: $(STAMP)
 	$(BIN)/quizbot run $(ARGS)
@@ -25,6 +40,12 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy bot
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows and pin them
+# (with hashes) in requirements/runtime.lock (the Docker image) and requirements/dev.lock.
+lock: $(STAMP)
+	$(UV_COMPILE) --upgrade pyproject.toml requirements/build.in -o requirements/runtime.lock
+	$(UV_COMPILE) --upgrade --extra dev pyproject.toml requirements/build.in -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -401,6 +402,15 @@ def test_alias_bomb_is_walked_once_per_node() -> None:
 
 def test_very_deep_nesting_is_an_error_not_a_crash() -> None:
     depth = 100_000  # libyaml's own composer overflows the C stack here and kills the process
+    problems = errors_of("deck: " + "[" * depth + "]" * depth + "\n")
+    # Which layer stops it first (libyaml's scanner limit or our composer) depends on the
+    # PyYAML build; the promise is one error that names the file and line, and no crash.
+    assert len(problems) == 1
+    assert re.fullmatch(r"x\.yaml:1:\d+ \S.*", problems[0])
+
+
+def test_nesting_past_the_limit_is_reported_at_the_bracket_that_crosses_it() -> None:
+    depth = MAX_DEPTH + 10  # below any YAML library's own limit, so our composer speaks
     problems = errors_of("deck: " + "[" * depth + "]" * depth + "\n")
     # The root mapping is level 1, so the bracket at column 6 + n opens level n + 1.
     assert problems == [f"x.yaml:1:{6 + MAX_DEPTH} nested more than {MAX_DEPTH} levels deep"]

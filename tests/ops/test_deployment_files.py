@@ -82,7 +82,13 @@ def test_the_image_runs_quizbot_run_as_a_non_root_user_with_the_data_volume():
     assert keywords["USER"] not in {"root", "0"}
     assert "QUIZBOT_DB=/data/quizbot.db" in keywords["ENV"].split()
     assert "/data" in keywords["VOLUME"]
-    assert any(k == "RUN" and "pip install ." in rest for k, rest in instructions)
+    assert any(k == "RUN" and "pip install --no-deps --no-build-isolation ." in rest for k, rest in instructions)
+
+
+def test_the_image_installs_exactly_the_runtime_lock_before_the_package():
+    runs = [rest for keyword, rest in dockerfile_instructions() if keyword == "RUN" and "pip install" in rest]
+    assert "--require-hashes --no-deps -r requirements/runtime.lock" in runs[0]
+    assert all("--no-deps" in run for run in runs)
 
 
 def test_the_dockerfile_and_compose_healthchecks_are_the_same_command():
