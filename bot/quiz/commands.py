@@ -26,7 +26,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz schedule list | /quiz schedule remove ID (admins)",
     "/quiz group create|join|leave|list|delete NAME",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
-    "/quiz season new|list: seasons (new: admins)",
+    "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
@@ -87,7 +87,10 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
     if action == "stats":
         return await service.stats(channel, member)
     if action == "season":
-        return await service.season(channel, member, args[0].lower() if args else "list")
+        confirm = len(args) == 2 and args[1].lower() == "confirm"
+        if len(args) > 2 or (len(args) == 2 and not confirm):
+            return m.error("Use `/quiz season new`, `/quiz season new confirm` or `/quiz season list`.")
+        return await service.season(channel, member, args[0].lower() if args else "list", confirm)
     if action == "decks":
         return service.decks()
     if action == "help":

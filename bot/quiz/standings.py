@@ -160,14 +160,43 @@ async def group_command(ctx: Context, channel: ChannelRef, member: Member, actio
     return m.ok(f"Deleted study group {group.name!r}.")
 
 
+# -- sessions ----------------------------------------------------------------
+
+MAX_SESSION_PLAYERS_SHOWN = 20
+
+
+async def session_result(ctx: Context, session_id: int, asked: int, stopped: bool = False) -> m.SessionResult:
+    """Each player's right answers out of the ``asked`` questions of a session, best first."""
+    rows = await ctx.stores.sessions.scores(session_id)
+    scores = tuple(m.SessionScore(name, correct) for name, correct, _ in rows[:MAX_SESSION_PLAYERS_SHOWN])
+    return m.SessionResult(asked, scores, players=len(rows), stopped=stopped)
+
+
 # -- seasons -----------------------------------------------------------------
 
 
-async def season_command(ctx: Context, channel: ChannelRef, member: Member, action: str) -> m.Notice:
-    """``/quiz season new|list``: an admin starts a new season; earlier ones stay viewable."""
+SEASON_CONFIRM = "`/quiz season new confirm`"
+"""How an admin confirms a new season (Discord's renderer names its own way)."""
+
+
+async def season_command(ctx: Context, channel: ChannelRef, member: Member, action: str,
+                         confirm: bool = False) -> m.Notice:
+    """``/quiz season new|list``: an admin starts a new season; earlier ones stay viewable.
+
+    Ending a season cannot be undone, so ``new`` without ``confirm`` changes nothing and
+    says what would happen and how to confirm; only the confirming call ends the season.
+    """
     if action == "new":
         if not member.is_admin:
             return m.error("Only admins can start a new season.")
+        if not confirm:
+            current = await ctx.stores.seasons.find(channel.workspace, None)
+            number = current[1] if current else 1
+            return m.Notice(
+                f"This ends season {number} now and starts season {number + 1}: season leaderboards start "
+                f"again from zero (week, month and all-time boards keep their points), and season {number} "
+                f"stays viewable with `/leaderboard season {number}`. Nothing has changed yet; to go ahead: "
+                f"{SEASON_CONFIRM}.")
         number = await ctx.stores.seasons.start_new(channel.workspace, ctx.clock())
         return m.ok(f"Season {number} has started. Earlier seasons stay viewable with "
                     f"`/leaderboard season {number - 1}`.")
