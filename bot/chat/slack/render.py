@@ -62,14 +62,19 @@ class Rendered:
 def escape(text: str) -> str:
     """Text made inert for ``mrkdwn``: ``&``, ``<`` and ``>`` as entities (no mention,
     channel link or hidden link can form) and a zero-width joiner in a bare
-    ``@channel``/``@here``/``@everyone`` in case a client ever links those names."""
+    ``@channel``/``@here``/``@everyone`` in case a client ever links those names.
+    For deck text, which is Markdown: its ``**bold**`` becomes Slack's ``*bold*``."""
+    return _MARKDOWN_BOLD.sub(r"*\1*", _inert(text))
+
+
+def _inert(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_BOLD.sub(r"*\1*", text)  # decks are written in Markdown; Slack bolds with one
     return _BROADCAST.sub(lambda hit: "@\u2060" + hit.group(1), text)
 
 
 def literal(text: str) -> str:
-    """Member text that shows exactly as typed: :func:`escape`, and no formatting either.
+    """Member text that shows exactly as typed: nothing pings or links (as :func:`escape`),
+    and nothing formats either.
 
     Slack's ``mrkdwn`` has no escape character (a backslash shows as itself), so each of
     ``* _ ~ ` `` gets a zero-width space on both sides, and a ``>`` starting a line one
@@ -78,7 +83,7 @@ def literal(text: str) -> str:
     that space for a letter or for a blank. The characters themselves are kept, so the
     text reads (and copies) as typed.
     """
-    text = _FORMATTING.sub(lambda hit: ZERO_WIDTH_SPACE + hit.group(0) + ZERO_WIDTH_SPACE, escape(text))
+    text = _FORMATTING.sub(lambda hit: ZERO_WIDTH_SPACE + hit.group(0) + ZERO_WIDTH_SPACE, _inert(text))
     return _QUOTE.sub(lambda hit: hit.group(1) + ZERO_WIDTH_SPACE + "&gt;", text)
 
 
