@@ -48,7 +48,7 @@ async def handle(service: QuizService, channel: ChannelRef, member: Member, comm
     if command == "leaderboard":
         return [await _leaderboard(service, channel, member, words)]
     if command != "quiz":
-        return [m.error(f"Unknown command /{command[:30]}. Try /quiz help.")]
+        return [m.error("Unknown command /{0}. Try /quiz help.", said=(command[:30],))]
     return [reply for reply in [await _quiz(service, channel, member, words)] if reply is not None]
 
 
@@ -95,7 +95,7 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         return service.decks()
     if action == "help":
         return HELP
-    return m.error(f"Unknown subcommand {action[:30]!r}. Try `/quiz help`.")
+    return m.error("Unknown subcommand {0}. Try `/quiz help`.", said=(repr(action[:30]),))
 
 
 async def _schedule(service: QuizService, channel: ChannelRef, member: Member, args: list[str]) -> m.Notice:
@@ -138,6 +138,7 @@ async def _leaderboard(service: QuizService, channel: ChannelRef, member: Member
     elif rest:
         group = " ".join(rest)
         if not await service.has_group(channel, group):
-            return m.error(f"{group[:40]!r} is neither a period (week, month, season, all) nor a study group. "
-                           "Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.")
+            return m.error("{0} is neither a period (week, month, season, all) nor a study group. "
+                           "Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.",
+                           said=(repr(group[:40]),))
     return await service.leaderboard(channel, member, period, where, group, season)

@@ -311,7 +311,7 @@ class QuizService:
         for ident in ids:
             if self.library.deck(ident) is None:
                 known = ", ".join(d.id for d in self.library.decks) or "none loaded"
-                return [], m.error(f"Unknown deck {ident[:60]!r}. Decks: {known}.")
+                return [], m.error(f"Unknown deck {{0}}. Decks: {known}.", said=(repr(ident[:60]),))
         return ids, None
 
     def _window(self, window_s: int | None) -> int:

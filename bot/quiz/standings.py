@@ -56,7 +56,7 @@ async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period:
     if group:
         found = await ctx.stores.groups.find(channel.workspace, group)
         if found is None:
-            return m.error(f"No study group called {group!r}. See `/quiz group list`.")
+            return m.error("No study group called {0}. See `/quiz group list`.", said=(repr(group[:40]),))
         group_id, where_title = found.id, f"in group {found.name}"
         scope = f"workspace:{channel.workspace}"
     elif where == "server":
@@ -137,7 +137,7 @@ async def group_command(ctx: Context, channel: ChannelRef, member: Member, actio
         return m.error("Use `/quiz group create|join|leave|list|delete NAME`.")
     clean = _clean_group(name)
     if clean is None:
-        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without {FORBIDDEN_IN_NAMES}")
+        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without {{0}}", said=(FORBIDDEN_IN_NAMES,))
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
     if action == "create":
         try:
