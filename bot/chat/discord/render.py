@@ -4,8 +4,8 @@ Discord's limits are respected here, in one place: content 2,000 characters, emb
 description 4,096, field name 256 and value 1,024, footer 2,048, 6,000 per embed in all; button
 labels 80, five buttons a row, five rows. Text from members (names, typed answers, queries)
 goes through :func:`name`, so it shows as typed and cannot format the embed or hide a link;
-text from decks is Markdown by design and renders as formatting. Nothing here can ping anyone (embeds never ping, and every send also carries
-``AllowedMentions.none()``).
+text from decks is Markdown by design and renders as formatting. Nothing here can ping anyone
+(embeds never ping, and every send also carries ``AllowedMentions.none()``).
 """
 
 from __future__ import annotations
