@@ -23,6 +23,14 @@ from bot.config import ConfigError
 if TYPE_CHECKING:
     import sqlite3
 
+ANSWERS_HELP = """\
+Every recorded answer as CSV (the default and only format), one row each, in
+answer order, after a header row: answered_at (ISO 8601, UTC), member_key,
+member_name, channel_key, round_id, question_key, choice (the option letter),
+text (the typed answer), correct (true/false), points. The database is opened
+read-only, so exporting while the bot runs is safe. Exit 2 (one line on stderr)
+when there is no quizbot database at the path."""
+
 COLUMNS = ("answered_at", "member_key", "member_name", "channel_key", "round_id", "question_key",
            "choice", "text", "correct", "points")
 
@@ -40,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export data (answers as CSV)")
     what = p.add_subparsers(dest="export_what", required=True, metavar="WHAT")
     a = what.add_parser("answers", help="every recorded answer, as CSV with a header row",
-                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                        description=ANSWERS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("--csv", action="store_true",
                    help="CSV with a header row (the default and only format; accepted for older scripts)")
     a.add_argument("--db", type=Path, help="SQLite file (default: QUIZBOT_DB, else ./quizbot.db)")

@@ -32,10 +32,10 @@ def test_run_help_explains_which_tokens_start_which_platform_and_where_settings_
     result = quizbot("run", "--help", cwd=tmp_path)
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
+    order = ("built-in defaults < quizbot.yaml (or --config FILE, or QUIZBOT_CONFIG) < .env in the working "
+             "directory (or QUIZBOT_ENV_FILE) < the environment < command-line options")
     for words in ("Slack when SLACK_BOT_TOKEN is set with SLACK_APP_TOKEN", "Discord when DISCORD_TOKEN is set",
-                  "console with --console",
-                  "built-in defaults < quizbot.yaml (or --config FILE, or QUIZBOT_CONFIG) < .env in the working "
-                  "directory (or QUIZBOT_ENV_FILE) < the environment < command-line options"):
+                  "console with --console", order):
         assert words in text
 
 
