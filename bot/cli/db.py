@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, load_settings
+from bot.store.faults import StorageError
+from bot.store.integrity import check_file
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -37,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open an existing database without the right to change it. Raises :class:`DbError`."""
+    """Open an existing, whole database (``quick_check``) without the right to change it.
+    Raises :class:`DbError`."""
     if not path.is_file():
         raise DbError(f"no database at {path}")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -49,6 +52,11 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     if not version:
         conn.close()
         raise DbError(f"{path} is not a quizbot database (no schema version)")
+    try:
+        check_file(conn, path)
+    except StorageError as exc:
+        conn.close()
+        raise DbError(str(exc)) from None
     return conn
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot import app, logs
 from bot.config import ConfigError, load_settings
+from bot.store.faults import StorageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
     logs.setup(level, settings.log_format, settings.secrets())
     try:
         return asyncio.run(app.run(settings))
-    except ConfigError as exc:  # found while starting, e.g. an address already in use
+    except (ConfigError, StorageError) as exc:  # found while starting: an address in use, a bad database
         print(f"quizbot run: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.chat.adapter import Adapter
 from bot.config import ConfigError, Settings, parse_addr
-from bot.ops.health import HealthServer, make_app
+from bot.ops.health import HealthServer, make_app, watch_storage
 from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import DeckWatcher
 from bot.quiz.service import QuizService
@@ -28,13 +28,14 @@ __all__ = ["DeckWatcher", "HealthServer", "PrometheusMetrics", "start"]
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
                 stop: asyncio.Event) -> list[asyncio.Task[None]]:
     """Install Prometheus metrics in the service; start the endpoint (when ``http_addr`` is
-    set) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
+    set), the storage watch (always) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
     when the address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
     metrics = PrometheusMetrics()
     metrics.library_loaded(service.library)
     metrics.watch_adapters(adapters)
+    metrics.watch_storage(db.health)
     service.ctx.metrics = metrics
-    tasks: list[asyncio.Task[None]] = []
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(watch_storage(db), name="storage-watch")]
     if settings.http_addr:
         host, port = parse_addr(settings.http_addr)
         server = HealthServer(make_app(db, adapters, metrics), host, port)

@@ -1,14 +1,22 @@
 """``/healthz`` and ``/metrics`` over HTTP (aiohttp).
 
-``/healthz`` answers 200 only when the database answers a query and every
-adapter reports itself connected; otherwise 503, with the same JSON body so a
-person can see which part is down. It is what the Docker healthcheck calls.
+``/healthz`` answers 200 only when the database answers a query, has no
+storage fault (see :mod:`bot.store.faults`: the file deleted or replaced, or
+writes failing) and every adapter reports itself connected; otherwise 503, with
+the same JSON body so a person can see which part is down and why. It is what
+the Docker healthcheck calls.
+
+:func:`watch_storage` keeps the storage verdict fresh while nothing is written:
+it compares the path with the open file every few seconds and, while writes
+fail (or after a quiet spell), makes a tiny probe write, so a fault shows
+without waiting for a member's answer and a passing one clears by itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 
 from aiohttp import web
@@ -20,6 +28,8 @@ from bot.store.db import Database
 log = logging.getLogger("bot.ops")
 
 DB_TIMEOUT_S = 2.0
+WATCH_INTERVAL_S = 2.0  # how often the path is compared with the open file (one stat)
+PROBE_EVERY_S = 30.0  # a probe write after this long without a commit, to find a full disk early
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 _DB: web.AppKey[Database] = web.AppKey("db")
@@ -47,11 +57,31 @@ async def database_ok(db: Database) -> bool:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    db_ok = await database_ok(request.app[_DB])
+    db = request.app[_DB]
+    db_ok = await database_ok(db)
+    db.check_file()
+    fault = db.health.fault
     adapters = {a.name: bool(a.connected) for a in request.app[_ADAPTERS]}
-    healthy = db_ok and bool(adapters) and all(adapters.values())
-    body = {"status": "ok" if healthy else "down", "database": db_ok, "adapters": adapters}
+    healthy = db_ok and fault is None and bool(adapters) and all(adapters.values())
+    body = {"status": "ok" if healthy else "down", "database": db_ok,
+            "storage": {"ok": True} if fault is None else {"ok": False, **fault.as_dict()},
+            "adapters": adapters}
     return web.json_response(body, status=200 if healthy else 503)
+
+
+async def watch_storage(db: Database, *, interval_s: float = WATCH_INTERVAL_S,
+                        probe_every_s: float = PROBE_EVERY_S) -> None:
+    """Until cancelled: every ``interval_s`` check that the path is still the open file; probe
+    with a write while a write fault lasts (to clear it) or after ``probe_every_s`` without one."""
+    last_probe = time.monotonic()
+    while True:
+        await asyncio.sleep(interval_s)
+        if not db.check_file():
+            continue  # deleted or replaced: only a restart helps; writing would prove nothing
+        now = time.monotonic()
+        if db.health.fault is not None or now - last_probe >= probe_every_s:
+            last_probe = now
+            await db.probe()
 
 
 async def metrics_view(request: web.Request) -> web.Response:
