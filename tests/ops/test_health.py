@@ -36,7 +36,8 @@ async def test_healthz_is_ok_when_database_and_adapters_are_up(tmp_path):
         async with (serving(db, [FakeAdapter("console")]) as url, aiohttp.ClientSession() as session,
                     session.get(url("/healthz")) as response):
             assert response.status == 200
-            assert await response.json() == {"status": "ok", "database": True, "adapters": {"console": True}}
+            assert await response.json() == {"status": "ok", "database": True, "storage": {"ok": True},
+                                             "adapters": {"console": True}}
     finally:
         await db.close()
 
