@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.store.faults import CANNOT_OPEN, CORRUPT, StorageError, reason_of
 
@@ -39,9 +41,9 @@ def preflight(path: Path) -> None:
         raise StorageError(CANNOT_OPEN, f"cannot create the folder of {path}: {exc.strerror or exc}") from None
 
 
-def verdict(rows: list[tuple[object, ...]] | list[object]) -> str | None:
+def verdict(rows: Sequence[Sequence[Any]]) -> str | None:
     """The first problem ``quick_check`` reported, on one line; None when the file is whole."""
-    first = str(rows[0][0]) if rows else "no answer"  # type: ignore[index]
+    first = str(rows[0][0]) if rows else "no answer"
     if first == "ok":
         return None
     lines = [ln.strip() for ln in first.splitlines() if ln.strip() and not ln.startswith("***")]
