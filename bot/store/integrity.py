@@ -57,13 +57,13 @@ def check_failed(path: str | Path, problem: str) -> StorageError:
 
 def open_failure(path: str | Path, exc: BaseException) -> StorageError:
     """A one-line :class:`StorageError` for what SQLite said while opening or checking ``path``."""
-    reason = reason_of(exc) or CORRUPT
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    reason = reason_of(exc)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code == 26:  # SQLITE_NOTADB
-        return StorageError(reason, f"{path} is not a SQLite database (or its header is damaged)")
+        return StorageError(CORRUPT, f"{path} is not a SQLite database (or its header is damaged)")
     if reason == CORRUPT:
         return check_failed(path, str(exc))
-    return StorageError(reason, f"cannot open {path}: {exc}")
+    return StorageError(reason or CANNOT_OPEN, f"cannot open {path}: {exc}")  # e.g. locked by another writer
 
 
 def check_file(conn: sqlite3.Connection, path: str | Path) -> None:

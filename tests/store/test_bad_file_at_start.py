@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -134,3 +135,19 @@ def test_export_of_a_whole_database_still_works_after_the_check(tmp_path):
     done = quizbot("export", "answers", "--csv", "--db", "q.db", cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("answered_at,member_key")
+
+
+async def test_a_database_locked_by_another_writer_is_not_called_corrupt(tmp_path, monkeypatch):
+    path = tmp_path / "q.db"
+    await (await Database.open(path, upto=1)).close()  # an older schema: opening must migrate (write)
+    monkeypatch.setattr("bot.store.db.BUSY_TIMEOUT_MS", 50)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(StorageError) as raised:
+            await Database.open(path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert raised.value.reason == CANNOT_OPEN
+    assert str(raised.value) == f"cannot open {path}: database is locked"
