@@ -42,8 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open an existing database without the right to change it. Raises :class:`DbError`."""
+    """Open an existing, whole database (``quick_check``) without the right to change it.
+    Raises :class:`DbError`."""
     import sqlite3  # here, not at the top: `quizbot define` builds this parser and needs no SQLite
+
+    from bot.store.faults import StorageError
+    from bot.store.integrity import check_file
 
     if not path.is_file():
         raise DbError(f"no database at {path}")
@@ -56,6 +60,11 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     if not version:
         conn.close()
         raise DbError(f"{path} is not a quizbot database (no schema version)")
+    try:
+        check_file(conn, path)
+    except StorageError as exc:
+        conn.close()
+        raise DbError(str(exc)) from None
     return conn
 
 

@@ -60,4 +60,10 @@ def run(args: argparse.Namespace) -> int:
     if settings.uses_console and _stdin_is_terminal() and not settings.log_level_set:
         level = "WARNING"  # a person is typing: info lines would interleave with the quiz
     logs.setup(level, settings.log_format, settings.secrets())
-    return asyncio.run(app.run(settings))  # a ConfigError found while starting: see bot.cli.main
+    from bot.store.faults import StorageError
+
+    try:
+        return asyncio.run(app.run(settings))  # a ConfigError found while starting: see bot.cli.main
+    except StorageError as exc:  # a database file that cannot be trusted: one line, exit 2
+        print(f"quizbot run: {exc}", file=sys.stderr)
+        return 2

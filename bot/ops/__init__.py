@@ -31,13 +31,16 @@ __all__ = ["DeckWatcher", "PrometheusMetrics", "start"]
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
                 stop: asyncio.Event) -> list[asyncio.Task[None]]:
     """Install Prometheus metrics in the service; start the endpoint (when ``http_addr`` is
-    set) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
+    set), the storage watch (always) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
     when the address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
     metrics = PrometheusMetrics()
     metrics.library_loaded(service.library)
     metrics.watch_adapters(adapters)
+    metrics.watch_storage(db.health)
     service.ctx.metrics = metrics
-    tasks: list[asyncio.Task[None]] = []
+    from bot.ops.storage_watch import watch_storage
+
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(watch_storage(db), name="storage-watch")]
     if settings.http_addr:
         from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
 
