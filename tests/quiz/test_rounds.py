@@ -283,3 +283,24 @@ cards:
     assert chat.of_type(m.Reveal)[-1].winners == ("bob",)
     await service.shutdown()
     await db.close()
+
+
+async def test_typed_answer_is_echoed_as_member_text_for_the_renderer_to_escape(bot):
+    from bot.chat import plain
+    from bot.chat.slack.render import literal, render
+
+    assert await bot.service.ask(CHANNEL, ADMIN, kind="text") is None
+    card = bot.chat.of_type(m.QuestionCard)[-1]
+    typed = "*bold* <!channel> {0}"
+    reply = await bot.service.answer_text(card.round_id, member("alice"), typed)
+    assert reply.tone == "ok" and reply.said == (typed,)
+    assert plain.render(reply).startswith(f"Answer recorded: {typed}. ")
+    assert literal(typed) in render(reply).blocks[0]["text"]["text"]
+
+
+async def test_unknown_deck_typed_by_a_member_is_echoed_as_member_text(bot):
+    from bot.chat.slack.render import literal, render
+
+    reply = await bot.service.ask(CHANNEL, ADMIN, "*x*")
+    assert reply is not None and reply.tone == "error" and reply.said == ("'*x*'",)
+    assert literal("'*x*'") in render(reply).blocks[0]["text"]["text"]
