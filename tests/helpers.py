@@ -63,6 +63,8 @@ class FakeChat:
     platform: str = "test"
     posts: list[tuple[ChannelRef, m.Message]] = field(default_factory=list)
     updates: list[tuple[MessageRef, m.Message]] = field(default_factory=list)
+    shown: list[m.Message] = field(default_factory=list)
+    """Every posted or edited message, in the order the platform got them."""
     fail_posts: bool = False
     fail_updates: bool = False
     update_delay: float = 0.0
@@ -76,6 +78,7 @@ class FakeChat:
         if self.fail_posts:
             raise ChatError("channel_not_found")
         self.posts.append((channel, message))
+        self.shown.append(message)
         return MessageRef(channel, f"msg-{len(self.posts)}")
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
@@ -84,9 +87,12 @@ class FakeChat:
         if self.fail_updates:
             raise ChatError("message_not_found")
         self.updates.append((ref, message))
+        self.shown.append(message)
 
     def of_type(self, kind: type) -> list:  # type: ignore[type-arg]
-        return [msg for _, msg in self.posts + [(r.channel, u) for r, u in self.updates] if isinstance(msg, kind)]
+        """Posted and edited messages of ``kind`` in the order they were shown (the last is the newest),
+        so a late edit of an earlier message (a counter refresh) never hides a newer post."""
+        return [msg for msg in self.shown if isinstance(msg, kind)]
 
 
 class Clock:

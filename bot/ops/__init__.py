@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.chat.adapter import Adapter
 from bot.config import ConfigError, Settings, parse_addr
-from bot.ops.health import HealthServer, make_app
 from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import DeckWatcher
 from bot.quiz.service import QuizService
 from bot.store.db import Database
 
+if TYPE_CHECKING:
+    from bot.ops.health import HealthServer
+
 log = logging.getLogger("bot.ops")
 
-__all__ = ["DeckWatcher", "HealthServer", "PrometheusMetrics", "start"]
+__all__ = ["DeckWatcher", "PrometheusMetrics", "start"]
 
 
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
@@ -36,6 +39,8 @@ async def start(settings: Settings, service: QuizService, db: Database, adapters
     service.ctx.metrics = metrics
     tasks: list[asyncio.Task[None]] = []
     if settings.http_addr:
+        from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
+
         host, port = parse_addr(settings.http_addr)
         server = HealthServer(make_app(db, adapters, metrics), host, port)
         try:
