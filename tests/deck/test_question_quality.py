@@ -137,3 +137,28 @@ def test_every_card_of_the_shipped_decks_still_yields_a_question(decks: list[Dec
               if not any(ask(card, deck, key.rsplit("/", 1)[1], random.Random(0), decks)
                          for key in candidate_keys(card, deck))]
     assert silent == []
+
+
+def shingles(text: str, size: int = 6) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_the_reveal_why_never_repeats_a_generated_clue(decks: list[Deck]) -> None:
+    from bot.quiz.why import why
+
+    repeats, empty, count = [], 0, 0
+    for _, card, question in generated(decks):
+        for wrong in ([i for i in range(len(question.options)) if i != question.correct] or [None]):
+            tally = [0] * len(question.options)
+            if wrong is not None:
+                tally[wrong] = 3
+            text = why(question, tally)
+            count += 1
+            empty += not text
+            clue = shingles(clue_of(question))
+            # Word for word: most of the clue's six-word runs again. A contrast may share a phrase.
+            if clue and len(shingles(text) & clue) >= len(clue) / 2:
+                repeats.append((card.id, text[:80]))
+    print(f"\nreveal 'Why' lines: {count}, repeating the clue: {len(repeats)}, empty: {empty}")
+    assert repeats == []
