@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.deck.generate import AskedQuestion
 from bot.quiz.why import why
 
@@ -9,13 +11,12 @@ CLUE = "Which term is this? Keeps the largest activation of each window."
 
 
 def question(key: str, **fields: object) -> AskedQuestion:
-    base: dict[str, object] = dict(
+    base = AskedQuestion(
         key=key, deck_id="d", card_id="max", kind="choice", prompt=CLUE,
         options=("Max pooling", "Mean pooling", "GeM", "SPoC"), correct=0, accept=("Max pooling",),
         answer="Max pooling", explanation="Keeps the largest activation of each window.", source="notes/p.md",
         notes=("", "Averages each window.", "A power mean between mean and max.", "Sums the feature map."))
-    base.update(fields)
-    return AskedQuestion(**base)  # type: ignore[arg-type]
+    return replace(base, **fields)  # type: ignore[arg-type]
 
 
 def test_generated_choice_why_contrasts_the_most_picked_wrong_option() -> None:
