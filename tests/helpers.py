@@ -26,25 +26,25 @@ cards:
     definition: >-
       Removes duplicate boxes in object detection by keeping the most confident proposal
       and dropping overlapping ones.
-    tags: [detection]
+    tags: [detection, basics]
     source: {note: notes/demo.md, heading: NMS}
   - id: mean-pooling
     term: Mean pooling
     definition: Averages the pooled region; not so sensitive to distractors but suffers from scale change.
-    tags: [pooling]
+    tags: [pooling, basics]
   - id: max-pooling
     term: Max pooling
     aliases: [MAC]
     definition: Takes the maximum of the region; more invariant to scale change but more affected by distractors.
-    tags: [pooling]
+    tags: [pooling, basics]
   - id: dropout
     term: Dropout
     definition: Randomly zeroes activations during training so the network cannot rely on any single unit.
-    tags: [regularization]
+    tags: [regularization, basics]
   - id: adam
     term: Adam
     definition: An optimizer combining momentum with RMSprop, an adaptive moment estimation of gradients.
-    tags: [optimization]
+    tags: [optimization, basics]
 """
 
 CHANNEL = ChannelRef("test", "test:W1", "C1")

@@ -35,7 +35,8 @@ def render(message: m.Message) -> str:
             shares = ", ".join(f"{label} {share}%"
                                for label, share in zip(message.labels, message.shares, strict=True))
             lines.append(f"Picked: {shares}")
-        lines.append(f"Why: {message.explanation}")
+        if message.explanation:
+            lines.append(f"Why: {message.explanation}")
         if message.source:
             lines.append(f"Source: {message.source}")
         lines.append(f"Right ({message.right} of {message.answered}): {message.winners_text}")
