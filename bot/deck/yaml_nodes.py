@@ -105,11 +105,11 @@ def compose_nodes(text: str) -> tuple[yaml.Node | None, bool]:
             elif kind is yaml.AliasEvent:
                 if event.anchor in open_anchors:
                     raise Refused(
-                        None, None, f"alias *{event.anchor} refers to a node that contains it",
+                        None, None, f"alias *{event.anchor[:40]} refers to a node that contains it",
                         event.start_mark)
                 if event.anchor not in anchors:
                     raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias *{event.anchor}", event.start_mark)
+                        None, None, f"found undefined alias *{event.anchor[:40]}", event.start_mark)
                 node = anchors[event.anchor]
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
