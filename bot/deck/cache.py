@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, ChoiceQuestion, Deck, Question, Source, TextQuestion
 from bot.deck.problems import Problem
 
@@ -91,10 +92,11 @@ class DeckCache:
         """The deck compiled from exactly these bytes, with its warnings, or None."""
         entry = self._entry(self.key(raw))
         try:
-            data = json.loads(entry.read_bytes())
-            if data["format"] != FORMAT or data["loader"] != self.loader_version:
-                raise ValueError("another loader's entry")
-            found = _decode_deck(data["deck"], path), [_decode_problem(p, path) for p in data["warnings"]]
+            with gc_paused():  # tens of thousands of objects that all stay alive
+                data = json.loads(entry.read_bytes())
+                if data["format"] != FORMAT or data["loader"] != self.loader_version:
+                    raise ValueError("another loader's entry")
+                found = _decode_deck(data["deck"], path), [_decode_problem(p, path) for p in data["warnings"]]
         except FileNotFoundError:
             self.misses += 1
             return None
