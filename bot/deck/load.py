@@ -206,26 +206,29 @@ def _check_names(w: Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
     """
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, tuple[int, str]] = {}
+    key_of = match_key
     for index, (card, node) in enumerate(cards):
-        where = f"cards[{index}]"
-        if card.id in seen_ids:
-            w.error(_field_node(node, "id") or node, f"{where}.id",
-                    f"duplicate card id {quote(card.id, 60)} (first used by cards[{seen_ids[card.id]}])")
-        else:
-            seen_ids[card.id] = index
+        card_id = card.id
+        first = seen_ids.setdefault(card_id, index)
+        if first != index:
+            w.error(_field_node(node, "id") or node, f"cards[{index}].id",
+                    f"duplicate card id {quote(card_id, 60)} (first used by cards[{first}])")
         own: set[str] = set()
         for position, name in enumerate(card.names):
-            key = match_key(name)
-            for variant in dict.fromkeys((key, key.replace(" ", ""))):
-                if not variant or variant in own:
+            key = key_of(name)
+            if not key:
+                continue
+            squeezed = key.replace(" ", "")
+            for variant in (key,) if squeezed == key else (key, squeezed):
+                if variant in own:
                     continue
                 own.add(variant)
-                other = seen_names.get(variant)
-                if other is None:
-                    seen_names[variant] = (index, card.id)
+                other = seen_names.setdefault(variant, (index, card_id))
+                if other[0] == index:
                     continue
                 fields = _name_fields(node)  # only now: clashes are rare
                 field_path, field_node = fields[position] if position < len(fields) else ("", None)
+                where = f"cards[{index}]"
                 w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
                         f"{quote(name)} is already the term or an alias of card {quote(other[1], 60)} "
                         f"(cards[{other[0]}]); /define could not tell them apart")
