@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.deck.model import Deck
 
-
 QUOTE_MAX = 40
 """Longest text of a deck file a problem quotes: the offending token, never a stretch of the file."""
 
@@ -75,7 +74,9 @@ class LoadResult:
 
 
 
-def capped_by_file(problems: Iterable[Problem], limit: int = LOGGED_PER_FILE) -> Iterator[tuple[str, list[Problem], int]]:
+def capped_by_file(
+    problems: Iterable[Problem], limit: int = LOGGED_PER_FILE
+) -> Iterator[tuple[str, list[Problem], int]]:
     """Per file (in first-seen order): its first ``limit`` problems and how many more it has.
 
     What the logs show: a file with 100,000 problems is 20 lines and "and N more", not 100,000 lines.

@@ -31,8 +31,8 @@ def test_a_symlink_leaving_the_folder_is_refused_naming_the_link_only(tmp_path: 
     result = load_decks([tmp_path / "decks"])
     assert [d.id for d in result.decks] == ["birds"]
     assert [str(p) for p in result.problems] == [
-        f"{link}:1:1 is a symbolic link that leads outside the decks folder; it is not read "
-        "(copy the file into the folder instead)"]
+        (f"{link}:1:1 is a symbolic link that leads outside the decks folder; it is not read "
+         "(copy the file into the folder instead)")]
     assert "outside.yaml" not in str(result.problems[0])
 
 
