@@ -59,26 +59,30 @@ def find_deck_files(paths: Iterable[Path]) -> list[DeckFile]:
     return out
 
 
-def leaves_folder(path: Path, folder: Path) -> bool:
-    """True when ``path`` is a symbolic link whose target lies outside ``folder`` (or cannot be resolved)."""
+def inside_target(path: Path, folder: Path) -> Path | None:
+    """What to open for ``path`` found in ``folder``: itself, or for a symbolic link its
+    resolved target when that lies inside ``folder``; None when the link leads outside
+    (or dangles, or loops). Opening the checked target, not the link, means a link
+    swapped after the check is not followed."""
     if not path.is_symlink():
-        return False
+        return path
     try:
         target = path.resolve(strict=True)
-        return not target.is_relative_to(folder.resolve(strict=True))
+        return target if target.is_relative_to(folder.resolve(strict=True)) else None
     except (OSError, RuntimeError):  # dangling or looping link
-        return True
+        return None
 
 
 def read_deck_bytes(deck_file: DeckFile, expect: FileState | None = None) -> bytes:
     """The file's bytes, read once it is whole. Raises :class:`DeckError` (refused link,
     unreadable, too large) or :class:`Unsettled` (still changing, or not in state ``expect``)."""
-    path, name = deck_file.path, str(deck_file.path)
-    if deck_file.folder is not None and leaves_folder(path, deck_file.folder):
+    name = str(deck_file.path)
+    source = deck_file.path if deck_file.folder is None else inside_target(deck_file.path, deck_file.folder)
+    if source is None:
         raise DeckError([Problem(name, 1, 1, "", "is a symbolic link that leads outside the decks folder; "
                                  "it is not read (copy the file into the folder instead)", "warning")])
     try:
-        with open(path, "rb") as handle:
+        with open(source, "rb") as handle:
             before = FileState.of(os.fstat(handle.fileno()))
             if expect is not None and before != expect:
                 raise Unsettled(name)

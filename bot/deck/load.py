@@ -9,6 +9,9 @@ Guarantees:
 - :func:`load_deck_text` returns a deck only when it has no error; every error
   found in the file is reported at once, not just the first.
 - :func:`load_decks` never lets one broken deck stop the others.
+- With a :class:`~bot.deck.cache.DeckCache`, a file whose exact bytes were loaded
+  before (by this loader version) returns the stored result, equal to a fresh load.
+- A problem quotes at most the offending token of the file (see :func:`~bot.deck.problems.quote`).
 """
 
 from __future__ import annotations
