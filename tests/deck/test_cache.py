@@ -178,3 +178,15 @@ def test_old_entries_beyond_the_limit_are_removed(write_deck: WriteDeck, tmp_pat
         write_deck("rich.yaml", RICH.replace("Rich deck", f"Rich deck {n}"))
         load_deck_file(path, cache)
     assert len(list(cache.folder.glob("*.json"))) == 2
+
+
+def test_the_bot_keeps_its_deck_cache_beside_the_database(tmp_path: Path, write_deck: WriteDeck) -> None:
+    from bot.app import load_library
+    from bot.config import Settings
+
+    write_deck("rich.yaml", RICH)
+    settings = Settings(db_path=tmp_path / "data" / "quizbot.db", decks_dir=tmp_path / "decks")
+    first = load_library(settings)
+    again = load_library(settings)
+    assert again.cache is not None and again.cache.folder == tmp_path / "data" / ".quizbot-cache" / "decks"
+    assert again.cache.hits == 1 and again.decks == first.decks
