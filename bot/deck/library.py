@@ -49,7 +49,7 @@ class DeckLibrary:
         A name shared by two decks is kept in both and reported as a warning."""
         result: LoadResult = load_decks(paths, cache)
         return cls.from_decks(result.decks, [*result.problems, *name_clashes(result.decks, "warning")],
-                              cache=cache)
+                              cache=cache, unsettled=result.unsettled)
 
     def reload(self, *paths: Path, settled: Mapping[str, FileState] | None = None) -> DeckLibrary:
         """A new snapshot from disk. A deck that no longer loads keeps its last good version

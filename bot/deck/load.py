@@ -378,7 +378,7 @@ def load_decks(paths: Iterable[Path], cache: DeckCache | None = None,
     Two decks with the same id: the first (in path order) wins, the second is an error.
     With ``settled`` (file path -> the state it held still in), a file not in exactly
     that state, or changing while read, is not loaded and is listed in ``unsettled``.
-    Without it, such a file is an error ("changed while being read").
+    Without it, a file changing while read is also an error ("changed while being read").
     """
     result = LoadResult()
     seen: dict[str, str] = {}
@@ -395,9 +395,8 @@ def load_decks(paths: Iterable[Path], cache: DeckCache | None = None,
             result.problems.extend(exc.problems)
             continue
         except Unsettled:
-            if settled is not None:
-                result.unsettled.append(str(path))
-            else:
+            result.unsettled.append(str(path))
+            if settled is None:
                 result.problems.append(_changed_while_read(str(path)))
             continue
         result.problems.extend(warnings)

@@ -103,8 +103,9 @@ class DeckWatcher:
         self.on_reload = on_reload
         self._seen = snapshot(decks_dir)
         """What the previous check saw."""
-        self._loaded = self._seen
-        """The state the service's library reflects."""
+        self._loaded = {} if service.library.unsettled else self._seen
+        """The state the service's library reflects (none yet when a file was still
+        being written at start: it is then loaded once the folder holds still)."""
 
     async def check(self) -> bool:
         """Reload when the files differ from the loaded ones and held still since the

@@ -227,3 +227,18 @@ async def test_a_symlink_inside_the_decks_folder_still_loads(running):
     (decks / "other.yaml").symlink_to(decks / "drafts" / "other.txt")
     assert await reload_once_settled(watcher)
     assert definition_of(service, "ReLU").startswith("Rectified")
+
+
+async def test_a_file_still_changing_at_start_is_loaded_once_it_holds_still(tmp_path):
+    decks = tmp_path / "decks"
+    write_deck(decks, SMALL_DECK)
+    unsettled = DeckLibrary.from_decks(DeckLibrary.load(decks).decks, unsettled=[str(decks / "other.yaml")])
+    write_deck(decks, OTHER_DECK, "other.yaml")  # finished before the watcher first looks
+    service, db = await make_service(tmp_path / "q.db", Clock(), FakeChat(), library=unsettled)
+    try:
+        watcher = DeckWatcher(service, decks, interval_s=0.05)
+        assert await watcher.check()
+        assert definition_of(service, "ReLU").startswith("Rectified")
+    finally:
+        await service.shutdown()
+        await db.close()
