@@ -16,7 +16,9 @@ from collections.abc import Callable
 
 from bot.chat.adapter import Adapter
 from bot.config import NO_PLATFORM, ConfigError, Settings
+from bot.deck.cache import DeckCache
 from bot.deck.library import DeckLibrary
+from bot.ops.reload import log_problems
 from bot.quiz.context import Context, Stores
 from bot.quiz.service import QuizService
 from bot.store.db import Database
@@ -25,10 +27,8 @@ log = logging.getLogger("bot.app")
 
 
 def load_library(settings: Settings) -> DeckLibrary:
-    library = DeckLibrary.load(settings.decks_dir)
-    for problem in library.problems:
-        if problem.severity == "error":
-            log.error("event=deck_skipped problem=%r", str(problem))
+    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path))
+    log_problems(log, (p for p in library.problems if p.severity == "error"))
     log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
              settings.decks_dir)
     return library
