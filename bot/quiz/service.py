@@ -24,6 +24,7 @@ from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
+from bot.store.deliveries import Deliveries
 from bot.store.sessions import SessionRunning
 
 ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
@@ -35,6 +36,8 @@ class QuizService:
         self.rounds = RoundKeeper(ctx)
         self.scheduler = Scheduler(ctx, self.rounds)
         ctx.on_change = self.scheduler.poke
+        self.deliveries = Deliveries(ctx.stores.db, clock=ctx.clock)
+        """Platform deliveries already applied (adapters claim retried requests here)."""
 
     # -- wiring -----------------------------------------------------------------
 
