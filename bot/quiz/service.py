@@ -55,8 +55,10 @@ class QuizService:
         return self.ctx.settings.max_answer_chars
 
     async def rename_member(self, member: Member) -> None:
-        """Record a member's current display name (shown on leaderboards and reveals)."""
-        await self.ctx.stores.directory.member_id(member.key, member.name)
+        """Record a member's current display name (shown on leaderboards and reveals). Written
+        with the answers' next group commit, so a burst of renames after a burst of first
+        answers costs no commits of its own; returns once committed."""
+        await self.ctx.stores.answers.rename(member.key, member.name)
 
     def set_library(self, library: DeckLibrary) -> None:
         """Swap in reloaded decks; open rounds keep their own copy of their question."""

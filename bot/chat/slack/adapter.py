@@ -98,6 +98,7 @@ class SlackAdapter:
         self.listeners = Listeners(service, self.chat, Identities(self.chat), service.deliveries)
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
                             request_verification_enabled=self.mode == "http",
+                            process_before_response=True,  # the listener acks after the commit
                             logger=_bolt_logger())
         register(self.app, self.listeners)
         self._signing_secret = signing_secret or "unused-in-socket-mode"

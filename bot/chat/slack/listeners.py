@@ -13,8 +13,11 @@ retry) before it runs; a repeat changes nothing and is acked with the first deli
 reply text, or empty while the first is still running. Answers need no claim: the core
 stores one per member per round, so a retried click is told it was already answered.
 
-Work after the ack runs inside :meth:`Listeners.work`, which logs any failure in one line,
-tells the waiting member, and lets :meth:`Listeners.drain` wait for it at shutdown.
+Bolt runs each listener before it answers the HTTP request (``process_before_response``), so
+the HTTP 200 leaves as soon as the listener acks, with no polling for the ack; what follows
+the ack (replies, "Answer recorded", the name lookup) runs in :meth:`Listeners.later`. Both
+parts are counted, log any failure in one line, tell the waiting member, and are waited for
+by :meth:`Listeners.drain` at shutdown.
 
 Replies the caller alone needs are ephemeral: a slash command's through its
 ``response_url`` (it works even where the bot is not a member), a click on a
@@ -53,6 +56,10 @@ OUR_ACTIONS = re.compile(r"^(quiz|define):")
 OUR_VIEWS = re.compile(r"^quiz:type:")
 DRAIN_SECONDS = 25.0
 PLATFORM = "slack"
+FOLLOWUP_LANES = 16
+"""Follow-ups (replies, confirmations, name lookups) running at once. Under a burst the rest
+wait their turn, so the acks, which Slack needs within 3 s, keep the event loop; a
+confirmation may lag, an ack may not."""
 
 Tell = Callable[[m.Message], Awaitable[None]]
 
@@ -94,7 +101,9 @@ class Listeners:
     bot_name: str = "quizbot"
     """Set from ``auth.test`` at start; used in "invite me" hints."""
     _running: int = field(default=0, init=False)
+    _followups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _lanes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOWUP_LANES), init=False)
 
     def __post_init__(self) -> None:
         self._idle.set()
@@ -124,8 +133,12 @@ class Listeners:
             if delivery:
                 await self.deliveries.settle(PLATFORM, delivery, "\n".join(render(r).text for r in replies) or None)
             await once()  # the command's changes are committed: now Slack may forget the request
-            for reply in replies:
-                await tell(reply)
+            self.later(command, caller, tell, lambda: self._tell_all(tell, replies))
+
+    @staticmethod
+    async def _tell_all(tell: Tell, replies: list[m.Message]) -> None:
+        for reply in replies:
+            await tell(reply)
 
     async def _first_delivery(self, ack: Ack, delivery: str, kind: str, caller: Caller) -> bool:
         """Claim ``delivery``; for a repeat, ack it (with the first reply when known) and say False."""
@@ -154,19 +167,26 @@ class Listeners:
 
         async with self.work("action", caller, tell, once):
             if isinstance(parsed, TypeAnswerAction):
-                await self._open_answer_box(parsed, caller, str(body.get("trigger_id", "")), tell)
+                trigger = str(body.get("trigger_id", ""))
+                self.later("action", caller, tell, lambda: self._open_answer_box(parsed, caller, trigger, tell))
             elif isinstance(parsed, AnswerAction):
                 member = self.identities.known(caller)
                 notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
                 await once()  # the answer is committed (or refused): only now does Slack hear "got it"
-                await asyncio.gather(tell(notice), self._learn_name(caller, member))
+                self.later("action", caller, tell, lambda: self._confirm(tell, notice, caller, member))
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
-                await self._respond(respond, caller, found, replace_original=True)
+                self.later("action", caller, tell,
+                           lambda: self._respond(respond, caller, found, replace_original=True))
             else:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
-                await tell(STALE_BUTTON)
+                self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
+
+    async def _confirm(self, tell: Tell, notice: m.Message, caller: Caller, member: Member) -> None:
+        """After an answer's ack: tell the member, then learn their name for the reveal."""
+        await tell(notice)
+        await self._learn_name(caller, member)
 
     async def _open_answer_box(self, action: TypeAnswerAction, caller: Caller, trigger_id: str, tell: Tell) -> None:
         card = await self.service.open_question(action.round_id)
@@ -210,7 +230,7 @@ class Listeners:
             member = self.identities.known(caller)
             notice = await self.service.answer_text(parsed.round_id, member, text)
             await once()  # stored (or refused): the modal closes now
-            await asyncio.gather(tell(notice), self._learn_name(caller, member))
+            self.later("view_submission", caller, tell, lambda: self._confirm(tell, notice, caller, member))
 
     async def _learn_name(self, caller: Caller, used: Member) -> None:
         """After an answer was stored under ``used`` (no ``users.info`` wait): look the member
@@ -235,14 +255,15 @@ class Listeners:
 
     @asynccontextmanager
     async def work(self, kind: str, caller: Caller, tell: Tell, ack: Ack) -> AsyncIterator[list[SlackCallError]]:
-        """A listener's work: counted (for :meth:`drain`), never raising, always acked.
+        """A listener's part before its HTTP answer: counted (for :meth:`drain`), never raising,
+        always acked.
 
-        Yields the list of Web API failures made while it runs (see ``web.failures``). If the
-        body fails, or ends without acking, Slack is acked here (after the failure is logged,
-        before the member is told), so no request waits out Slack's 3 s for nothing.
+        Bolt runs listeners before it answers Slack (``process_before_response``), so what
+        follows the ack goes to :meth:`later`. Yields the list of Web API failures made while it
+        runs (see ``web.failures``). If the body fails, or ends without acking, Slack is acked
+        here (after the failure is logged, before the member is told).
         """
-        self._running += 1
-        self._idle.clear()
+        self._enter()
         seen: list[SlackCallError] = []
         token = failures.set(seen)
         try:
@@ -257,9 +278,38 @@ class Listeners:
             try:
                 await ack()
             finally:
-                self._running -= 1
-                if self._running == 0:
-                    self._idle.set()
+                self._exit()
+
+    def later(self, kind: str, caller: Caller, tell: Tell, step: Callable[[], Awaitable[object]]) -> None:
+        """Run ``step`` (replies, confirmations) after the HTTP answer has gone back to Slack.
+
+        Counted from this call (so :meth:`drain` never sees a gap between a listener and its
+        follow-up), logged and answered with an apology if it fails."""
+        self._enter()
+
+        async def run() -> None:
+            try:
+                async with self._lanes:
+                    await step()
+            except Exception:
+                log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
+                              caller.channel_id)
+                await tell(SOMETHING_WRONG)
+            finally:
+                self._exit()
+
+        task = asyncio.create_task(run(), name=f"slack-{kind}")
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
+
+    def _enter(self) -> None:
+        self._running += 1
+        self._idle.clear()
+
+    def _exit(self) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self._idle.set()
 
     @property
     def running(self) -> int:
