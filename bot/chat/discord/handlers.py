@@ -14,8 +14,8 @@ claim: the core stores one per member per round.
 **Stopping.** :meth:`Handlers.refuse_new` makes every later interaction get a short "restarting"
 reply with no work done; :meth:`Handlers.drain` waits for the ones already accepted.
 
-Replies are ephemeral: only the caller sees them. Questions and reveals go to the channel through the :class:`~bot.quiz.ports.Chat`
-port instead (see ``adapter.py``).
+Replies are ephemeral: only the caller sees them. Questions and reveals go to the channel
+through the :class:`~bot.quiz.ports.Chat` port instead (see ``adapter.py``).
 
 Nothing raised here reaches discord.py: a failing service call is logged and answered with a
 clear message; a failing reply (the interaction expired, Discord refused) is logged.

@@ -123,7 +123,7 @@ class Listeners:
 
         async with self.work(command, caller, tell, once) as failed:
             if caller.channel_id is None:
-                replies = [m.error("Use this command in a channel.")]
+                replies: list[m.Message] = [m.error("Use this command in a channel.")]
             else:
                 channel = channel_ref(caller.team_id, caller.channel_id)
                 member = (Member(member_key(caller.team_id, caller.user_id), caller.user_name)
