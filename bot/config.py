@@ -84,6 +84,9 @@ class Settings:
     """host:port of /healthz and /metrics; empty disables the endpoint."""
     reload_interval_s: float = 2.0
     """Seconds between checks of the decks directory for edits; 0 disables hot reload."""
+    stop_timeout_s: float = 25.0
+    """At SIGTERM: the longest wait for work already accepted (stored and confirmed) before
+    the process exits anyway; below compose's ``stop_grace_period`` (30 s)."""
     quiz: QuizSettings = field(default_factory=QuizSettings)
     slack_bot_token: Secret = field(default_factory=lambda: Secret(""))
     slack_app_token: Secret = field(default_factory=lambda: Secret(""))
@@ -120,7 +123,7 @@ class Settings:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _QUIZ_KEYS = {f.name for f in fields(QuizSettings)} - {"scoring"}
 _YAML_KEYS = {"db_path", "decks_dir", "seed", "log_level", "log_format", "http_addr", "reload_interval_s",
-              "points", "speed_bonus", *_QUIZ_KEYS}
+              "stop_timeout_s", "points", "speed_bonus", *_QUIZ_KEYS}
 
 
 _RANGES = {
@@ -239,6 +242,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         "QUIZBOT_TIMEZONE": "timezone", "QUIZBOT_ANSWER_WINDOW": "answer_window_s",
         "QUIZBOT_POINTS": "points", "QUIZBOT_SPEED_BONUS": "speed_bonus",
         "QUIZBOT_ALLOW_CHANGE": "allow_change", "QUIZBOT_RELOAD_INTERVAL": "reload_interval_s",
+        "QUIZBOT_STOP_TIMEOUT": "stop_timeout_s",
     }
     for var, key in mapping.items():
         if var in env:
@@ -274,6 +278,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         log_format=str(values.get("log_format", "text")).lower(),
         http_addr=str(values.get("http_addr", "")),
         reload_interval_s=_float("reload_interval_s", values.get("reload_interval_s", 2.0)),
+        stop_timeout_s=_float("QUIZBOT_STOP_TIMEOUT", values.get("stop_timeout_s", 25.0)),
         quiz=quiz,
         slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
         slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
@@ -297,6 +302,9 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         parse_addr(settings.http_addr)
     if settings.reload_interval_s < 0:
         raise ConfigError("reload_interval_s must be 0 (no hot reload) or more seconds")
+    if not 0 < settings.stop_timeout_s <= 300:
+        raise ConfigError(f"QUIZBOT_STOP_TIMEOUT must be more than 0 and at most 300 seconds, "
+                          f"got {settings.stop_timeout_s:g}")
     _check_platforms(settings)
     return settings
 

@@ -24,6 +24,7 @@ from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
+from bot.store.deliveries import Deliveries
 from bot.store.sessions import SessionRunning
 
 ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
@@ -35,6 +36,8 @@ class QuizService:
         self.rounds = RoundKeeper(ctx)
         self.scheduler = Scheduler(ctx, self.rounds)
         ctx.on_change = self.scheduler.poke
+        self.deliveries = Deliveries(ctx.stores.db, clock=ctx.clock)
+        """Platform deliveries already applied (adapters claim retried requests here)."""
 
     # -- wiring -----------------------------------------------------------------
 
@@ -52,8 +55,10 @@ class QuizService:
         return self.ctx.settings.max_answer_chars
 
     async def rename_member(self, member: Member) -> None:
-        """Record a member's current display name (shown on leaderboards and reveals)."""
-        await self.ctx.stores.directory.member_id(member.key, member.name)
+        """Record a member's current display name (shown on leaderboards and reveals). Written
+        with the answers' next group commit, so a burst of renames after a burst of first
+        answers costs no commits of its own; returns once committed."""
+        await self.ctx.stores.answers.rename(member.key, member.name)
 
     def set_library(self, library: DeckLibrary) -> None:
         """Swap in reloaded decks; open rounds keep their own copy of their question."""

@@ -15,6 +15,10 @@ Guarantees:
   deleted), :meth:`AnswerBook.record` raises
   :class:`~bot.store.faults.StorageError` for every answer in it: none is
   stored, and the caller must tell the member so, never "recorded".
+
+Display names learnt after an answer (:meth:`AnswerBook.rename`) ride in the same group
+commits: during a burst of first-time members they cost no commit of their own, so they
+never queue fsyncs in front of the answers.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class AnswerBook:
         self.db = db
         self.directory = directory or Directory(db)
         self._queue: list[tuple[AnswerIn, asyncio.Future[Outcome]]] = []
+        self._renames: list[tuple[str, str, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -89,6 +94,19 @@ class AnswerBook:
         self._wake.set()
         return await future
 
+    async def rename(self, member_key: str, name: str) -> None:
+        """Record a member's display name in the next group commit; returns once committed.
+        After :meth:`close` the name is written on its own."""
+        if self._closing:
+            await self.directory.member_id(member_key, name)
+            return
+        self.start()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._renames.append((member_key, name, future))
+        self._idle.clear()
+        self._wake.set()
+        await future
+
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
         while not self._idle.is_set():
@@ -111,21 +129,25 @@ class AnswerBook:
             await self._wake.wait()
             self._wake.clear()
             await self._gather()
-            while self._queue:
+            while self._queue or self._renames:
                 batch, self._queue = self._queue, []
+                renames, self._renames = self._renames, []
                 try:
-                    outcomes = await self._write([a for a, _ in batch])
+                    outcomes = await self._write([a for a, _ in batch], [(k, n) for k, n, _ in renames])
                     self.directory.remember_pending()
                 except Exception as exc:  # the members are told; the writer keeps going
                     self.directory.forget_pending()
-                    for _, future in batch:
+                    for future in [f for _, f in batch] + [f for _, _, f in renames]:
                         if not future.done():
                             future.set_exception(exc)
                 else:
                     for (_, future), outcome in zip(batch, outcomes, strict=True):
                         if not future.done():
                             future.set_result(outcome)
-            if not self._queue:
+                    for _, _, renamed in renames:
+                        if not renamed.done():
+                            renamed.set_result(None)
+            if not self._queue and not self._renames:
                 self._idle.set()
 
     async def _gather(self) -> None:
@@ -138,10 +160,13 @@ class AnswerBook:
             if len(self._queue) == size:
                 return
 
-    async def _write(self, batch: list[AnswerIn]) -> list[Outcome]:
+    async def _write(self, batch: list[AnswerIn], renames: list[tuple[str, str]] | None = None) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(batch)
         round_ids = sorted({a.round_id for a in batch})
         async with self.db.transaction() as conn:
+            if not batch:
+                await self.directory.resolve_in(conn, renames or [])
+                return []
             open_rounds: dict[int, tuple[float, bool]] = {}
             for start in range(0, len(round_ids), 500):
                 chunk = round_ids[start:start + 500]
@@ -182,6 +207,7 @@ class AnswerBook:
             await _insert(conn, [(batch[i], pair[1]) for pair, i in lasts.items()], change=True)
             for pair, i in lasts.items():
                 outcomes[i] = Outcome.CHANGED if pair in earlier or changed_in_batch.get(pair) else Outcome.RECORDED
+            await self.directory.resolve_in(conn, renames or [])  # after the answers: a learnt name wins
         return [o or Outcome.DUPLICATE for o in outcomes]
 
     async def count(self, round_id: int) -> int:

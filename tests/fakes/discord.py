@@ -107,6 +107,7 @@ class FakeDiscord:
         self.gateway = FakeGateway(self.state, token, application_flags=application_flags)
         self._runner: web.AppRunner | None = None
         self._port = 0
+        self._payloads: dict[int, JSON] = {}
 
     async def start(self) -> None:
         """Listen on 127.0.0.1 on a free port."""
@@ -419,8 +420,14 @@ class FakeDiscord:
         self.state.interactions[sent.id] = InteractionState(
             sent, time.monotonic(), asyncio.get_running_loop().create_future()
         )
+        self._payloads[sent.id] = payload
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return sent
+
+    async def replay(self, interaction: FakeInteraction) -> None:
+        """Dispatch `interaction`'s INTERACTION_CREATE again, same id and token, as a gateway
+        resume can. Its first callback stays the one recorded (Discord accepts one)."""
+        await self.gateway.dispatch("INTERACTION_CREATE", self._payloads[interaction.id])
 
 
 class DiscordErrorLog(logging.Handler):

@@ -26,6 +26,8 @@ from bot.quiz.service import QuizService
 log = logging.getLogger("bot.chat.discord")
 
 STOP_TIMEOUT_S = 10.0
+"""How long the gateway task may take to end after ``close()``."""
+DRAIN_S = 25.0
 
 
 class DiscordAdapter:
@@ -36,8 +38,11 @@ class DiscordAdapter:
 
     def __init__(self, service: QuizService, token: str, *, shard_count: int | None = None,
                  shard_ids: tuple[int, ...] = (), api_url: str = "", gateway_url: str = "",
-                 guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER) -> None:
+                 guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER,
+                 stop_timeout: float = DRAIN_S) -> None:
+        """``stop_timeout``: the longest :meth:`stop` waits for accepted interactions."""
         self.service = service
+        self.stop_timeout = stop_timeout
         self._token = token
         self.api_url = api_url
         self.gateway_url = gateway_url
@@ -52,7 +57,8 @@ class DiscordAdapter:
         """Raises ValueError for shard settings that do not fit together."""
         return cls(service, settings.discord_token.get(), shard_count=settings.discord_shard_count,
                    shard_ids=settings.discord_shard_ids, api_url=settings.discord_api_url,
-                   gateway_url=settings.discord_gateway_url, guild_ready_timeout=guild_ready_timeout)
+                   gateway_url=settings.discord_gateway_url, guild_ready_timeout=guild_ready_timeout,
+                   stop_timeout=settings.stop_timeout_s)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -99,9 +105,13 @@ class DiscordAdapter:
             raise TimeoutError(f"Discord not ready within {timeout}s")
 
     async def stop(self) -> None:
+        """New interactions get a "restarting" reply; those already accepted are answered (within
+        ``stop_timeout``); then the gateway closes."""
         if self._task is None:
             return
         task, self._task = self._task, None
+        self.handlers.refuse_new()
+        await self.handlers.drain(self.stop_timeout)
         await self.client.close()
         try:
             await asyncio.wait_for(task, STOP_TIMEOUT_S)

@@ -1,10 +1,21 @@
 """Interactions in, service calls out: who is asking, where, and how the reply goes back.
 
-Every interaction is answered within Discord's 3 s: the service call runs at once, and if it has
-not finished after ``defer_after`` seconds the interaction is deferred (ephemeral "thinking")
-and the reply replaces the placeholder when it is ready. Replies are ephemeral: only the caller
-sees them. Questions and reveals go to the channel through the :class:`~bot.quiz.ports.Chat`
-port instead (see ``adapter.py``).
+**A response means stored.** An answer (button or modal) is responded to only after the
+answer writer's group commit returns: no "thinking" placeholder first. A command runs at once
+and is responded to when it returns; only if it has not finished after ``defer_after`` seconds
+is the interaction deferred (ephemeral "thinking", which promises nothing) so that Discord's
+3 s do not run out, and the reply replaces the placeholder when it is ready.
+
+**Applied once.** A command is claimed by its interaction id in the deliveries table before it
+runs (a gateway resume can replay an INTERACTION_CREATE); a replay changes nothing and gets no
+response (Discord accepts one per interaction id, and the first one has it). Answers need no
+claim: the core stores one per member per round.
+
+**Stopping.** :meth:`Handlers.refuse_new` makes every later interaction get a short "restarting"
+reply with no work done; :meth:`Handlers.drain` waits for the ones already accepted.
+
+Replies are ephemeral: only the caller sees them. Questions and reveals go to the channel
+through the :class:`~bot.quiz.ports.Chat` port instead (see ``adapter.py``).
 
 Nothing raised here reaches discord.py: a failing service call is logged and answered with a
 clear message; a failing reply (the interaction expired, Discord refused) is logged.
@@ -13,6 +24,7 @@ clear message; a failing reply (the interaction expired, Discord refused) is log
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,13 +42,15 @@ from bot.quiz.service import QuizService
 log = logging.getLogger("bot.chat.discord")
 
 DEFER_AFTER = 1.5
-"""Seconds a service call may take before the interaction is deferred (Discord allows 3)."""
+"""Seconds a command may take before the interaction is deferred (Discord allows 3)."""
+PLATFORM = "discord"
 MAX_CHOICES = 25
 MAX_CHOICE_CHARS = 100
 
 SERVER_ONLY = m.error("Quizzes run in a server channel; use this command there. `/define` works anywhere.")
 FAILED = m.error("Something went wrong on our side; it has been logged. Please try again.")
 STALE = m.error("This button no longer works. Start a new question with `/quiz now`.")
+RESTARTING = m.error("The quiz bot is restarting; nothing was changed. Please try again in a minute.")
 
 Reply = m.Message | None
 ChannelCall = Callable[[ChannelRef, Member], Awaitable[Reply]]
@@ -68,6 +82,26 @@ class Handlers:
     def __init__(self, service: QuizService, *, defer_after: float = DEFER_AFTER) -> None:
         self.service = service
         self.defer_after = defer_after
+        self._refusing = False
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # -- stopping ---------------------------------------------------------------------
+
+    def refuse_new(self) -> None:
+        """From now on interactions get :data:`RESTARTING` and change nothing."""
+        self._refusing = True
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait, at most ``timeout`` seconds, until every accepted interaction has its response.
+        True when all did; False (and one warning) otherwise."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("event=discord_drain_timeout running=%d timeout_s=%g", self._running, timeout)
+            return False
+        return True
 
     # -- commands ---------------------------------------------------------------------
 
@@ -78,7 +112,14 @@ class Handlers:
         if channel is None:
             await self.reply(interaction, SERVER_ONLY)
             return
-        await self.reply(interaction, call(channel, member_of(interaction)), done=done)
+        if self._refusing:
+            await self.reply(interaction, RESTARTING)
+            return
+        claim = await self.service.deliveries.claim(PLATFORM, str(interaction.id))
+        if not claim.fresh:
+            log.info("event=discord_repeat_ignored %s", _describe(interaction))
+            return
+        await self.reply(interaction, call(channel, member_of(interaction)), done=done, claimed=True)
 
     async def define(self, interaction: discord.Interaction, term: str) -> None:
         await self.reply(interaction, self.service.define(term))
@@ -102,7 +143,8 @@ class Handlers:
     # -- components -------------------------------------------------------------------
 
     async def on_answer(self, interaction: discord.Interaction, round_id: int, choice: int) -> None:
-        await self.reply(interaction, self.service.answer_choice(round_id, member_of(interaction), choice))
+        await self.reply(interaction, self.service.answer_choice(round_id, member_of(interaction), choice),
+                         defer=False)
 
     async def on_type_answer(self, interaction: discord.Interaction, round_id: int) -> None:
         """Open the answer box. A modal must be the first response, so this never defers."""
@@ -126,7 +168,8 @@ class Handlers:
             submitted = modal_answer(interaction)
             if submitted is not None:
                 round_id, text = submitted
-                await self.reply(interaction, self.service.answer_text(round_id, member_of(interaction), text))
+                await self.reply(interaction, self.service.answer_text(round_id, member_of(interaction), text),
+                                 defer=False)
         elif (interaction.type is discord.InteractionType.component and interaction.data
               and actions.parse(str(interaction.data.get("custom_id", ""))) is None):
             await self.reply(interaction, STALE)
@@ -134,20 +177,45 @@ class Handlers:
     # -- replies ----------------------------------------------------------------------
 
     async def reply(self, interaction: discord.Interaction, work: Awaitable[Reply] | Reply,
-                    done: str = "Done.") -> None:
-        """Answer the interaction, privately, with what ``work`` gives (``done`` for None)."""
-        task = asyncio.ensure_future(work if isinstance(work, Awaitable) else _value(work))
-        deferred = False
-        if not task.done():
-            finished, _ = await asyncio.wait({task}, timeout=self.defer_after)
-            if not finished:
-                deferred = await self._defer(interaction)
+                    done: str = "Done.", *, defer: bool = True, claimed: bool = False) -> None:
+        """Answer the interaction, privately, with what ``work`` gives (``done`` for None).
+
+        ``defer=False`` (answers): respond only once ``work`` has returned, i.e. committed.
+        ``claimed``: ``work`` was claimed in the deliveries table; its reply text is recorded.
+        Once :meth:`refuse_new` was called, ``work`` is dropped unrun and the member told so."""
+        if self._refusing and not claimed:
+            if inspect.iscoroutine(work):
+                work.close()
+            work = RESTARTING
+        self._running += 1
+        self._idle.clear()
         try:
-            message = await task
-        except Exception:
-            log.exception("event=discord_interaction_failed %s", _describe(interaction))
-            message = FAILED
-        await self._send(interaction, render(message if message is not None else m.ok(done)), deferred)
+            task = asyncio.ensure_future(work if isinstance(work, Awaitable) else _value(work))
+            deferred = False
+            if defer and not task.done():
+                finished, _ = await asyncio.wait({task}, timeout=self.defer_after)
+                if not finished:
+                    deferred = await self._defer(interaction)
+            try:
+                message = await task
+            except Exception:
+                log.exception("event=discord_interaction_failed %s", _describe(interaction))
+                message = FAILED
+            rendered = render(message if message is not None else m.ok(done))
+            if claimed:
+                await self._settle(interaction, rendered)
+            await self._send(interaction, rendered, deferred)
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def _settle(self, interaction: discord.Interaction, rendered: Rendered) -> None:
+        try:
+            text = rendered.content or (rendered.embed.description if rendered.embed is not None else None)
+            await self.service.deliveries.settle(PLATFORM, str(interaction.id), text or None)
+        except Exception as exc:  # the work is done; only a late replay's lookup suffers
+            log.warning("event=discord_settle_failed %s error=%r", _describe(interaction), exc)
 
     async def _defer(self, interaction: discord.Interaction) -> bool:
         try:

@@ -16,6 +16,11 @@ the same process keep running, and :attr:`connected` reports the state. An outag
 until ``auth.test`` answers; a refused token is not retried. A token refused later,
 by any Web API call, turns :attr:`connected` off. A port that cannot be bound in
 HTTP mode is a :class:`~bot.config.ConfigError` from :meth:`SlackAdapter.start`.
+
+Stopping (SIGTERM) is graceful and bounded by ``stop_timeout``: new HTTP requests get 503
+(Slack delivers them again later), requests already accepted finish (each acks once its
+change is committed), every listener sends its confirmation, and only then does the
+server close. Socket Mode closes its websocket first (unacked envelopes are redelivered).
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ import socket
 import time
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.chat.slack.http import EventsEndpoint
 from bot.chat.slack.identity import Identities
-from bot.chat.slack.listeners import Listeners, register
+from bot.chat.slack.listeners import DRAIN_SECONDS, Listeners, register
 from bot.chat.slack.web import (
     AUTH_ERRORS,
     SlackCallError,
@@ -74,9 +81,11 @@ class SlackAdapter:
     def __init__(self, service: QuizService, bot_token: str, *, app_token: str = "",
                  signing_secret: str = "", http_port: int | None = None, http_host: str = "0.0.0.0",
                  api_url: str = DEFAULT_API_URL, ping_interval: float = 10.0,
-                 auth_retry: tuple[float, float] = (AUTH_RETRY_FIRST_S, AUTH_RETRY_MAX_S)) -> None:
+                 auth_retry: tuple[float, float] = (AUTH_RETRY_FIRST_S, AUTH_RETRY_MAX_S),
+                 stop_timeout: float = DRAIN_SECONDS) -> None:
         """Raises ValueError when neither transport is configured. ``auth_retry``: the first
-        and the longest pause between ``auth.test`` attempts after an outage at start."""
+        and the longest pause between ``auth.test`` attempts after an outage at start.
+        ``stop_timeout``: the longest :meth:`stop` waits for accepted work to finish."""
         if not bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required")
         if not app_token and not (signing_secret and http_port is not None):
@@ -86,11 +95,15 @@ class SlackAdapter:
         self.mode = "socket" if app_token else "http"
         self.client = make_client(bot_token, api_url)
         self.chat = SlackChat(self.client, on_dead_token=self._token_refused)
-        self.listeners = Listeners(service, self.chat, Identities(self.chat))
+        self.listeners = Listeners(service, self.chat, Identities(self.chat), service.deliveries)
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
                             request_verification_enabled=self.mode == "http",
+                            process_before_response=True,  # the listener acks after the commit
                             logger=_bolt_logger())
         register(self.app, self.listeners)
+        self._signing_secret = signing_secret or "unused-in-socket-mode"
+        self.endpoint = EventsEndpoint(self.app, self._signing_secret, EVENTS_PATH)
+        self.stop_timeout = stop_timeout
         self._app_token = app_token
         self._http_host = http_host
         self._http_port = http_port
@@ -110,13 +123,16 @@ class SlackAdapter:
     def from_settings(cls, settings: Settings, service: QuizService) -> SlackAdapter:
         return cls(service, settings.slack_bot_token.get(), app_token=settings.slack_app_token.get(),
                    signing_secret=settings.slack_signing_secret.get(), http_port=settings.slack_http_port,
-                   http_host=settings.slack_http_host, api_url=settings.slack_api_url)
+                   http_host=settings.slack_http_host, api_url=settings.slack_api_url,
+                   stop_timeout=settings.stop_timeout_s)
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         """Raises :class:`ConfigError` when HTTP mode cannot listen on ``SLACK_HTTP_PORT``."""
         self.service.attach(self.chat)
+        if self.client.session is None or self.client.session.closed:  # one pool of connections, not one per call
+            self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         if self.mode == "http":
             await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
         await self._check_token()
@@ -124,7 +140,14 @@ class SlackAdapter:
             await self._start_socket()
 
     async def stop(self) -> None:
-        """Stop taking requests, then let listeners already past their ack finish."""
+        """Stop taking requests, then let work already accepted finish, within ``stop_timeout``.
+
+        HTTP mode refuses new requests with 503 at once but keeps serving those already inside
+        until each has stored its change and acked; then every listener's confirmation is sent.
+        Whatever is still running when the bound passes is logged (one line) and cut off."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.stop_timeout
+        self.endpoint.refuse_new()
         await self._stop_reauth()
         if self._socket is not None:
             await self._socket.close_async()
@@ -133,10 +156,17 @@ class SlackAdapter:
             self._connecting.cancel()
             await asyncio.gather(self._connecting, return_exceptions=True)
             self._connecting = None
+        try:
+            await asyncio.wait_for(self.endpoint.wait_idle(), max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            log.warning("event=slack_stop_requests_cut requests=%d", self.endpoint.in_flight)
+        drained = await self.listeners.drain(max(0.0, deadline - loop.time()))
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        await self.listeners.drain()
+        if self.client.session is not None and not self.client.session.closed:
+            await self.client.session.close()
+        log.info("event=slack_stopped drained=%s", drained)
 
     @property
     def connected(self) -> bool:
@@ -209,7 +239,8 @@ class SlackAdapter:
                       hint(error.code))
 
     async def _start_http(self) -> None:
-        self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH), access_log=None, shutdown_timeout=5.0)
+        self.endpoint = EventsEndpoint(self.app, self._signing_secret, EVENTS_PATH)  # accepting again
+        self._runner = web.AppRunner(self.endpoint.web_app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._http_host, self._http_port)
         try:

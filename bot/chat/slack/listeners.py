@@ -1,16 +1,28 @@
 """Every Slack listener, registered in one place: :func:`register`.
 
-Each listener calls ``ack()`` first (Slack wants it within 3 s; bolt answers the
-HTTP request or the Socket Mode envelope right then) and does the slow work
-after it, inside :meth:`Listeners.work`, which logs any failure in one line,
-tells the waiting member, and lets ``stop()`` wait for work in flight.
+**An ack means stored.** Slack never redelivers a request it saw acknowledged, so a
+listener acknowledges a state change only once it is committed: an answer click or modal
+submit acks after the answer writer's group commit returns (well inside Slack's 3 s), a
+slash command after the command has run (its replies then follow through
+``response_url``). Requests that change nothing (a "did you mean" button, the Answer
+button that opens a modal, a forged id) ack at once. A request that is never acked in 3 s
+is retried by Slack; :mod:`bot.store.deliveries` makes sure it is applied once.
+
+**Applied once.** A slash command is claimed by its ``trigger_id`` (the same on every
+retry) before it runs; a repeat changes nothing and is acked with the first delivery's
+reply text, or empty while the first is still running. Answers need no claim: the core
+stores one per member per round, so a retried click is told it was already answered.
+
+Bolt runs each listener before it answers the HTTP request (``process_before_response``), so
+the HTTP 200 leaves as soon as the listener acks, with no polling for the ack; what follows
+the ack (replies, "Answer recorded", the name lookup) runs in :meth:`Listeners.later`. Both
+parts are counted, log any failure in one line, tell the waiting member, and are waited for
+by :meth:`Listeners.drain` at shutdown.
 
 Replies the caller alone needs are ephemeral: a slash command's through its
 ``response_url`` (it works even where the bot is not a member), a click on a
 question or a modal submit through ``chat.postEphemeral`` in the question's
-channel. A retried or repeated delivery is harmless: an answer is stored once
-per member per round by the core, and a second ``/quiz now`` finds the question
-already open.
+channel.
 """
 
 from __future__ import annotations
@@ -35,13 +47,19 @@ from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, TypeAnswerAction, parse
 from bot.quiz.ports import Member
 from bot.quiz.service import QuizService
+from bot.store.deliveries import Deliveries
 
 log = logging.getLogger("bot.chat.slack")
 
 COMMANDS = ("/quiz", "/leaderboard", "/define")
 OUR_ACTIONS = re.compile(r"^(quiz|define):")
 OUR_VIEWS = re.compile(r"^quiz:type:")
-DRAIN_SECONDS = 5.0
+DRAIN_SECONDS = 25.0
+PLATFORM = "slack"
+FOLLOWUP_LANES = 16
+"""Follow-ups (replies, confirmations, name lookups) running at once. Under a burst the rest
+wait their turn, so the acks, which Slack needs within 3 s, keep the event loop; a
+confirmation may lag, an ack may not."""
 
 Tell = Callable[[m.Message], Awaitable[None]]
 
@@ -58,15 +76,34 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
     app.error(listeners.on_error)
 
 
+class Ack:
+    """Bolt's ``ack``, callable once: the first call answers Slack, later calls do nothing.
+
+    Lets :meth:`Listeners.work` guarantee an ack on every path (a failure included) without
+    a listener acking twice."""
+
+    def __init__(self, ack: Any) -> None:
+        self._ack = ack
+        self.done = False
+
+    async def __call__(self, **response: Any) -> None:
+        if not self.done:
+            self.done = True
+            await self._ack(**response)
+
+
 @dataclass
 class Listeners:
     service: QuizService
     chat: SlackChat
     identities: Identities
+    deliveries: Deliveries
     bot_name: str = "quizbot"
     """Set from ``auth.test`` at start; used in "invite me" hints."""
     _running: int = field(default=0, init=False)
+    _followups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _lanes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOWUP_LANES), init=False)
 
     def __post_init__(self) -> None:
         self._idle.set()
@@ -74,48 +111,82 @@ class Listeners:
     # -- slash commands -----------------------------------------------------------------
 
     async def on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
-        await ack()
         caller = caller_of(body)
         command = str(body.get("command", ""))
+        delivery = str(body.get("trigger_id") or "")
+        once = Ack(ack)
+        if delivery and not await self._first_delivery(once, delivery, command, caller):
+            return
 
         async def tell(message: m.Message) -> None:
             await self._respond(respond, caller, message, replace_original=False)
 
-        async with self.work(command, caller, tell) as failed:
+        async with self.work(command, caller, tell, once) as failed:
             if caller.channel_id is None:
-                await tell(m.error("Use this command in a channel."))
-                return
-            channel = channel_ref(caller.team_id, caller.channel_id)
-            member = (Member(member_key(caller.team_id, caller.user_id), caller.user_name)
-                      if command == "/define" else await self.identities.member(caller))
-            replies = await commands.handle(self.service, channel, member, command, str(body.get("text", "")))
-            for reply in self._explain(replies, failed):
-                await tell(reply)
+                replies: list[m.Message] = [m.error("Use this command in a channel.")]
+            else:
+                channel = channel_ref(caller.team_id, caller.channel_id)
+                member = (Member(member_key(caller.team_id, caller.user_id), caller.user_name)
+                          if command == "/define" else await self.identities.member(caller))
+                replies = self._explain(
+                    await commands.handle(self.service, channel, member, command, str(body.get("text", ""))), failed)
+            if delivery:
+                await self.deliveries.settle(PLATFORM, delivery, "\n".join(render(r).text for r in replies) or None)
+            await once()  # the command's changes are committed: now Slack may forget the request
+            self.later(command, caller, tell, lambda: self._tell_all(tell, replies))
+
+    @staticmethod
+    async def _tell_all(tell: Tell, replies: list[m.Message]) -> None:
+        for reply in replies:
+            await tell(reply)
+
+    async def _first_delivery(self, ack: Ack, delivery: str, kind: str, caller: Caller) -> bool:
+        """Claim ``delivery``; for a repeat, ack it (with the first reply when known) and say False."""
+        claim = await self.deliveries.claim(PLATFORM, delivery)
+        if claim.fresh:
+            return True
+        log.info("event=slack_repeat_ignored kind=%s user=%s replied=%s", kind, caller.user_id,
+                 claim.reply is not None)
+        if claim.reply is not None:
+            await ack(text=claim.reply, response_type="ephemeral")
+        else:
+            await ack()
+        return False
 
     # -- buttons ------------------------------------------------------------------------
 
     async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        await ack()
         caller = caller_of(body)
         parsed = parse(str(action.get("action_id", "")))
+        once = Ack(ack)
+        if not isinstance(parsed, AnswerAction):
+            await once()  # nothing to store: opening a box, looking a card up, refusing a forged id
 
         async def tell(message: m.Message) -> None:
             await self._tell_clicker(respond, caller, message)
 
-        async with self.work("action", caller, tell):
+        async with self.work("action", caller, tell, once):
             if isinstance(parsed, TypeAnswerAction):
-                await self._open_answer_box(parsed, caller, str(body.get("trigger_id", "")), tell)
+                trigger = str(body.get("trigger_id", ""))
+                self.later("action", caller, tell, lambda: self._open_answer_box(parsed, caller, trigger, tell))
             elif isinstance(parsed, AnswerAction):
                 member = self.identities.known(caller)
                 notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
-                await asyncio.gather(tell(notice), self._learn_name(caller, member))
+                await once()  # the answer is committed (or refused): only now does Slack hear "got it"
+                self.later("action", caller, tell, lambda: self._confirm(tell, notice, caller, member))
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
-                await self._respond(respond, caller, found, replace_original=True)
+                self.later("action", caller, tell,
+                           lambda: self._respond(respond, caller, found, replace_original=True))
             else:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
-                await tell(STALE_BUTTON)
+                self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
+
+    async def _confirm(self, tell: Tell, notice: m.Message, caller: Caller, member: Member) -> None:
+        """After an answer's ack: tell the member, then learn their name for the reveal."""
+        await tell(notice)
+        await self._learn_name(caller, member)
 
     async def _open_answer_box(self, action: TypeAnswerAction, caller: Caller, trigger_id: str, tell: Tell) -> None:
         card = await self.service.open_question(action.round_id)
@@ -149,16 +220,17 @@ class Listeners:
         if problem is not None:
             await ack(response_action="errors", errors={ANSWER_BLOCK: problem})
             return
-        await ack()
         caller = Caller(caller.team_id, caller.user_id, caller.user_name, channel_id)
+        once = Ack(ack)
 
         async def tell(message: m.Message) -> None:
             await self._tell_clicker(None, caller, message)
 
-        async with self.work("view_submission", caller, tell):
+        async with self.work("view_submission", caller, tell, once):
             member = self.identities.known(caller)
             notice = await self.service.answer_text(parsed.round_id, member, text)
-            await asyncio.gather(tell(notice), self._learn_name(caller, member))
+            await once()  # stored (or refused): the modal closes now
+            self.later("view_submission", caller, tell, lambda: self._confirm(tell, notice, caller, member))
 
     async def _learn_name(self, caller: Caller, used: Member) -> None:
         """After an answer was stored under ``used`` (no ``users.info`` wait): look the member
@@ -182,13 +254,16 @@ class Listeners:
     # -- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def work(self, kind: str, caller: Caller, tell: Tell) -> AsyncIterator[list[SlackCallError]]:
-        """The slow part of a listener: counted (for :meth:`drain`), and never raising.
+    async def work(self, kind: str, caller: Caller, tell: Tell, ack: Ack) -> AsyncIterator[list[SlackCallError]]:
+        """A listener's part before its HTTP answer: counted (for :meth:`drain`), never raising,
+        always acked.
 
-        Yields the list of Web API failures made while it runs (see ``web.failures``).
+        Bolt runs listeners before it answers Slack (``process_before_response``), so what
+        follows the ack goes to :meth:`later`. Yields the list of Web API failures made while it
+        runs (see ``web.failures``). If the body fails, or ends without acking, Slack is acked
+        here (after the failure is logged, before the member is told).
         """
-        self._running += 1
-        self._idle.clear()
+        self._enter()
         seen: list[SlackCallError] = []
         token = failures.set(seen)
         try:
@@ -196,19 +271,60 @@ class Listeners:
         except Exception:  # a bug or an outage must not cost more than this one reply
             log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
                           caller.channel_id)
+            await ack()
             await tell(SOMETHING_WRONG)  # the reply helpers never raise
         finally:
             failures.reset(token)
-            self._running -= 1
-            if self._running == 0:
-                self._idle.set()
+            try:
+                await ack()
+            finally:
+                self._exit()
 
-    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
-        """Wait (bounded) for listeners still working after their ack."""
+    def later(self, kind: str, caller: Caller, tell: Tell, step: Callable[[], Awaitable[object]]) -> None:
+        """Run ``step`` (replies, confirmations) after the HTTP answer has gone back to Slack.
+
+        Counted from this call (so :meth:`drain` never sees a gap between a listener and its
+        follow-up), logged and answered with an apology if it fails."""
+        self._enter()
+
+        async def run() -> None:
+            try:
+                async with self._lanes:
+                    await step()
+            except Exception:
+                log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
+                              caller.channel_id)
+                await tell(SOMETHING_WRONG)
+            finally:
+                self._exit()
+
+        task = asyncio.create_task(run(), name=f"slack-{kind}")
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
+
+    def _enter(self) -> None:
+        self._running += 1
+        self._idle.clear()
+
+    def _exit(self) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self._idle.set()
+
+    @property
+    def running(self) -> int:
+        """Listeners still working (before or after their ack)."""
+        return self._running
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
+        """Wait, at most ``timeout`` seconds, for every listener to finish (its answer stored,
+        its confirmation sent). True when all did; False (and one warning) otherwise."""
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
-            log.warning("event=slack_drain_timeout running=%d", self._running)
+            log.warning("event=slack_drain_timeout running=%d timeout_s=%g", self._running, timeout)
+            return False
+        return True
 
     def _explain(self, replies: list[m.Message], failed: list[SlackCallError]) -> list[m.Message]:
         """The replies, with Slack's reason added when a channel post failed during the command

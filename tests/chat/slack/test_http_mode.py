@@ -122,13 +122,26 @@ async def test_retried_and_double_clicks_store_one_answer(http_bot: SlackBot) ->
     assert await http_bot.answers() == [(question.round_id, member_key(TEAM_ID, "U1"), 0, None)]
 
 
-async def test_retried_quiz_now_opens_one_round(http_bot: SlackBot) -> None:
+async def test_retried_quiz_now_opens_one_round_and_the_retry_is_acked_quietly(http_bot: SlackBot) -> None:
     request = slash_command("/quiz", "now", response_url=http_bot.fake.response_url())
     retried = request.__class__(request.kind, request.payload, retry_num=1, retry_reason="http_timeout")
 
     await http_bot.send(request)
     await http_bot.question()
-    await http_bot.send(retried)
+    again = await http_bot.send(retried)
+    await http_bot.settle()
+
+    assert (again.status, again.text) == (200, "")  # the first posted a question and said nothing
+    assert len(http_bot.fake.calls("chat.postMessage")) == 1
+    assert http_bot.fake.calls(RESPONSE_URL_METHOD) == []  # no "already open": it is the same request
+    assert len(await http_bot.db.fetchall("SELECT id FROM rounds")) == 1
+
+
+async def test_a_new_quiz_now_while_one_is_open_says_already_open(http_bot: SlackBot) -> None:
+    await command(http_bot, "/quiz", "now")
+    await http_bot.question()
+
+    await command(http_bot, "/quiz", "now")  # a fresh trigger_id: a second request, not a retry
 
     busy = await http_bot.fake.wait_for(RESPONSE_URL_METHOD)
     assert "already open" in busy["text"]

@@ -1,0 +1,168 @@
+"""Ack latency: 2,000 members answer one round within 10 s through the real Slack HTTP path.
+
+The real SlackAdapter in HTTP mode (bolt's AsyncApp behind our aiohttp endpoint) with a real
+QuizService on a SQLite file (synchronous=FULL). Slack's side runs in a second process: the
+fake Slack Web API from tests/fakes on 127.0.0.1 (which takes the "Answer recorded" ephemerals
+and the users.info lookups) and a client that sends 2,000 signed block_actions clicks (one per
+member, spread evenly over 10 s) and times each HTTP round trip. Since an ack now follows the
+answer's commit, that is the time until Slack hears "stored".
+
+Baseline, same run, same path: the answer writer without group commit (one commit per
+answer, so each ack waits for its own fsync and for every commit queued before it).
+
+Prints one JSON line: p50/p99/max ack latency, answers stored, and the same for the baseline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from _common import ROOT, emit, note, percentile
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MEMBERS = int(__import__("os").environ.get("BENCH_MEMBERS", "2000"))
+SPREAD_S = float(__import__("os").environ.get("BENCH_SPREAD", "10"))
+SECRET = "bench-signing-secret"
+TARGET_P99_MS = 1000.0
+
+
+# -- Slack's side: a separate process, so neither the fake Web API nor the client shares the
+# -- bot's event loop (in production both are on Slack's servers) ---------------------------------
+
+def _slack_side(inbox: Any, outbox: Any) -> None:
+    """Run the fake Slack, hand its URL over, then send the clicks to the bot's URL evenly over
+    SPREAD_S seconds; hand back (status, seconds) per click and the "recorded" count."""
+    import aiohttp
+
+    from tests.fakes.slack import FakeSlack
+    from tests.fakes.slack_requests import signature
+
+    async def run() -> None:
+        fake = FakeSlack()
+        await fake.start()
+        outbox.put(fake.api_url)
+        url, bodies = await asyncio.to_thread(inbox.get)
+        results: list[tuple[int, float]] = []
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
+            async def one(body: str) -> None:
+                ts = int(time.time())
+                headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": str(ts),
+                           "X-Slack-Signature": signature(SECRET, ts, body)}
+                start = time.perf_counter()
+                async with session.post(url, data=body.encode(), headers=headers) as resp:
+                    await resp.read()
+                    results.append((resp.status, time.perf_counter() - start))
+
+            tasks = []
+            begin = time.perf_counter()
+            for i, body in enumerate(bodies):
+                delay = begin + i * SPREAD_S / len(bodies) - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(one(body)))
+            await asyncio.gather(*tasks)
+        outbox.put(results)
+        await asyncio.to_thread(inbox.get)  # the bot has drained: every confirmation was sent
+        outbox.put(sum(1 for a in fake.calls("chat.postEphemeral") if "recorded" in a["text"]))
+        await fake.stop()
+
+    asyncio.run(run())
+
+
+def _clicks(action_id: str, channel: str, team: str) -> list[str]:
+    bodies = []
+    for i in range(MEMBERS):
+        payload = {"type": "block_actions", "user": {"id": f"U{i:05d}", "username": f"u{i}", "team_id": team},
+                   "team": {"id": team}, "channel": {"id": channel}, "container": {"channel_id": channel},
+                   "trigger_id": f"{i}.1.bench", "api_app_id": "A0BENCH", "token": "t",
+                   "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": action_id}]}
+        bodies.append(urlencode({"payload": json.dumps(payload)}))
+    return bodies
+
+
+# -- the bot under load ---------------------------------------------------------------------------
+
+async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
+    from bot.chat.slack.adapter import SlackAdapter
+    from bot.chat.slack.identity import channel_ref
+    from bot.deck.library import DeckLibrary
+    from bot.quiz.context import Context, QuizSettings, Stores
+    from bot.quiz.ports import Member
+    from bot.quiz.service import QuizService
+    from bot.store.db import Database
+    from tests.fakes.slack import CHANNEL_ID, TEAM_ID
+
+    spawn = multiprocessing.get_context("spawn")
+    inbox, outbox = spawn.Queue(), spawn.Queue()
+    slack = spawn.Process(target=_slack_side, args=(inbox, outbox))
+    slack.start()
+    api_url = await asyncio.to_thread(outbox.get)
+    db = await Database.open(folder / f"ack-{group_commit}.db")
+    ctx = Context(Stores(db), DeckLibrary.load(ROOT / "decks"), QuizSettings(counter_interval_s=3600),
+                  rng=random.Random(1))
+    service = QuizService(ctx)
+    book = ctx.stores.answers
+    if not group_commit:  # the baseline: each answer its own transaction and commit
+        record, one_at_a_time = book.record, asyncio.Lock()
+
+        async def record_alone(answer: Any) -> Any:
+            async with one_at_a_time:
+                return await record(answer)
+
+        book.record = record_alone  # type: ignore[method-assign]
+    adapter = SlackAdapter(service, "xoxb-bench", signing_secret=SECRET, http_port=0, http_host="127.0.0.1",
+                           api_url=api_url)
+    await adapter.start()
+    try:
+        channel = channel_ref(TEAM_ID, CHANNEL_ID)
+        opened = await service.ask(channel, Member("slack:bench:admin", "admin", True), kind="choice")
+        assert opened is None, opened
+        round_id = await service.open_round_id(channel)
+        assert round_id is not None and adapter.url is not None
+        inbox.put((adapter.url, _clicks(f"quiz:answer:{round_id}:0", CHANNEL_ID, TEAM_ID)))
+        results: list[tuple[int, float]] = await asyncio.to_thread(outbox.get)
+        await adapter.listeners.drain(120.0)
+        inbox.put("drained")
+        confirmed = await asyncio.to_thread(outbox.get)
+        stored = (await db.fetchone("SELECT COUNT(*) FROM answers WHERE round_id = ?", (round_id,)))[0]
+    finally:
+        await adapter.stop()
+        await service.shutdown()
+        await db.close()
+        await asyncio.to_thread(slack.join, 30)
+    ok = [seconds for status, seconds in results if status == 200]
+    return {"acked": len(ok), "stored": stored, "confirmed": confirmed,
+            "p50_ms": round(percentile(ok, 50) * 1000, 1), "p99_ms": round(percentile(ok, 99) * 1000, 1),
+            "max_ms": round(max(ok) * 1000, 1)}
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = await measure(Path(tmp), group_commit=True)
+        note(f"group commit: {ours}")
+        baseline = await measure(Path(tmp), group_commit=False)
+        note(f"one commit per answer: {baseline}")
+    emit({
+        "bench": "ack", "members": MEMBERS, "spread_s": SPREAD_S, "path": "signed HTTP -> bolt -> commit -> ack",
+        **ours,
+        "baseline": "ack after commit, one commit per answer (no group commit)",
+        **{f"baseline_{k}": v for k, v in baseline.items()},
+        "target_p99_ms": TARGET_P99_MS,
+        "ok": ours["p99_ms"] <= TARGET_P99_MS and ours["stored"] == ours["acked"] == MEMBERS,
+    })
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
