@@ -78,8 +78,11 @@ class FullTextIndex:
     _names: list[frozenset[str]] = field(default_factory=list)
     _lengths: list[float] = field(default_factory=list)
     _total_length: float = 0.0
+    _surface: dict[str, str] = field(default_factory=dict)
+    """Every indexed word as written (normalised) -> its stem: typos and prefixes are
+    matched against words as members write them, not against stems (``poolin``)."""
     _typos: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    _sorted_stems: list[str] = field(default_factory=list)
+    _sorted_words: list[str] = field(default_factory=list)
     _dirty: bool = False
 
     def add(self, names: tuple[str, ...] | list[str], definition: str) -> int:
@@ -89,27 +92,32 @@ class FullTextIndex:
         name_stems = set()
         for name in names:
             for word in content_words(name):
-                name_stems.add(stem(word))
+                name_stems.add(self._word_stem(word))
         for s in name_stems:
             counts[s] += NAME_WEIGHT
         for word in content_words(definition):
-            counts[stem(word)] += 1.0
+            counts[self._word_stem(word)] += 1.0
         length = sum(counts.values())
         self._lengths.append(length)
         self._total_length += length
         self._names.append(frozenset(name_stems))
         for s, tf in counts.items():
-            postings = self._postings[s]
-            if not postings and len(s) >= 4:
-                for variant in _deletes(s):
-                    self._typos[variant].add(s)
-            postings[doc] = tf
+            self._postings[s][doc] = tf
         self._dirty = True
         return doc
 
+    def _word_stem(self, word: str) -> str:
+        known = self._surface.get(word)
+        if known is None:
+            known = self._surface[word] = stem(word)
+            if len(word) >= 4:
+                for variant in _deletes(word):
+                    self._typos[variant].add(word)
+        return known
+
     def _ready(self) -> None:
         if self._dirty:
-            self._sorted_stems = sorted(self._postings)
+            self._sorted_words = sorted(self._surface)
             self._dirty = False
 
     def contains(self, doc: int, word: str) -> bool:
@@ -117,28 +125,29 @@ class FullTextIndex:
         return doc in self._postings.get(stem(word), {})
 
     def resolve(self, word: str) -> list[tuple[str, float]]:
-        """The indexed stems a query word stands for, with their weight: itself (1.0),
-        else stems one edit away (two for long words), else stems it starts."""
+        """The indexed stems a query word stands for, with their weight: its own stem (1.0),
+        else the stems of indexed words one edit away (two for words of eight letters),
+        else the stems of indexed words it starts."""
         s = stem(word)
         if s in self._postings:
             return [(s, 1.0)]
-        if len(s) >= 4:
+        if len(word) >= 4:
             near: set[str] = set()
-            for variant in _deletes(s):
+            for variant in _deletes(word):
                 near |= self._typos.get(variant, set())
-            allowed = 2 if len(s) >= 8 else 1
-            close = [n for n in near if OSA.distance(s, n, score_cutoff=allowed) <= allowed]
+            allowed = 2 if len(word) >= 8 else 1
+            close = {self._surface[n] for n in near if OSA.distance(word, n, score_cutoff=allowed) <= allowed}
             if close:
                 return [(n, TYPO_WEIGHT) for n in sorted(close)]
         if len(word) >= MIN_PREFIX:
             self._ready()
-            start = bisect.bisect_left(self._sorted_stems, word)
-            found = []
-            for candidate in self._sorted_stems[start:start + MAX_PREFIX_STEMS]:
+            start = bisect.bisect_left(self._sorted_words, word)
+            found: dict[str, float] = {}
+            for candidate in self._sorted_words[start:start + MAX_PREFIX_STEMS]:
                 if not candidate.startswith(word):
                     break
-                found.append((candidate, PREFIX_WEIGHT))
-            return found
+                found[self._surface[candidate]] = PREFIX_WEIGHT
+            return list(found.items())
         return []
 
     def search(self, words: list[str], limit: int) -> list[Hit]:

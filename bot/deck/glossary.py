@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.deck.abbreviations import expand
-from bot.deck.fulltext import STOPWORDS, FullTextIndex, Hit
+from bot.deck.fulltext import STOPWORDS, FullTextIndex, Hit, content_words
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
 from bot.deck.text import match_key, normalize
@@ -56,11 +56,11 @@ RANKED_POOL = 8
 """How many cards the ranked search returns: the match, its runner-up and suggestions."""
 RANKED_LEAD = 1.25
 """The best ranked card is a match only if its score is this many times the runner-up's."""
-RANKED_COVERAGE = 0.75
-"""... and it holds at least this share of the query's weight (idf)."""
+RANKED_COVERAGE = 0.5
+"""... and it holds at least this share of the query's weight (idf) ..."""
 RANKED_DESCRIPTION_WORDS = 3
-"""Query words a card must hold when they do not all name it: "genetic algorithms",
-both words in one definition, is a term the decks lack, not a description of that card."""
+"""... and either every query word names it, or it holds this many of them: "genetic
+algorithms", both words in one definition, is a term the decks lack, not a description."""
 SPELLED_EDIT_COST = 4.0
 """A name spelled word for word within typo tolerance scores 100 less this per edit."""
 
@@ -263,13 +263,13 @@ class Glossary:
             # Close as a string, but a word of the query is in no name: only a suggestion.
             scored = _merge([_with_score(scored[0], MATCH_SCORE - 1)], scored[1:])
         scored = _merge(scored, self._word_hits(key, near))
-        words = [w for w in key.split() if w not in STOPWORDS]
+        words = content_words(" ".join(expand(normalize(query).split())))
         hits = self._ranked(key, words)
         if hits:
             top, top_score = hits[0], hits[0].score
             also = [self._suggest(self.entries[h.doc], FULLTEXT_SUGGEST_SCORE * h.score / top_score)
                     for h in hits[1:]]
-            if self._sure(top, hits[1] if len(hits) > 1 else None, words):
+            if self._sure(hits, words):
                 rest = _merge(also, [s for s in scored if s.card_id != self.entries[top.doc].card.id
                                      or s.deck_id != self.entries[top.doc].deck.id])
                 return Lookup(query, self.entries[top.doc], "fulltext", tuple(rest[:MAX_SUGGESTIONS]))
@@ -295,14 +295,19 @@ class Glossary:
         return sorted(hits, key=lambda h: (-round(h.score, 6), -fuzz.ratio(key, self._term_keys[h.doc])))
 
     @staticmethod
-    def _sure(top: Hit, runner_up: Hit | None, words: list[str]) -> bool:
-        """Whether the best ranked card is a match rather than a suggestion: it holds most
-        of the query, the query's words all name it or it holds a description's worth of
-        them, and nothing else comes close."""
+    def _sure(hits: list[Hit], words: list[str]) -> bool:
+        """Whether the best ranked card is a match rather than a suggestion. It must hold
+        much of the query, and then be the only card whose names hold every query word
+        (``focal lsos``, ``covariate``), or hold a description's worth of the query words
+        (or all of them in its names) and lead the runner-up clearly."""
+        top, runner_up = hits[0], (hits[1] if len(hits) > 1 else None)
+        if top.coverage < RANKED_COVERAGE:
+            return False
         distinct = len(dict.fromkeys(words))
+        if top.named >= distinct and not any(h.named >= distinct for h in hits[1:]):
+            return True
         evidence = top.named >= distinct or top.matched >= RANKED_DESCRIPTION_WORDS
-        lead = runner_up is None or top.score >= RANKED_LEAD * runner_up.score
-        return top.coverage >= RANKED_COVERAGE and evidence and lead
+        return evidence and (runner_up is None or top.score >= RANKED_LEAD * runner_up.score)
 
     def _entry_of(self, suggestion: Suggestion) -> Entry:
         return self._by_id[(suggestion.deck_id, suggestion.card_id)]
