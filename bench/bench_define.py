@@ -1,32 +1,36 @@
-"""/define lookup latency over a generated 50,000-term glossary, beside difflib.
+"""/define lookup latency over a generated 50,000-term glossary, beside the plain way.
 
 10,000 mixed queries (exact with case/hyphen noise, alias or acronym, one typo,
-miss) are timed one by one (p50/p99 per lookup). The baseline,
-``difflib.get_close_matches`` over the same 50,000 terms, is about 0.5 s per
-query, so it is timed on a fixed random sample of the same queries
-(``baseline_queries``); the speedup compares p50 with p50.
-Target: p99 <= 1 ms and >= 50x faster than difflib.
+miss) are timed one by one (p50/p99 per lookup). The baseline is what one would
+write first: an exact dict over every name's match key, then
+``rapidfuzz.process.extractOne`` over every name (about 70,000). It takes
+milliseconds per query, so it is timed on a fixed random sample of the same
+queries (``baseline_queries``). The machine's 1-minute load average is printed
+beside the figures: the machine is shared, and a busy minute shows in p99.
+Target: p99 <= 1 ms.
 """
 
 from __future__ import annotations
 
-import difflib
+import os
 import random
 import string
 import time
 
 from _common import emit, note, percentile
 
+from rapidfuzz import fuzz, process
+
 from bot.deck.glossary import Glossary
 from bot.deck.model import Card, Deck
+from bot.deck.text import match_key
 
 TERMS = 50_000
 QUERIES = 10_000
-BASELINE_QUERIES = 50  # difflib takes ~0.5 s per query over 50,000 terms
+BASELINE_QUERIES = 500  # extractOne over every name takes milliseconds per query
 DECKS = 10
 SEED = 20240
 TARGET_P99_MS = 1.0
-TARGET_SPEEDUP = 50
 
 _ONSETS = ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
            "br", "ch", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th", "tr"]
@@ -137,17 +141,19 @@ def main() -> None:
         found[kind][0] += ok
         found[kind][1] += 1
 
-    terms = [card.term.lower() for deck in decks for card in deck.cards]
+    exact = {match_key(name): card.id for deck in decks for card in deck.cards for name in card.names}
+    keys = list(exact)
     sample = random.Random(SEED + 1).sample(queries, BASELINE_QUERIES)
     baseline: list[float] = []
     for _, query, _ in sample:
         t0 = clock()
-        difflib.get_close_matches(query.lower(), terms, n=3, cutoff=0.6)
+        key = match_key(query)
+        if key not in exact:
+            process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=60)
         baseline.append((clock() - t0) / 1e6)
 
     p50, p99 = percentile(timings, 50), percentile(timings, 99)
-    base_p50 = percentile(baseline, 50)
-    speedup = base_p50 / p50
+    base_p50, base_p99 = percentile(baseline, 50), percentile(baseline, 99)
     emit({
         "bench": "define",
         "terms": TERMS,
@@ -157,13 +163,15 @@ def main() -> None:
         "max_ms": round(max(timings), 3),
         "build_s": round(build_s, 2),
         "found": {kind: round(n / total, 3) for kind, (n, total) in found.items()},
-        "baseline": "difflib.get_close_matches",
+        "baseline": "exact dict + rapidfuzz.process.extractOne over every name",
         "baseline_queries": BASELINE_QUERIES,
-        "baseline_p50_ms": round(base_p50, 2),
-        "speedup_p50": round(speedup, 1),
+        "baseline_p50_ms": round(base_p50, 3),
+        "baseline_p99_ms": round(base_p99, 3),
+        "speedup_p50": round(base_p50 / p50, 1),
+        "speedup_p99": round(base_p99 / p99, 1),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "target_p99_ms": TARGET_P99_MS,
-        "target_speedup": TARGET_SPEEDUP,
-        "ok": p99 <= TARGET_P99_MS and speedup >= TARGET_SPEEDUP,
+        "ok": p99 <= TARGET_P99_MS,
     })
 
 

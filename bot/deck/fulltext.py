@@ -16,6 +16,7 @@ query word names the card, so the glossary can decide when the best hit is a mat
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,7 +43,10 @@ NAME_WEIGHT = 3.0
 TYPO_WEIGHT = 0.8
 PREFIX_WEIGHT = 0.6
 MIN_PREFIX = 3
-MAX_PREFIX_STEMS = 12
+MAX_PREFIX_WORDS = 8
+MAX_TYPO_STEMS = 4
+"""A word that is a typo of many indexed words (``seax``: sea, seat, sex, ...) is read as
+the few closest: each costs its postings, and more say less about which card is meant."""
 K1 = 1.2
 B = 0.75
 
@@ -75,7 +79,8 @@ class FullTextIndex:
     """Documents are numbered in the order they are added; add all, then search."""
 
     _postings: dict[str, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
-    _names: list[frozenset[str]] = field(default_factory=list)
+    _named: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """Stem -> the documents whose names hold it."""
     _lengths: list[float] = field(default_factory=list)
     _total_length: float = 0.0
     _surface: dict[str, str] = field(default_factory=dict)
@@ -83,6 +88,10 @@ class FullTextIndex:
     matched against words as members write them, not against stems (``poolin``)."""
     _typos: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _sorted_words: list[str] = field(default_factory=list)
+    _scored: dict[str, dict[int, float]] = field(default_factory=dict)
+    """Stem -> document -> its BM25 term score (idf times saturated tf), computed once by
+    :meth:`freeze`: a query then only adds numbers."""
+    _idf: dict[str, float] = field(default_factory=dict)
     _dirty: bool = False
 
     def add(self, names: tuple[str, ...] | list[str], definition: str) -> int:
@@ -100,7 +109,8 @@ class FullTextIndex:
         length = sum(counts.values())
         self._lengths.append(length)
         self._total_length += length
-        self._names.append(frozenset(name_stems))
+        for s in name_stems:
+            self._named[s].add(doc)
         for s, tf in counts.items():
             self._postings[s][doc] = tf
         self._dirty = True
@@ -115,10 +125,23 @@ class FullTextIndex:
                     self._typos[variant].add(word)
         return known
 
+    def freeze(self) -> None:
+        """Finish the index after the last :meth:`add` (searching also does it once)."""
+        self._ready()
+
     def _ready(self) -> None:
-        if self._dirty:
-            self._sorted_words = sorted(self._surface)
-            self._dirty = False
+        if not self._dirty:
+            return
+        self._sorted_words = sorted(self._surface)
+        total = len(self._lengths)
+        average = self._total_length / total if total else 1.0
+        lengths = self._lengths
+        for s, postings in self._postings.items():
+            idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
+            self._idf[s] = idf
+            self._scored[s] = {doc: idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc] / average))
+                               for doc, tf in postings.items()}
+        self._dirty = False
 
     def contains(self, doc: int, word: str) -> bool:
         """Whether document ``doc`` holds ``word`` (folded like the index)."""
@@ -136,14 +159,15 @@ class FullTextIndex:
             for variant in _deletes(word):
                 near |= self._typos.get(variant, set())
             allowed = 2 if len(word) >= 8 else 1
-            close = {self._surface[n] for n in near if OSA.distance(word, n, score_cutoff=allowed) <= allowed}
+            ranked = sorted((OSA.distance(word, n, score_cutoff=allowed), n) for n in near)
+            close = dict.fromkeys(self._surface[n] for d, n in ranked if d <= allowed)
             if close:
-                return [(n, TYPO_WEIGHT) for n in sorted(close)]
+                return [(n, TYPO_WEIGHT) for n in list(close)[:MAX_TYPO_STEMS]]
         if len(word) >= MIN_PREFIX:
             self._ready()
             start = bisect.bisect_left(self._sorted_words, word)
             found: dict[str, float] = {}
-            for candidate in self._sorted_words[start:start + MAX_PREFIX_STEMS]:
+            for candidate in self._sorted_words[start:start + MAX_PREFIX_WORDS]:
                 if not candidate.startswith(word):
                     break
                 found[self._surface[candidate]] = PREFIX_WEIGHT
@@ -155,34 +179,39 @@ class FullTextIndex:
         total = len(self._lengths)
         if not total:
             return []
-        average = self._total_length / total
+        self._ready()
         max_idf = math.log(1 + (total + 0.5) / 0.5)
-        scores: dict[int, float] = defaultdict(float)
-        weights: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
-        named: dict[int, int] = defaultdict(int)
+        scores: dict[int, float] = {}
+        weights: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        named: dict[int, int] = {}
         query_weight = 0.0
         for word in dict.fromkeys(words):
             stems = self.resolve(word)
             if not stems:
                 query_weight += max_idf
                 continue
-            word_idf = 0.0
-            seen: dict[int, float] = {}
-            for s, discount in stems:
-                postings = self._postings[s]
-                idf = math.log(1 + (total - len(postings) + 0.5) / (len(postings) + 0.5))
-                word_idf = max(word_idf, idf)
-                for doc, tf in postings.items():
-                    norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self._lengths[doc] / average))
-                    seen[doc] = max(seen.get(doc, 0.0), discount * idf * norm)
+            word_idf = max(self._idf[s] for s, _ in stems)
             query_weight += word_idf
-            for doc, part in seen.items():
-                scores[doc] += part
-                weights[doc] += word_idf
-                matched[doc] += 1
-                if any(s in self._names[doc] for s, _ in stems):
-                    named[doc] += 1
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+            if len(stems) == 1:
+                s, discount = stems[0]
+                parts = self._scored[s]
+                names = self._named.get(s, set())
+            else:  # a typo or a prefix read as several words: each card counts its best one
+                parts = {}
+                names = set()
+                for s, discount_s in stems:
+                    for doc, part in self._scored[s].items():
+                        if discount_s * part > parts.get(doc, 0.0):
+                            parts[doc] = discount_s * part
+                    names |= self._named.get(s, set())
+                discount = 1.0
+            for doc, part in parts.items():
+                scores[doc] = scores.get(doc, 0.0) + discount * part
+                weights[doc] = weights.get(doc, 0.0) + word_idf
+                matched[doc] = matched.get(doc, 0) + 1
+                if doc in names:
+                    named[doc] = named.get(doc, 0) + 1
+        best = heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])
         return [Hit(doc, score, weights[doc] / query_weight if query_weight else 0.0,
-                    matched[doc], named[doc]) for doc, score in best]
+                    matched[doc], named.get(doc, 0)) for doc, score in best]

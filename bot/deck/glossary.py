@@ -203,6 +203,7 @@ class Glossary:
                 for card in deck.cards:
                     g._add(Entry(deck, card))
             g._sorted.sort()
+            g._text.freeze()
         return g
 
     def _add(self, entry: Entry) -> None:
