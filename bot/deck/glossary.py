@@ -268,8 +268,10 @@ class Glossary:
         hits = self._ranked(key, words)
         if hits:
             top, top_score = hits[0], hits[0].score
-            also = [self._suggest(self.entries[h.doc], FULLTEXT_SUGGEST_SCORE * h.score / top_score)
-                    for h in hits[1:]]
+            # Each later card scores a little less than the one before, so equal scores keep
+            # the ranked order (the closest term first) through the merge with other suggestions.
+            also = [self._suggest(self.entries[h.doc], FULLTEXT_SUGGEST_SCORE * h.score / top_score - 0.1 * rank)
+                    for rank, h in enumerate(hits[1:], start=1)]
             if self._sure(hits, words):
                 rest = _merge(also, [s for s in scored if s.card_id != self.entries[top.doc].card.id
                                      or s.deck_id != self.entries[top.doc].deck.id])

@@ -244,3 +244,57 @@ def test_a_question_naming_the_kind_of_card_matches_by_full_text(shipped: Glossa
     result = shipped.lookup("which pooling is robust to distractors")
     assert result.how == "fulltext"
     assert result.match is not None and result.match.card.id == "mean-pooling"
+
+
+# --- folding, short words, abbreviations, the ranked search's confidence -----------
+
+EXTRA = Deck("extra", "Extra", (
+    _card("conv-1x1", "1x1 convolution", "A convolution with a kernel of one pixel that mixes channels."),
+    _card("relu", "ReLU", "The rectified linear unit, the maximum of zero and the input."),
+    _card("regularization", "Regularization", "Techniques that reduce overfitting."),
+    _card("gated-pooling", "Gated pooling", "Mixes two summaries of a window with a learned weight."),
+    _card("pooling-gates", "Pooling with learned gates", "Mixes two summaries of a window with a learned weight."),
+))
+
+
+@pytest.fixture(scope="module")
+def extra() -> Glossary:
+    return Glossary.build([VISION, EXTRA])
+
+
+@pytest.mark.parametrize("query", ["1×1 convolution", "1✕1 convolution", "１x１ convolution"])
+def test_a_multiplication_sign_or_full_width_digit_is_read_plainly(extra: Glossary, query: str) -> None:
+    result = extra.lookup(query)
+    assert result.match is not None and result.match.card.id == "conv-1x1"
+
+
+@pytest.mark.parametrize(("query", "card_id"), [("rleu", "relu"), ("rwlu", "relu"), ("nsm", "nms"), ("oiu", "iou")])
+def test_a_swap_or_changed_letter_in_a_short_word_finds_the_card(extra: Glossary, query: str, card_id: str) -> None:
+    result = extra.lookup(query)
+    assert (result.how, result.match and result.match.card.id) == ("fuzzy", card_id)
+
+
+@pytest.mark.parametrize("query", ["elu", "nm", "rlu"])
+def test_a_short_word_a_letter_shorter_is_never_a_match(extra: Glossary, query: str) -> None:
+    assert extra.lookup(query).match is None
+
+
+def test_an_abbreviation_is_expanded(extra: Glossary) -> None:
+    result = extra.lookup("reg")
+    assert (result.how, result.match and result.match.card.id) == ("abbreviation", "regularization")
+
+
+def test_a_clear_description_is_promoted_to_a_match(extra: Glossary) -> None:
+    result = extra.lookup("what's the thing that keeps the highest scoring box")
+    assert (result.how, result.match and result.match.card.id) == ("fulltext", "nms")
+
+
+def test_british_spelling_and_plural_in_a_description_still_match(glossary: Glossary) -> None:
+    result = glossary.lookup("normalises activations with the mini-batch means")
+    assert (result.how, result.match and result.match.card.id) == ("fulltext", "batch-norm")
+
+
+def test_equal_scores_are_ordered_by_how_close_the_term_is(extra: Glossary) -> None:
+    result = extra.lookup("gates")  # both cards hold "gate" in their names and the same definition
+    assert result.match is None
+    assert [s.card_id for s in result.suggestions][:2] == ["gated-pooling", "pooling-gates"]
