@@ -18,7 +18,6 @@ import string
 import time
 
 from _common import emit, note, percentile
-
 from rapidfuzz import fuzz, process
 
 from bot.deck.glossary import Glossary

@@ -129,6 +129,12 @@ def _swaps(word: str) -> set[str]:
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
 
 
+def _allowed_edits(a: str, b: str, longer: int) -> int:
+    if longer <= SHORT_WORD:
+        return 1 if len(a) == len(b) else 0
+    return 1 if longer < TWO_EDIT_MIN_WORD else 2
+
+
 def _edits(a: str, b: str) -> int | None:
     """The typo distance (OSA) between two words if it is within tolerance, else None.
 
@@ -140,10 +146,7 @@ def _edits(a: str, b: str) -> int | None:
     longer = max(len(a), len(b))
     if longer < FUZZY_MIN_WORD:
         return 1 if len(a) == len(b) and b in _swaps(a) else None
-    if longer <= SHORT_WORD:
-        allowed = 1 if len(a) == len(b) else 0
-    else:
-        allowed = 1 if longer < TWO_EDIT_MIN_WORD else 2
+    allowed = _allowed_edits(a, b, longer)
     if abs(len(a) - len(b)) > allowed:
         return None
     distance = OSA.distance(a, b, score_cutoff=allowed)
