@@ -30,6 +30,7 @@ A lookup never raises for user input except :class:`QueryTooLong`.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -423,15 +424,19 @@ class Glossary:
             if not common:
                 return []
         typed = sum(len(w) for w in words)
-        best: dict[tuple[str, str], Suggestion] = {}
+        ranked: list[tuple[float, int]] = []
         for index in common or ():
-            name = self._names[index]
-            whole = set(name.key.split())
+            name_key = self._keys[index]
+            whole = name_key.split()
             base = WORD_HIT_SCORE if all(w in whole for w in words) else WORD_HIT_SCORE - 8
-            score = min(base + 15 * typed / max(len(name.key.replace(" ", "")), 1), MATCH_SCORE - 1)
-            ident = (name.entry.deck.id, name.entry.card.id)
+            ranked.append((min(base + 15 * typed / max(len(name_key) - len(whole) + 1, 1), MATCH_SCORE - 1), index))
+        # Only the best few can be suggested: a short typo may hit hundreds of names.
+        best: dict[tuple[str, str], Suggestion] = {}
+        for score, index in heapq.nlargest(4 * MAX_SUGGESTIONS, ranked):
+            entry = self._names[index].entry
+            ident = (entry.deck.id, entry.card.id)
             if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(name.entry, score)
+                best[ident] = self._suggest(entry, score)
         return sorted(best.values(), key=lambda s: (-s.score, s.term))
 
     # -- autocomplete ---------------------------------------------------------
