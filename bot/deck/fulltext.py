@@ -45,7 +45,7 @@ TYPO_WEIGHT = 0.8
 PREFIX_WEIGHT = 0.6
 MIN_PREFIX = 3
 MAX_PREFIX_WORDS = 8
-MAX_TYPO_STEMS = 4
+MAX_TYPO_STEMS = 2
 """A word that is a typo of many indexed words (``seax``: sea, seat, sex, ...) is read as
 the few closest: each costs its postings, and more say less about which card is meant."""
 K1 = 1.2
@@ -156,6 +156,8 @@ class FullTextIndex:
             for variant in _deletes(word):
                 near |= self._typos.get(variant, set())
             allowed = 2 if len(word) >= 8 else 1
+            if len(word) <= 4:  # as for names: a short word is no typo of a longer or shorter one
+                near = {n for n in near if len(n) == len(word)}
             ranked = sorted((OSA.distance(word, n, score_cutoff=allowed), n) for n in near)
             close = dict.fromkeys(self._surface[n] for d, n in ranked if d <= allowed)
             if close:
