@@ -87,6 +87,9 @@ class Reveal:
     leaderboard: Leaderboard | None = None
     right: int = 0
     """How many got it right (may exceed ``len(winners)``)."""
+    deck_id: str = ""
+    card_id: str = ""
+    """The card asked (for the "Report" button); '' when unknown."""
 
     @property
     def labels(self) -> tuple[str, ...]:
