@@ -87,6 +87,13 @@ async def test_hint_on_a_multiple_choice_question_is_refused(bot):
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM hints"))[0] == 0
 
 
-async def test_hint_command_without_an_open_round_says_so(bot):
+async def test_hint_command_without_any_round_says_none_is_open(bot):
     reply = await bot.service.hint_in_channel(CHANNEL, member("alice"))
     assert reply.tone == "error" and "No question is open" in reply.text
+
+
+async def test_hint_command_after_the_close_says_closed(bot):
+    await text_round(bot)
+    await bot.service.close(CHANNEL, ADMIN)
+    reply = await bot.service.hint_in_channel(CHANNEL, member("alice"))
+    assert reply.tone == "error" and "closed" in reply.text
