@@ -32,14 +32,14 @@ from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_m
 from bot.chat.slack.web import AUTH_ERRORS, SlackCallError, SlackChat, failures
 from bot.quiz import commands
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, TypeAnswerAction, parse
+from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
 from bot.quiz.ports import Member
 from bot.quiz.service import QuizService
 
 log = logging.getLogger("bot.chat.slack")
 
 COMMANDS = ("/quiz", "/leaderboard", "/define")
-OUR_ACTIONS = re.compile(r"^(quiz|define):")
+OUR_ACTIONS = re.compile(r"^(quiz|define|report):")
 OUR_VIEWS = re.compile(r"^quiz:type:")
 DRAIN_SECONDS = 5.0
 
@@ -112,6 +112,11 @@ class Listeners:
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
                 await self._respond(respond, caller, found, replace_original=True)
+            elif isinstance(parsed, HintAction):
+                await tell(await self.service.hint(parsed.round_id, self.identities.known(caller)))
+            elif isinstance(parsed, ReportAction):
+                member = self.identities.known(caller)
+                await tell(await self.service.report_card(member, parsed.deck_id, parsed.card_id))
             else:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
