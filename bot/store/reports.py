@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.store.db import Database
+if TYPE_CHECKING:  # the async stack is not loaded by `quizbot decks`, which only reads
+    from bot.store.db import Database
 
 
 @dataclass(frozen=True)
