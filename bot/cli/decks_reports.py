@@ -67,7 +67,8 @@ def report_marks(decks: list[Deck], cards: list[CardReports]) -> list[Problem]:
             continue
         path, line, _ = found
         reasons = "; ".join(repr(r) for r in card.reasons[:MAX_REASONS_IN_LINT]) or "no reason given"
-        more = f" (and {len(card.reasons) - MAX_REASONS_IN_LINT} more)" if len(card.reasons) > MAX_REASONS_IN_LINT else ""
+        extra = len(card.reasons) - MAX_REASONS_IN_LINT
+        more = f" (and {extra} more)" if extra > 0 else ""
         count = f"{card.open_count} open report" + ("s" if card.open_count > 1 else "")
         marks.append(Problem(path, line, 1, "", f"card {card.card_id} has {count}: {reasons}{more}", "warning"))
     return marks

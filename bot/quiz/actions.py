@@ -2,7 +2,8 @@
 
 A click must still find its round after a restart, so everything needed is in
 the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
-``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``. :func:`parse` is strict: anything that is not one of
+``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``.
+:func:`parse` is strict: anything that is not one of
 these forms (a forged or stale id) gives None, never an exception. Every id fits
 Discord's 100-character custom_id limit: deck ids are at most 40 characters and
 card ids at most 50 (:data:`bot.deck.model.DECK_ID_MAX`, ``CARD_ID_MAX``, which

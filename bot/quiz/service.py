@@ -152,7 +152,8 @@ class QuizService:
     async def hint_in_channel(self, channel: ChannelRef, member: Member) -> m.Notice:
         """``/quiz hint``: a hint for the channel's open round."""
         channel_id = await self.ctx.channel_id(channel)
-        row = await self.ctx.stores.rounds.open_in(channel_id) or await self.ctx.stores.rounds.last_closed_in(channel_id)
+        rounds = self.ctx.stores.rounds
+        row = await rounds.open_in(channel_id) or await rounds.last_closed_in(channel_id)
         if row is None:
             return m.error("No question is open. Start one with `/quiz now`.")
         return await give_hint(self.ctx, row.id, member)

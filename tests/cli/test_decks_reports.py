@@ -58,7 +58,8 @@ async def test_reports_json_is_one_object_and_all_includes_resolved_ones(decks_d
     assert cards[0]["reports"] == [{"id": 1, "member": "alice", "reason": "typo", "deck_version": "0123456789ab",
                                     "reported_at": "2026-11-18T11:06:40Z", "resolved_at": None}]
     all_cards = json.loads(everything.stdout)["cards"]
-    assert [(c["deck"], c["path"], c["open"]) for c in all_cards] == [("gone", None, 0), ("vision", "decks/vision.yaml", 1)]
+    assert [(c["deck"], c["path"], c["open"]) for c in all_cards] == [
+        ("gone", None, 0), ("vision", "decks/vision.yaml", 1)]
     assert all_cards[0]["reports"][0]["resolved_at"] == "2026-11-18T11:06:45Z"
 
 

@@ -39,7 +39,7 @@ async def test_hint_button_replies_privately_with_escaped_underscores_and_is_sto
 
 
 async def test_report_button_on_the_reveal_records_one_report_per_member(quiz: Quiz) -> None:
-    message_id, round_id, question = await open_question(quiz)
+    message_id, _, question = await open_question(quiz)
     await quiz.command("quizadmin", subcommand="close", user=quiz.owner)
     await quiz.fake.wait_for("PATCH", rf"/channels/{quiz.channel_id}/messages/{message_id}")
     report_id = f"report:{question['deck_id']}:{question['card_id']}"
