@@ -18,7 +18,7 @@ from bot.store.reports import CardReports, ReportIn
 
 MAX_REASON_CHARS = 500
 MAX_CARDS_LISTED = 20
-ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+ADMIN_ONLY = m.ADMIN_ONLY
 
 
 async def report_card(ctx: Context, member: Member, deck_id: str, card_id: str, reason: str = "") -> m.Notice:

@@ -27,7 +27,7 @@ from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.sessions import SessionRunning
 
-ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+ADMIN_ONLY = m.ADMIN_ONLY
 
 
 class QuizService:

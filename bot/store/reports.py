@@ -15,8 +15,9 @@ to change the database.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the async stack is not loaded by `quizbot decks`, which only reads
     from bot.store.db import Database
@@ -76,12 +77,12 @@ _SELECT = (
 )
 
 
-def _by_card(rows: list[tuple[object, ...]] | list[sqlite3.Row]) -> list[CardReports]:
+def _by_card(rows: Iterable[Sequence[Any]]) -> list[CardReports]:
     """Rows (newest first) grouped per card; cards ordered by their newest report."""
     cards: dict[tuple[str, str], list[Report]] = {}
     for r in rows:
-        report = Report(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), float(r[6]),  # type: ignore[arg-type]
-                        None if r[7] is None else float(r[7]))  # type: ignore[arg-type]
+        report = Report(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), float(r[6]),
+                        None if r[7] is None else float(r[7]))
         cards.setdefault((report.deck_id, report.card_id), []).append(report)
     return [CardReports(deck, card, tuple(reports)) for (deck, card), reports in cards.items()]
 

@@ -97,3 +97,11 @@ async def test_hint_command_after_the_close_says_closed(bot):
     await bot.service.close(CHANNEL, ADMIN)
     reply = await bot.service.hint_in_channel(CHANNEL, member("alice"))
     assert reply.tone == "error" and "closed" in reply.text
+
+
+async def test_concurrent_hint_clicks_store_one_hint(bot):
+    import asyncio
+
+    card = await text_round(bot)
+    await asyncio.gather(*[bot.service.hint(card.round_id, member("alice")) for _ in range(5)])
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM hints"))[0] == 1

@@ -118,3 +118,11 @@ async def test_resolving_an_unknown_or_malformed_id_is_refused(bot):
     assert unknown.tone == malformed.tone == "error"
     assert "No open report #99" in unknown.text and "Usage" in malformed.text
     assert [r[4] for r in await reports(bot)] == [0]
+
+
+async def test_concurrent_report_clicks_from_one_member_store_one_report(bot):
+    import asyncio
+
+    replies = await asyncio.gather(*[bot.service.report_card(member("alice"), "demo", "nms") for _ in range(5)])
+    assert all(r.tone == "ok" for r in replies)
+    assert await reports(bot) == [("demo", "nms", "alice", "", 0)]
