@@ -1,5 +1,7 @@
 """Hints in free-text rounds: the first letters privately, half the points, once per member."""
 
+import asyncio
+
 from bot.quiz import messages as m
 from bot.quiz.hints import mask
 from tests.helpers import ADMIN, CHANNEL, member
@@ -100,8 +102,6 @@ async def test_hint_command_after_the_close_says_closed(bot):
 
 
 async def test_concurrent_hint_clicks_store_one_hint(bot):
-    import asyncio
-
     card = await text_round(bot)
     await asyncio.gather(*[bot.service.hint(card.round_id, member("alice")) for _ in range(5)])
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM hints"))[0] == 1

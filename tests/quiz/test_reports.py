@@ -1,5 +1,6 @@
 """Reports of wrong cards: one open report per member per card, listed and resolved by admins."""
 
+import asyncio
 from pathlib import Path
 
 from bot.deck.library import DeckLibrary
@@ -121,8 +122,6 @@ async def test_resolving_an_unknown_or_malformed_id_is_refused(bot):
 
 
 async def test_concurrent_report_clicks_from_one_member_store_one_report(bot):
-    import asyncio
-
     replies = await asyncio.gather(*[bot.service.report_card(member("alice"), "demo", "nms") for _ in range(5)])
     assert all(r.tone == "ok" for r in replies)
     assert await reports(bot) == [("demo", "nms", "alice", "", 0)]
