@@ -15,6 +15,8 @@ from typing import Literal
 from bot.quiz.percent import percent, shares
 
 LABELS = "ABCDEFGHIJ"
+ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+"""The refusal of an admin action; ``{what}`` names the action."""
 STREAK_MEANING = "streak: consecutive scheduled rounds answered right in this channel"
 """What ``/quiz stats`` says a streak counts (sessions and ``/quiz now`` rounds do not)."""
 
@@ -87,6 +89,9 @@ class Reveal:
     leaderboard: Leaderboard | None = None
     right: int = 0
     """How many got it right (may exceed ``len(winners)``)."""
+    deck_id: str = ""
+    card_id: str = ""
+    """The card asked (for the "Report" button); '' when unknown."""
 
     @property
     def labels(self) -> tuple[str, ...]:
