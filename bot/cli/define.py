@@ -75,6 +75,7 @@ def lookup_as_json(result: Lookup) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from bot.deck.glossary import QueryTooLong
     from bot.deck.library import DeckLibrary
+    from bot.deck.mathtext import math_to_text
 
     query = " ".join(args.query)
     settings = load(args, decks_dir=args.decks)
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     card, deck = result.match.card, result.match.deck
     print(card.term + (f" ({', '.join(card.aliases)})" if card.aliases else ""))
-    print(card.definition)
+    print(math_to_text(card.definition))  # --json keeps the deck's text as written
     source = card.source_text(deck.source)
     print(f"— {deck.title}" + (f", {source}" if source else ""))
     if result.suggestions:
