@@ -108,7 +108,7 @@ def _is_bare_symbol(node: Any) -> bool:
             and not (node.nodeargd is not None and node.nodeargd.argnlist))
 
 
-class _MathText(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc ships no type hints
+class _MathText(LatexNodes2Text):
     """Keeps the space written after a symbol (``\\alpha \\frac{d}{dW}`` -> ``α d/dW``, not ``αd/dW``)."""
 
     def nodelist_to_text(self, nodelist: list[Any]) -> str:
