@@ -11,8 +11,8 @@ Only the math is converted: ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\
 The text around it is left exactly as it was (a ``%`` or ``_`` in prose is not
 LaTeX), and so is a dollar that cannot open math (``5$ and 6$``: an opening
 ``$`` is followed, and a closing one preceded, by a non-space; a closing one
-is not followed by a digit, as in pandoc). Text with neither ``$`` nor ``\\(``
-nor ``\\[`` is returned as it is without any parsing; results are cached, since
+is not followed by a digit, as in pandoc). Text with neither ``$`` nor a
+backslash is returned as it is without any parsing; results are cached, since
 the same cards are rendered again and again.
 """
 
@@ -149,10 +149,10 @@ def _convert(text: str) -> str:
 def math_to_text(text: str) -> str:
     """``text`` with every LaTeX formula in it written as readable Unicode text.
 
-    Guaranteed: text without ``$``, ``\\(`` or ``\\[`` comes back unchanged (the same
-    object); prose around a formula is never altered; a formula pylatexenc cannot
+    Guaranteed: text without ``$`` or a backslash comes back unchanged (the same
+    object, without parsing); prose around a formula is never altered; a formula pylatexenc cannot
     read is left as written. Idempotent for the text it produces.
     """
-    if "$" not in text and "\\(" not in text and "\\[" not in text:
+    if "$" not in text and "\\" not in text:  # two one-character scans: the common case, kept cheap
         return text
     return _convert(text)
