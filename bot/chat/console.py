@@ -154,9 +154,9 @@ class ConsoleChat:
         loop = asyncio.get_running_loop()
         if self.stdin.isatty():
             self.say(GREETING)
-            if self.stdin is sys.stdin:
-                self._terminal = TerminalReader(loop, lines)
-                self._terminal.start()
+        if TerminalReader.usable(self.stdin, self.out):
+            self._terminal = TerminalReader(loop, lines)
+            self._terminal.start()
         if self._terminal is None:
             start_pipe_reader(self.stdin, loop, lines)
         while not self._stopping:

@@ -20,7 +20,6 @@ import io
 import os
 import queue
 import sys
-import termios
 import threading
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -100,11 +99,18 @@ class TerminalReader:
         """The prompt on screen while :func:`input` waits; None otherwise."""
         self._saved: list[Any] | None = None
 
-    def start(self) -> None:
+    @staticmethod
+    def usable(stdin: TextIO, out: TextIO) -> bool:
+        """Only for the process's own terminal on both ends: :func:`input` edits lines
+        with readline only then, and otherwise would block in ``sys.stdin``'s buffer,
+        whose lock a daemon thread must not hold at exit."""
         try:
-            self._saved = termios.tcgetattr(sys.stdin.fileno())
-        except (OSError, ValueError, termios.error):
-            self._saved = None
+            return stdin is sys.stdin and out is sys.stdout and stdin.isatty() and out.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def start(self) -> None:
+        self._saved = _terminal_settings()
         threading.Thread(target=self._main, name="console-terminal", daemon=True).start()
 
     def ask(self, prompt: str) -> None:
@@ -121,21 +127,30 @@ class TerminalReader:
         if prompt is None:
             out.write(text + "\n")
             return
-        import readline
+        try:
+            import readline
 
-        out.write("\r\x1b[K" + text + "\n" + prompt + readline.get_line_buffer())
+            typed = readline.get_line_buffer()
+        except ImportError:
+            typed = ""
+        out.write("\r\x1b[K" + text + "\n" + prompt + typed)
 
     def close(self) -> None:
         """Read no more lines; give the terminal back as it was."""
         self._prompts.put(None)
         if self._saved is not None:
+            import termios
+
             try:
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved)
-            except (OSError, ValueError, termios.error):
+            except (termios.error, OSError, ValueError):
                 pass
 
     def _main(self) -> None:
-        import readline  # noqa: F401  # loading it is what gives input() editing and history
+        try:
+            import readline  # noqa: F401  # loading it is what gives input() editing and history
+        except ImportError:  # a Python built without it: plain input() still works
+            pass
 
         while (prompt := self._prompts.get()) is not None:
             self._prompt = prompt
@@ -149,3 +164,15 @@ class TerminalReader:
                 self._prompt = None
             if not self._put(line) or line is None:
                 return
+
+
+def _terminal_settings() -> list[Any] | None:
+    """The terminal's settings now (termios), or None where there are none to keep."""
+    try:
+        import termios
+    except ImportError:  # not a Unix terminal
+        return None
+    try:
+        return termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):
+        return None

@@ -29,11 +29,8 @@ def _readable(message: object, *fields: str) -> None:
     """Rewrite the named text fields of a frozen message with their math as text."""
     for name in fields:
         value = getattr(message, name)
-        if isinstance(value, tuple):
-            value = tuple(math_to_text(item) for item in value)
-        else:
-            value = math_to_text(value)
-        object.__setattr__(message, name, value)
+        readable = tuple(map(math_to_text, value)) if isinstance(value, tuple) else math_to_text(value)
+        object.__setattr__(message, name, readable)
 
 
 @dataclass(frozen=True)
