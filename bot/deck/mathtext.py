@@ -2,10 +2,8 @@
 
 The notes write formulas in LaTeX (``$\\alpha$``, ``$x^2$``, ``$\\frac{tp}{tp+fp}$``);
 no chat platform renders it, so every message shows the text form instead:
-``α``, ``x²``, ``tp/(tp+fp)``. pylatexenc does the parsing and knows the
-symbols; this module adds what it leaves as ASCII (sub- and superscripts as
-Unicode where every character has one, fractions with the brackets that keep
-their meaning) and finds the math in ordinary text.
+``α``, ``x²``, ``tp/(tp+fp)``. This module finds the math in ordinary text;
+:mod:`bot.deck.latex_text` (pylatexenc) turns each formula into text.
 
 Only the math is converted: ``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]``.
 The text around it is left exactly as it was (a ``%`` or ``_`` in prose is not
@@ -20,10 +18,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
-
-from pylatexenc import latexwalker, macrospec
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec, get_default_latex_context_db
 
 _MATH = re.compile(
     r"\$\$(?P<display>.+?)\$\$"
@@ -33,115 +27,14 @@ _MATH = re.compile(
     re.DOTALL,
 )
 
-_SUPERSCRIPTS = dict(zip(
-    "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδεθιφχ",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᵋᶿᶥᵠᵡ", strict=True))
-_SUBSCRIPTS = dict(zip(
-    "0123456789+-=()aehijklmnoprstuvxβγρφχ",
-    "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))
-
-
-def _arguments(node: Any, l2tobj: LatexNodes2Text) -> list[str]:
-    """The text of each argument of a macro or special (``{...}`` or one token)."""
-    args = node.nodeargd.argnlist if node.nodeargd is not None else []
-    return [l2tobj.nodelist_to_text(arg.nodelist) if arg.isNodeType(latexwalker.LatexGroupNode)
-            else l2tobj.node_to_text(arg) for arg in args if arg is not None]
-
-
-def _script(marker: str, table: dict[str, str]) -> Any:
-    """The text form of ``^{...}`` or ``_{...}``: Unicode scripts if every character
-    has one (``x²``, ``Wᵢ₋₁``), else the marker with brackets when they matter
-    (``y_(o,c)``, ``x^(1/p)``)."""
-
-    def repl(node: Any, l2tobj: LatexNodes2Text) -> str:
-        inner = "".join(_arguments(node, l2tobj)).strip()
-        if not inner:
-            return ""
-        if all(ch in table for ch in inner):
-            return "".join(table[ch] for ch in inner)
-        return f"{marker}{inner}" if len(inner) == 1 else f"{marker}({inner})"
-
-    return repl
-
-
-def _bracketed(text: str) -> str:
-    """``tp+fp`` -> ``(tp+fp)``: a numerator or denominator of more than one term keeps its meaning."""
-    text = text.strip()
-    if re.fullmatch(r"[\w.|∞·]+|\(.*\)", text):
-        return text
-    return f"({text})"
-
-
-def _fraction(node: Any, l2tobj: LatexNodes2Text) -> str:
-    parts = _arguments(node, l2tobj)
-    if len(parts) != 2:
-        return "/".join(parts)
-    return f"{_bracketed(parts[0])}/{_bracketed(parts[1])}"
-
-
-def _walker_context() -> macrospec.LatexContextDb:
-    """pylatexenc's LaTeX with ``^`` and ``_`` taking one argument, as in math mode."""
-    db = latexwalker.get_default_latex_context_db()
-    db.add_context_category("quizbot-scripts", prepend=True, specials=[
-        macrospec.SpecialsSpec("^", args_parser=macrospec.MacroStandardArgsParser("{")),
-        macrospec.SpecialsSpec("_", args_parser=macrospec.MacroStandardArgsParser("{")),
-    ])
-    return db
-
-
-def _text_context() -> macrospec.LatexContextDb:
-    db = get_default_latex_context_db()
-    db.add_context_category("quizbot-math", prepend=True, macros=[
-        MacroTextSpec("frac", simplify_repl=_fraction),
-        MacroTextSpec("dfrac", simplify_repl=_fraction),
-        MacroTextSpec("tfrac", simplify_repl=_fraction),
-    ], specials=[
-        SpecialsTextSpec("^", simplify_repl=_script("^", _SUPERSCRIPTS)),
-        SpecialsTextSpec("_", simplify_repl=_script("_", _SUBSCRIPTS)),
-    ])
-    return db
-
-
-def _is_bare_symbol(node: Any) -> bool:
-    """A macro without arguments followed by a space in the source (``\\alpha x``)."""
-    return (node is not None and node.isNodeType(latexwalker.LatexMacroNode) and bool(node.macro_post_space)
-            and not (node.nodeargd is not None and node.nodeargd.argnlist))
-
-
-class _MathText(LatexNodes2Text):
-    """Keeps the space written after a symbol (``\\alpha \\frac{d}{dW}`` -> ``α d/dW``, not ``αd/dW``)."""
-
-    def nodelist_to_text(self, nodelist: list[Any]) -> str:
-        text = ""
-        previous = None
-        for node in nodelist:
-            if _is_bare_symbol(previous) and text and not text.endswith(" "):
-                text += " "
-            text += self.node_to_text(node)
-            previous = node
-        return text
-
-
-_WALKER_CONTEXT = _walker_context()
-_CONVERTER = _MathText(latex_context=_text_context(), math_mode="text", strict_latex_spaces=True)
-
-
-def _formula(latex: str) -> str:
-    """One formula (without its delimiters) as text; the LaTeX itself if it cannot be read."""
-    try:
-        nodes, _, _ = latexwalker.LatexWalker(latex, latex_context=_WALKER_CONTEXT,
-                                              tolerant_parsing=True).get_latex_nodes()
-        text = _CONVERTER.nodelist_to_text(nodes)
-    except Exception:  # pylatexenc is tolerant, but a formula must never break a message
-        return latex
-    return " ".join(text.split()) or latex
-
 
 @functools.lru_cache(maxsize=8192)
 def _convert(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         latex = next(group for group in match.groups() if group is not None)
-        return _formula(latex)
+        from bot.deck.latex_text import formula_to_text  # pylatexenc: loaded on the first formula
+
+        return formula_to_text(latex)
 
     return _MATH.sub(repl, text)
 
