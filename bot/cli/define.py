@@ -110,6 +110,7 @@ def serve_lines(glossary: Glossary, lines: Iterable[str], out: TextIO) -> int:
 def run(args: argparse.Namespace) -> int:
     from bot.deck.glossary import QueryTooLong
     from bot.deck.library import DeckLibrary
+    from bot.deck.mathtext import math_to_text
 
     query = " ".join(args.query)
     settings = load(args, decks_dir=args.decks)
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     card, deck = result.match.card, result.match.deck
     print(card.term + (f" ({', '.join(card.aliases)})" if card.aliases else ""))
-    print(card.definition)
+    print(math_to_text(card.definition))  # --json keeps the deck's text as written
     source = card.source_text(deck.source)
     print(f"— {deck.title}" + (f", {source}" if source else ""))
     if result.suggestions:

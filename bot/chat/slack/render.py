@@ -132,7 +132,7 @@ def _when(moment: float) -> str:
 def render(message: m.Message) -> Rendered:
     """Block Kit for one neutral message, plus the escaped plain-text fallback."""
     blocks = _blocks(message)[:MAX_BLOCKS]
-    text = clip(escape(plain.render(message)), MAX_FALLBACK)
+    text = clip(escape(plain.layout(message)), MAX_FALLBACK)
     return Rendered(text, blocks)
 
 
