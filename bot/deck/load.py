@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.deck.gc_pause import gc_paused
+from bot.deck.lint_rules import card_warnings
 from bot.deck.model import (
     CARD_ID_MAX,
     DECK_ID_MAX,
@@ -310,6 +311,7 @@ def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Proble
                     "warning")
         if not can_ask(card, deck):
             w.error(node, where, "this card can produce no question", "warning")
+    card_warnings(deck, nodes, lambda node, where, message: w.error(node, where, message, "warning"))
     return w.problems
 
 

@@ -76,8 +76,9 @@ def test_repeated_term_is_merged_into_the_first_card(reload: Reload) -> None:
                            Draft("focal loss", "gamma is the focusing parameter")],
                           deck_id="d", title="D", note="n.md")
     (card,) = imported.deck.cards
-    assert card.definition == "down-weights easy examples gamma is the focusing parameter"
-    assert imported.combined == ("focal loss",)
+    assert card.definition == "down-weights easy examples; gamma is the focusing parameter"
+    assert imported.combined == ("'focal loss' repeats the name of card 'focal-loss': "
+                                 "its text was added to that card's definition",)
     reload(imported.deck)
 
 
