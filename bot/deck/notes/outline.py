@@ -24,6 +24,8 @@ from typing import Literal
 
 from bot.deck.model import DECK_ID_MAX
 from bot.deck.notes.draft import Draft, Imported, build_deck, inline_code, slugify
+from bot.deck.notes.inline import join_items
+from bot.deck.notes.names import is_step_label, is_toc_heading
 
 BlockKind = Literal["para", "item", "code", "quote", "link"]
 
@@ -88,7 +90,7 @@ def _item_term(block: Block) -> tuple[str, str] | None:
             return None
         term, rest = m.group("term").strip(), m.group("rest").strip()
     if (not term or len(term.split()) > MAX_TERM_WORDS or term.lower().rstrip(".") in _LABELS
-            or re.search(r"[.!?;]\s|https?:|`", term)):
+            or re.search(r"[.!?;]\s|https?:|`", term) or is_step_label(term)):
         return None
     return term, rest
 
@@ -103,7 +105,7 @@ class _Collector:
         self.own_links: list[str] = []
 
     def add(self, name: str, parts: list[str], links: list[str]) -> None:
-        self.drafts.append(Draft(name=name, definition=" ".join(parts), heading=self.heading or name,
+        self.drafts.append(Draft(name=name, definition=join_items(parts), heading=self.heading or name,
                                  links=tuple(links)))
 
 
@@ -158,7 +160,7 @@ def _section_drafts(section: Section, out: _Collector) -> None:
                     parts.append(block_text(item))
             out.add(name, parts, [])
         else:
-            out.own_text.extend(block_text(b) for b in run)
+            out.own_text.append(join_items(block_text(b) for b in run))
         i = j
 
 
@@ -180,11 +182,13 @@ def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[li
         within = tuple(heading for _, heading in enclosing)
         if section.heading and index != title_section:
             enclosing.append((section.level, section.heading))
+        if is_toc_heading(section.heading) and not any(b.lead for b in section.blocks):
+            continue  # navigation: the parser already dropped its anchor links
         out = _Collector(section.heading)
         _section_drafts(section, out)
         is_heading_card = bool(section.heading) and index != title_section
         if is_heading_card and out.own_text:
-            drafts.append(Draft(name=section.heading, definition=" ".join(out.own_text),
+            drafts.append(Draft(name=section.heading, definition=join_items(out.own_text),
                                 heading=section.heading, links=tuple(out.own_links), within=within))
         elif is_heading_card:
             has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
