@@ -324,9 +324,12 @@ def build_deck(
                 term, aliases, claimed = full, (), None
         if claimed is not None:
             cards[claimed] = _merged(cards[claimed], draft, definition)
-            what = "its question was added to that card" if draft.questions else \
-                "its text was added to that card's definition"
-            report.combined.append(f"{written_name!r} repeats the name of card {cards[claimed].id!r}: {what}")
+            if draft.questions:
+                report.combined.append(f"{written_name!r} answers more than one question: kept as separate "
+                                       f"questions of card {cards[claimed].id!r} (a term belongs to one card)")
+            else:
+                report.combined.append(f"{written_name!r} repeats the name of card {cards[claimed].id!r}: "
+                                       "its text was added to that card's definition")
             continue
         own = {match_key(term)}
         kept: list[str] = []
