@@ -1,7 +1,7 @@
 """Markdown notes (with Jekyll front matter) to a deck.
 
 A small line-based reader, not a full CommonMark parser: it only needs to find
-headings, paragraphs (and the bold term that may open them), list items, quotes,
+headings (ATX and setext), paragraphs (and the bold term that may open them), list items, quotes,
 pipe tables, definition lists (``Term`` then ``: definition``) and fenced code,
 which is all :mod:`bot.deck.notes.outline` looks at. Fenced code is never read
 as headings or lists. A glossary table's rows and a definition list's entries
@@ -32,6 +32,7 @@ from bot.deck.notes.outline import (
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
 _QUOTE = re.compile(r"^ {0,3}>[ ]?(.*)$")
@@ -170,6 +171,10 @@ def parse_markdown(text: str) -> Outline:
             blank = True
             continue
         indent = len(line) - len(line.lstrip())
+        if (m := _SETEXT.match(line)) and r.kind == "para" and len(r.lines) == 1 and not blank:
+            text, r.kind = r.lines[0], None
+            r.heading(1 if m.group(1).startswith("=") else 2, text)
+            continue
         if _ATTRIBUTES.match(line) or _HR.match(line):
             continue
         if (tables.is_row(line) and index + 1 < len(lines) and tables.is_delimiter_row(lines[index + 1])
