@@ -32,6 +32,7 @@ from bot.deck.notes.outline import (
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
@@ -137,6 +138,7 @@ class _Reader:
 
     def heading(self, level: int, text: str) -> None:
         self.flush()
+        text = _HEADING_ATTRIBUTES.sub("", text)  # pandoc's {#id .class number="1.1"}
         self.sections.append(Section(heading=clean_markdown(text), level=level))
 
 
