@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 TERM_HEADERS = frozenset({"term", "terms", "word", "name", "acronym", "abbreviation", "concept", "keyword",
                           "front", "question", "jargon", "vocabulary", "expression", "phrase"})
@@ -23,7 +23,7 @@ MAX_TERM_WORDS = 8
 
 def is_delimiter_row(line: str) -> bool:
     """``|---|:---:|``: the line under a table's header."""
-    return "-" in line and bool(_DELIMITER_ROW.match(line))
+    return "-" in line and "|" in line and bool(_DELIMITER_ROW.match(line))
 
 
 def is_row(line: str) -> bool:

@@ -136,3 +136,22 @@ def test_deck_id_slug_from_a_long_file_name_is_at_most_40_characters(reload: Rel
     deck = import_markdown(text, f"notes/{stem}.md", stem).deck
     assert deck.id == "notes-from-the-very-long-study-session-a"  # the first 40 characters
     reload(deck)
+
+
+def test_distinct_names_with_the_same_short_term_are_kept_apart_and_reported(reload: Reload) -> None:
+    imported = build_deck([Draft("Bias (statistics)", "the gap between an estimator's mean and the truth"),
+                           Draft("Bias (neural networks)", "the offset a layer adds to its weighted sum")],
+                          deck_id="d", title="D", note="n.md")
+    assert [c.term for c in imported.deck.cards] == ["Bias", "Bias (neural networks)"]
+    assert imported.combined == ()
+    assert imported.kept_apart == ("'Bias (neural networks)' kept as its own card: 'Bias' is already card 'bias' "
+                                   "(from 'Bias (statistics)')",)
+    reload(imported.deck)
+
+
+def test_placeholder_definitions_are_not_cards_and_are_reported() -> None:
+    imported = build_deck([Draft("Curriculum learning", "Be the first to contribute!"),
+                           Draft("Epoch", "one full pass over the training set")],
+                          deck_id="d", title="D", note="n.md")
+    assert [c.term for c in imported.deck.cards] == ["Epoch"]
+    assert imported.placeholders == ("Curriculum learning ('Be the first to contribute!')",)
