@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.deck.load import DeckError, deck_files, load_deck_file, load_decks, name_clashes
 from bot.deck.notes import FORMATS, Imported, NoteError, import_note
 from bot.deck.notes.clashes import folder_clashes
-from bot.deck.notes.report import import_report_lines
 from bot.deck.notes.merge import MergeReport, merge_decks
+from bot.deck.notes.report import import_report_lines
 from bot.deck.notes.write import render_checked, write_deck
 
 IMPORT_HELP = """\

@@ -59,8 +59,8 @@ def test_terms_listed_with_separators_are_not_a_glued_list() -> None:
 
 def test_term_starting_with_a_section_number_is_warned() -> None:
     warnings = _warnings(*CLEAN, ("1.1 Gradient descent", "Steps against the gradient of the loss each update."))
-    assert "cards[4].term: term '1.1 Gradient descent' starts with a number; is it a section number left " \
-        "from the notes?" in warnings
+    assert ("cards[4].term: term '1.1 Gradient descent' starts with a number; is it a section number left "
+            "from the notes?") in warnings
 
 
 def test_term_like_1x1_convolution_is_not_a_section_number() -> None:

@@ -375,9 +375,7 @@ class _Report:
 def _merged(earlier: Card, draft: Draft, definition: str) -> Card:
     """``earlier`` with a repeat of its name folded in: a question is added as its own
     question (the definition stays the first one's), note text is appended as a new item."""
-    if draft.questions:
-        text = earlier.definition
-    elif definition in earlier.definition:
+    if draft.questions or definition in earlier.definition:
         text = earlier.definition
     else:
         text = join_items((earlier.definition, definition))

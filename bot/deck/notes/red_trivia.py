@@ -12,8 +12,9 @@ question (``[Networks] What does LAN stand for?``) becomes a tag of its card.
 Two questions with the same answer (``Two`` for two clues) stay two separate
 questions, each with its own accepted answers; since a term may belong to one
 card only, they are questions of one card (its definition is the first
-question, never the two glued together), and the import report says so. ``AUTHOR``, ``DESCRIPTION`` and ``CONFIG`` are not
-questions; DESCRIPTION (and AUTHOR) make the deck description.
+question, never the two glued together), and the import report says so.
+``AUTHOR``, ``DESCRIPTION`` and ``CONFIG`` are not questions; DESCRIPTION (and
+AUTHOR) make the deck description.
 """
 
 from __future__ import annotations

@@ -77,8 +77,8 @@ def test_repeated_term_is_merged_into_the_first_card(reload: Reload) -> None:
                           deck_id="d", title="D", note="n.md")
     (card,) = imported.deck.cards
     assert card.definition == "down-weights easy examples; gamma is the focusing parameter"
-    assert imported.combined == ("'focal loss' repeats the name of card 'focal-loss': "
-                                 "its text was added to that card's definition",)
+    assert imported.combined == (("'focal loss' repeats the name of card 'focal-loss': "
+                                 "its text was added to that card's definition"),)
     reload(imported.deck)
 
 
@@ -144,8 +144,8 @@ def test_distinct_names_with_the_same_short_term_are_kept_apart_and_reported(rel
                           deck_id="d", title="D", note="n.md")
     assert [c.term for c in imported.deck.cards] == ["Bias", "Bias (neural networks)"]
     assert imported.combined == ()
-    assert imported.kept_apart == ("'Bias (neural networks)' kept as its own card: 'Bias' is already card 'bias' "
-                                   "(from 'Bias (statistics)')",)
+    assert imported.kept_apart == (("'Bias (neural networks)' kept as its own card: 'Bias' is already card 'bias' "
+                                   "(from 'Bias (statistics)')"),)
     reload(imported.deck)
 
 

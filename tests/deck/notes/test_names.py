@@ -54,7 +54,8 @@ def test_strip_suffix_leaves_other_names_alone() -> None:
     ("Generative model (GenAI)", ("Generative model", ("GenAI",))),
     ("1.2 Byte pair encoding (BPE)", ("Byte pair encoding", ("BPE",))),
 ])
-def test_other_names_and_acronyms_in_parentheses_become_aliases(name: str, expected: tuple[str, tuple[str, ...]]) -> None:
+def test_other_names_and_acronyms_in_parentheses_become_aliases(
+        name: str, expected: tuple[str, tuple[str, ...]]) -> None:
     assert split_name(name) == expected
 
 

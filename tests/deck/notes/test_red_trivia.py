@@ -102,5 +102,5 @@ def test_questions_sharing_an_answer_stay_separate_questions_and_are_reported() 
     assert card.definition == "How many moons does Mars have?"
     assert [(q.ask, q.accept) for q in card.questions] == [  # type: ignore[union-attr]
         ("How many moons does Mars have?", ("Two", "2")), ("How many gates does a GRU have?", ("two",))]
-    assert imported.combined == ("'two' answers more than one question: kept as separate questions of card "
-                                 "'two' (a term belongs to one card)",)
+    assert imported.combined == (("'two' answers more than one question: kept as separate questions of card "
+                                 "'two' (a term belongs to one card)"),)
