@@ -15,8 +15,10 @@ import signal
 from collections.abc import Callable
 
 from bot.chat.adapter import Adapter
-from bot.config import Settings
+from bot.config import NO_PLATFORM, ConfigError, Settings
+from bot.deck.cache import DeckCache
 from bot.deck.library import DeckLibrary
+from bot.ops.reload import log_problems
 from bot.quiz.context import Context, Stores
 from bot.quiz.service import QuizService
 from bot.store.db import Database
@@ -25,17 +27,16 @@ log = logging.getLogger("bot.app")
 
 
 def load_library(settings: Settings) -> DeckLibrary:
-    library = DeckLibrary.load(settings.decks_dir)
-    for problem in library.problems:
-        if problem.severity == "error":
-            log.error("event=deck_skipped problem=%r", str(problem))
+    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path))
+    log_problems(log, (p for p in library.problems if p.severity == "error"))
     log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
              settings.decks_dir)
     return library
 
 
 def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], None]) -> list[Adapter]:
-    """Every adapter whose credentials are set; the console when there is none."""
+    """Every adapter whose credentials are set; the console when asked for, or when there is none
+    and standard input is a terminal. Raises :class:`ConfigError` (``NO_PLATFORM``) otherwise."""
     adapters: list[Adapter] = []
     if not settings.force_console:
         if settings.slack_enabled:
@@ -51,9 +52,8 @@ def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], 
 
         from bot.chat.console import ConsoleChat
 
-        if not settings.force_console and not sys.stdin.isatty():
-            log.warning("event=console_without_terminal hint='no SLACK_* or DISCORD_TOKEN is set, so the console "
-                        "adapter reads standard input and stops at its end; set platform tokens to run as a service'")
+        if not settings.force_console and not (sys.stdin is not None and sys.stdin.isatty()):
+            raise ConfigError(NO_PLATFORM)  # `quizbot run` checks first; this guards other callers
         adapters.append(ConsoleChat(service, on_eof=stop))
     return adapters
 

@@ -1,4 +1,14 @@
-"""Settings: the environment (and a ``.env`` file) first, then ``quizbot.yaml``, then defaults.
+"""Settings: built-in defaults < ``quizbot.yaml`` < ``.env`` < the environment < options.
+
+An empty value counts as unset everywhere: ``QUIZBOT_DB=`` in the environment or
+``.env`` (as ``.env.example`` ships every line) and ``db_path:`` or ``db_path: ""``
+in ``quizbot.yaml`` all keep the default (or the value from a lower layer). A
+settings file that exists but cannot be read (a directory, no permission, not
+UTF-8) is a :class:`ConfigError` naming it, never a traceback.
+
+This module imports no part of the quiz core beyond the game settings
+(``bot.quiz.settings``): ``quizbot define`` and ``decks`` read their paths here
+without loading the store, asyncio or a platform.
 
 Secrets (tokens, signing secrets) are read only from the environment or
 ``.env``, never from ``quizbot.yaml``, and are wrapped in :class:`Secret` so
@@ -10,6 +20,7 @@ in variables the real environment does not set; a real variable always wins.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -18,10 +29,9 @@ from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
-from dotenv import dotenv_values
 
-from bot.quiz.context import QuizSettings
 from bot.quiz.scoring import ScoringRules
+from bot.quiz.settings import QuizSettings
 
 
 class Secret:
@@ -52,6 +62,12 @@ class Secret:
 
 class ConfigError(ValueError):
     """A setting that cannot be used; the message names it."""
+
+
+NO_PLATFORM = ("nothing to run: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack) and/or DISCORD_TOKEN "
+               "(Discord), or pass --console to use the console on standard input")
+"""Why ``quizbot run`` refuses to start with no platform tokens, no terminal and no ``--console``:
+reading an empty input and stopping with 0 would be a silent restart loop under Docker."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,11 @@ class Settings:
     @property
     def discord_enabled(self) -> bool:
         return bool(self.discord_token)
+
+    @property
+    def uses_console(self) -> bool:
+        """The console runs when asked for, or when no platform has its tokens."""
+        return self.force_console or not (self.slack_enabled or self.discord_enabled)
 
     def secrets(self) -> list[str]:
         """Every secret value set (tests check none reaches the logs)."""
@@ -137,43 +158,81 @@ def parse_addr(value: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
+def _is_set(value: object) -> bool:
+    """Whether a value says anything: None, "" and blanks mean "not set" (as in ``.env.example``)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _settings_file(path: Path, what: str) -> Path | None:
+    """``path`` if it is a readable file, None if nothing is there. Raises :class:`ConfigError`
+    for anything else there (a directory, a socket), so a wrong path is named, not a traceback."""
+    if not path.exists():
+        return None
+    if not path.is_file():
+        kind = "a directory" if path.is_dir() else "not a regular file"
+        raise ConfigError(f"{what} {path} is {kind}; name a file")
+    return path
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{what} {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+
+
 def read_env(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
     """The environment with a ``.env`` file filled in underneath it (real variables win).
 
     With ``env`` None this is ``os.environ`` plus ``./.env`` (or ``QUIZBOT_ENV_FILE``). With an
     explicit ``env`` (tests), only ``env_file`` or the ``QUIZBOT_ENV_FILE`` inside ``env`` is
-    read, so a developer's own ``.env`` cannot leak into a test. Raises :class:`ConfigError`
-    when a named env file does not exist."""
-    real = dict(os.environ if env is None else env)
-    named = env_file or (Path(real["QUIZBOT_ENV_FILE"]) if real.get("QUIZBOT_ENV_FILE") else None)
-    if named is not None and not named.is_file():
-        raise ConfigError(f"env file {named} does not exist")
+    read, so a developer's own ``.env`` cannot leak into a test. Variables with an empty value
+    are left out of the result, wherever they come from: an empty real variable does not hide
+    a value in ``.env``. Raises :class:`ConfigError` when a named env file does not exist, or
+    when the env file is a directory or unreadable."""
+    real = {k: v for k, v in (os.environ if env is None else env).items() if _is_set(v)}
+    named = env_file or (Path(real["QUIZBOT_ENV_FILE"]) if "QUIZBOT_ENV_FILE" in real else None)
+    if named is not None and not named.exists():
+        raise ConfigError(f"env file {named} (QUIZBOT_ENV_FILE) does not exist")
     path = named or (Path(".env") if env is None else None)
-    if path is None or not path.is_file():
+    if path is None or _settings_file(path, "env file") is None:
         return real
-    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
-    return {**from_file, **real}
+    from dotenv import dotenv_values  # only when there is a file to parse
+
+    text = _read_text(path, "env file")
+    from_file = {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if _is_set(v)}
+    return {**from_file, **real}  # type: ignore[dict-item]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """The settings in ``quizbot.yaml``, without keys left empty. Raises :class:`ConfigError`."""
+    try:
+        data = yaml.safe_load(_read_text(path, "settings file")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings")
+    unknown = set(map(str, data)) - _YAML_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} "
+                          "(tokens belong in the environment or .env, not in quizbot.yaml)")
+    return {k: v for k, v in data.items() if _is_set(v)}
 
 
 def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
                   env_file: Path | None = None, **overrides: Any) -> Settings:
     """Build settings from ``quizbot.yaml`` (optional), the environment (over ``.env``) and
-    explicit overrides (command-line options), later ones winning. Raises :class:`ConfigError`."""
+    explicit overrides (command-line options), later ones winning; None or empty values count as
+    unset at every layer. ``config_file`` (``--config``) or ``QUIZBOT_CONFIG`` names the YAML file;
+    one that does not exist is skipped like a missing ``./quizbot.yaml`` (the command line
+    refuses a missing ``--config`` itself). Raises :class:`ConfigError`."""
     env = read_env(env, env_file)
     values: dict[str, Any] = {}
     path = config_file or Path(env.get("QUIZBOT_CONFIG", "quizbot.yaml"))
-    if path.exists():
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: expected a mapping of settings")
-        unknown = set(data) - _YAML_KEYS
-        if unknown:
-            raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} "
-                              "(tokens belong in the environment or .env, not in quizbot.yaml)")
-        values.update(data)
+    if _settings_file(path, "settings file") is not None:
+        values.update(_read_yaml(path))
     mapping = {
         "QUIZBOT_DB": "db_path", "QUIZBOT_DECKS": "decks_dir", "QUIZBOT_SEED": "seed",
         "QUIZBOT_LOG_LEVEL": "log_level", "QUIZBOT_LOG_FORMAT": "log_format", "QUIZBOT_HTTP_ADDR": "http_addr",
@@ -182,9 +241,9 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         "QUIZBOT_ALLOW_CHANGE": "allow_change", "QUIZBOT_RELOAD_INTERVAL": "reload_interval_s",
     }
     for var, key in mapping.items():
-        if env.get(var):
+        if var in env:
             values[key] = env[var]
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.update({k: v for k, v in overrides.items() if _is_set(v)})
     quiz_values = {k: values.pop(k) for k in list(values) if k in _QUIZ_KEYS}
     scoring = ScoringRules(points=_int("points", values.pop("points", 10)),
                            speed_bonus=_int("speed_bonus", values.pop("speed_bonus", 0)))

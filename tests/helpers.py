@@ -26,25 +26,25 @@ cards:
     definition: >-
       Removes duplicate boxes in object detection by keeping the most confident proposal
       and dropping overlapping ones.
-    tags: [detection]
+    tags: [detection, basics]
     source: {note: notes/demo.md, heading: NMS}
   - id: mean-pooling
     term: Mean pooling
     definition: Averages the pooled region; not so sensitive to distractors but suffers from scale change.
-    tags: [pooling]
+    tags: [pooling, basics]
   - id: max-pooling
     term: Max pooling
     aliases: [MAC]
     definition: Takes the maximum of the region; more invariant to scale change but more affected by distractors.
-    tags: [pooling]
+    tags: [pooling, basics]
   - id: dropout
     term: Dropout
     definition: Randomly zeroes activations during training so the network cannot rely on any single unit.
-    tags: [regularization]
+    tags: [regularization, basics]
   - id: adam
     term: Adam
     definition: An optimizer combining momentum with RMSprop, an adaptive moment estimation of gradients.
-    tags: [optimization]
+    tags: [optimization, basics]
 """
 
 CHANNEL = ChannelRef("test", "test:W1", "C1")
@@ -63,6 +63,8 @@ class FakeChat:
     platform: str = "test"
     posts: list[tuple[ChannelRef, m.Message]] = field(default_factory=list)
     updates: list[tuple[MessageRef, m.Message]] = field(default_factory=list)
+    shown: list[m.Message] = field(default_factory=list)
+    """Every posted or edited message, in the order the platform got them."""
     fail_posts: bool = False
     fail_updates: bool = False
     update_delay: float = 0.0
@@ -76,6 +78,7 @@ class FakeChat:
         if self.fail_posts:
             raise ChatError("channel_not_found")
         self.posts.append((channel, message))
+        self.shown.append(message)
         return MessageRef(channel, f"msg-{len(self.posts)}")
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
@@ -84,9 +87,12 @@ class FakeChat:
         if self.fail_updates:
             raise ChatError("message_not_found")
         self.updates.append((ref, message))
+        self.shown.append(message)
 
     def of_type(self, kind: type) -> list:  # type: ignore[type-arg]
-        return [msg for _, msg in self.posts + [(r.channel, u) for r, u in self.updates] if isinstance(msg, kind)]
+        """Posted and edited messages of ``kind`` in the order they were shown (the last is the newest),
+        so a late edit of an earlier message (a counter refresh) never hides a newer post."""
+        return [msg for msg in self.shown if isinstance(msg, kind)]
 
 
 class Clock:

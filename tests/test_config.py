@@ -134,3 +134,76 @@ def test_a_log_level_chosen_anywhere_is_marked_as_chosen(tmp_path):
     assert load_settings(env={}, config_file=config).log_level_set
     assert load_settings(env={"QUIZBOT_LOG_LEVEL": "warning"}, config_file=NO_YAML).log_level_set
     assert not load_settings(env={}, config_file=NO_YAML).log_level_set
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_shipped_env_example_gives_the_defaults():
+    settings = load_settings(env={}, env_file=ROOT / ".env.example", config_file=NO_YAML)
+    assert settings == load_settings(env={}, config_file=NO_YAML)
+    assert not settings.slack_enabled and not settings.discord_enabled
+
+
+def test_an_empty_quizbot_config_means_the_default_settings_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "quizbot.yaml").write_text("points: 3\n")
+    assert load_settings(env={"QUIZBOT_CONFIG": ""}).quiz.scoring.points == 3
+
+
+def test_an_empty_variable_in_the_environment_does_not_hide_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("QUIZBOT_DB=from-file.db\n")
+    assert load_settings(env={"QUIZBOT_DB": ""}, env_file=env_file, config_file=NO_YAML).db_path == Path("from-file.db")
+
+
+def test_blank_values_in_the_environment_count_as_unset():
+    settings = load_settings(env={"QUIZBOT_DECKS": "  ", "QUIZBOT_SEED": "", "SLACK_BOT_TOKEN": "",
+                                  "DISCORD_SHARD_COUNT": "", "QUIZBOT_ENV_FILE": ""}, config_file=NO_YAML)
+    assert settings.decks_dir == Path("decks") and settings.seed is None
+    assert not settings.slack_bot_token and settings.discord_shard_count is None
+
+
+def test_empty_values_in_quizbot_yaml_keep_the_defaults(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("db_path:\ndecks_dir: ''\ntimezone:\nanswer_window_s:\nlog_level: ' '\nseed:\n")
+    settings = load_settings(env={}, config_file=config)
+    assert settings == load_settings(env={}, config_file=NO_YAML)
+
+
+def test_an_empty_yaml_value_does_not_hide_the_environment(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_text("decks_dir:\n")
+    assert load_settings(env={"QUIZBOT_DECKS": "env-decks"}, config_file=config).decks_dir == Path("env-decks")
+
+
+@pytest.mark.parametrize("var", ["QUIZBOT_CONFIG", "QUIZBOT_ENV_FILE"])
+def test_a_settings_path_that_is_a_directory_is_refused_by_name(tmp_path, var):
+    with pytest.raises(ConfigError, match=rf"{re.escape(str(tmp_path))} is a directory"):
+        load_settings(env={var: str(tmp_path)}, config_file=None if var == "QUIZBOT_CONFIG" else NO_YAML)
+
+
+def test_a_settings_file_that_is_not_text_is_refused_by_name(tmp_path):
+    config = tmp_path / "quizbot.yaml"
+    config.write_bytes(b"points: \xff\xfe\n")
+    with pytest.raises(ConfigError, match=rf"{re.escape(str(config))} is not UTF-8 text"):
+        load_settings(env={}, config_file=config)
+    with pytest.raises(ConfigError, match=rf"env file {re.escape(str(config))} is not UTF-8 text"):
+        load_settings(env={}, env_file=config, config_file=NO_YAML)
+
+
+def test_uses_console_when_asked_or_when_no_platform_has_tokens():
+    assert load_settings(env={}, config_file=NO_YAML).uses_console
+    discord = {"DISCORD_TOKEN": "d"}
+    assert not load_settings(env=discord, config_file=NO_YAML).uses_console
+    assert load_settings(env=discord, config_file=NO_YAML, force_console=True).uses_console
+
+
+def test_reading_settings_does_not_load_the_quiz_core():
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.config; "
+            "print(sorted(m for m in sys.modules if m.startswith(('bot.store', 'bot.deck', 'asyncio', 'aiosqlite'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"

@@ -3,6 +3,7 @@ that Slack shows in previews. Layout only; no game logic."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from bot.quiz import messages as m
@@ -31,10 +32,11 @@ def render(message: m.Message) -> str:
             answer = message.answer
         lines = [f"Round {message.round_id} closed. {message.prompt}", f"Answer: {answer}"]
         if message.tally and message.answered:
-            shares = ", ".join(f"{label} {100 * n // message.answered}%"
-                               for label, n in zip(message.labels, message.tally, strict=True))
+            shares = ", ".join(f"{label} {share}%"
+                               for label, share in zip(message.labels, message.shares, strict=True))
             lines.append(f"Picked: {shares}")
-        lines.append(f"Why: {message.explanation}")
+        if message.explanation:
+            lines.append(f"Why: {message.explanation}")
         if message.source:
             lines.append(f"Source: {message.source}")
         lines.append(f"Right ({message.right} of {message.answered}): {message.winners_text}")
@@ -65,17 +67,28 @@ def render(message: m.Message) -> str:
         return f"No card for {message.query!r}, and nothing close. Try a shorter term or an acronym."
     if isinstance(message, m.Stats):
         summary = (f"Stats for {message.name}: {message.answered} answered, {message.correct} right "
-                   f"({message.accuracy:.0%}), {message.points} points, streak {message.streak} "
+                   f"({message.accuracy_percent}%), {message.points} points, streak {message.streak} "
                    f"(best {message.best_streak})")
-        lines = [summary]
+        lines = [summary, f"({m.STREAK_MEANING})"]
         if message.weakest_tags:
             lines.append("Weakest tags: " + ", ".join(f"{t} {c}/{n}" for t, c, n in message.weakest_tags))
         if message.weakest_cards:
             lines.append("Weakest cards: " + ", ".join(f"{t} {c}/{n}" for t, c, n in message.weakest_cards))
         return "\n".join(lines)
+    if isinstance(message, m.SessionResult):
+        return session_result(message, str)
     prefix = "Error: " if message.tone == "error" else ""
-    return "\n".join([prefix + message.text, *(f"  {line}" for line in message.lines)])
+    return "\n".join([prefix + message.filled(str), *(f"  {line}" for line in message.lines)])
+
+
+def session_result(result: m.SessionResult, literal: Callable[[str], str]) -> str:
+    """"Session over: alice 4/5, bob 3/5", names passed through ``literal`` (a renderer's escaping)."""
+    head = "Session stopped" if result.stopped else "Session over"
+    if not result.scores:
+        return f"{head}: {result.asked} question(s) asked, nobody answered."
+    players = ", ".join(f"{literal(s.name)} {s.correct}/{result.asked}" for s in result.scores)
+    return f"{head}: {players}" + (f" and {result.more} more" if result.more else "")
 
 
 def _row(row: m.LeaderboardRow) -> str:
-    return f"  {row.rank:>2}. {row.name}: {row.points} pts ({row.correct}/{row.answered}, {row.accuracy:.0%})"
+    return f"  {row.rank:>2}. {row.name}: {row.points} pts ({row.correct}/{row.answered}, {row.accuracy_percent}%)"

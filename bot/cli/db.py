@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, load_settings
+from bot.cli.options import add_config_option, load
+from bot.config import ConfigError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -31,13 +35,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     b = db_sub.add_parser("backup", help="copy the database to PATH while the bot keeps running")
     b.add_argument("path", type=Path, metavar="PATH", help="where to write the copy")
-    b.add_argument("--db", type=Path, help="SQLite file to copy (default: ./quizbot.db or QUIZBOT_DB)")
+    b.add_argument("--db", type=Path, help="SQLite file to copy (default: QUIZBOT_DB, else ./quizbot.db)")
     b.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    add_config_option(b)
     b.set_defaults(handler=backup_command)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open an existing database without the right to change it. Raises :class:`DbError`."""
+    """Open an existing, whole database (``quick_check``) without the right to change it.
+    Raises :class:`DbError`."""
+    import sqlite3  # here, not at the top: `quizbot define` builds this parser and needs no SQLite
+
+    from bot.store.faults import StorageError
+    from bot.store.integrity import check_file
+
     if not path.is_file():
         raise DbError(f"no database at {path}")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -49,11 +60,18 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     if not version:
         conn.close()
         raise DbError(f"{path} is not a quizbot database (no schema version)")
+    try:
+        check_file(conn, path)
+    except StorageError as exc:
+        conn.close()
+        raise DbError(str(exc)) from None
     return conn
 
 
 def backup(source: Path, target: Path, *, force: bool = False) -> int:
     """Copy ``source`` to ``target``; returns the number of pages copied. Raises :class:`DbError`."""
+    import sqlite3
+
     if target.exists() and not force:
         raise DbError(f"{target} exists; pass --force to replace it")
     if target.resolve() == source.resolve():
@@ -90,7 +108,7 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
 
 def backup_command(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(db_path=args.db)
+        settings = load(args, db_path=args.db)
         pages = backup(settings.db_path, args.path, force=args.force)
     except (ConfigError, DbError) as exc:
         print(f"quizbot db backup: {exc}", file=sys.stderr)

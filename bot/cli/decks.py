@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from bot.deck.load import DeckError, deck_files, load_deck_file, load_decks, name_clashes
-from bot.deck.notes import FORMATS, Imported, NoteError, import_note
-from bot.deck.notes.clashes import folder_clashes
-from bot.deck.notes.merge import MergeReport, merge_decks
-from bot.deck.notes.report import import_report_lines
-from bot.deck.notes.write import render_checked, write_deck
+from bot.cli.options import add_config_option, load
+
+NOTE_FORMATS = ("markdown", "html", "csv", "red-trivia")
+"""``bot.deck.notes.FORMATS``, written out so that building the parser imports no note parser
+(tests/cli/test_startup.py checks the two agree)."""
 
 IMPORT_HELP = """\
 Turn notes into YAML decks: Markdown (.md, front matter allowed), HTML exports
@@ -48,29 +45,55 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("decks", help="lint, list or import decks")
     dsub = p.add_subparsers(dest="decks_command", required=True, metavar="ACTION")
     lint = dsub.add_parser("lint", help="validate deck files; exit 1 on errors")
-    lint.add_argument("paths", nargs="*", type=Path, default=[Path("decks")])
+    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="deck files or directories (default: the deck directory: QUIZBOT_DECKS, else ./decks)")
     lint.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    add_config_option(lint)
     lint.set_defaults(handler=run_lint)
-    show = dsub.add_parser("list", help="list the decks and their card counts")
-    show.add_argument("paths", nargs="*", type=Path, default=[Path("decks")])
+    show = dsub.add_parser("list", help="list the decks and their card counts; exit 1 if a PATH is missing")
+    show.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="deck files or directories (default: the deck directory: QUIZBOT_DECKS, else ./decks)")
+    add_config_option(show)
     show.set_defaults(handler=run_list)
     imp = dsub.add_parser("import", help="make decks from notes (Markdown, HTML, CSV/TSV, Red trivia)",
                           description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="note files to import")
     imp.add_argument("-o", "--output", type=Path, metavar="OUT", help="deck file, or directory for several decks")
-    imp.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+    imp.add_argument("--format", choices=("auto", *NOTE_FORMATS), default="auto",
                      help="input format (default: auto, from the suffix, else the content)")
     imp.add_argument("--merge", action="store_true",
                      help="update an existing OUT deck from the note, keeping hand edits")
     imp.set_defaults(handler=run_import)
 
 
+def _paths(args: argparse.Namespace) -> list[Path]:
+    """The PATHs given, else the configured deck directory (the one `quizbot run` loads)."""
+    return list(args.paths) or [load(args).decks_dir]
+
+
+def _unusable(paths: list[Path]) -> list[tuple[str, str]]:
+    """(path, reason) for every PATH that holds no deck file: missing, or a directory without one."""
+    from bot.deck.load import deck_files
+
+    found: list[tuple[str, str]] = []
+    for path in paths:
+        if not path.exists():
+            found.append((str(path), "no such file or directory"))
+        elif path.is_dir() and not deck_files([path]):
+            found.append((str(path), "no deck files (*.yaml, *.yml) here"))
+    return found
+
+
 def run_lint(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.paths if not p.exists()]
-    files = deck_files([p for p in args.paths if p.exists()])
+    from bot.deck.load import deck_files, load_decks, name_clashes
+
+    paths = _paths(args)
+    unusable = _unusable(paths)
+    missing = [p for p, reason in unusable if reason == "no such file or directory"]
+    empty = [p for p, reason in unusable if reason != "no such file or directory"]
+    files = deck_files([p for p in paths if p.exists()])
     result = load_decks(files)
     result.problems.extend(name_clashes(result.decks))
-    empty = [str(p) for p in args.paths if p.is_dir() and not deck_files([p])]
     if args.json:
         print(json.dumps({
             "files": [str(f) for f in files],
@@ -96,126 +119,25 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    result = load_decks(args.paths)
+    """Exit 1, like ``lint``, when a PATH is missing or holds no deck file; broken decks are
+    listed as skipped and do not change the exit code (the bot runs without them)."""
+    from bot.deck.load import load_decks
+
+    paths = _paths(args)
+    unusable = _unusable(paths)
+    for path, reason in unusable:
+        print(f"{path}: {reason}")
+    result = load_decks([p for p in paths if p.exists()])
     for deck in result.decks:
         print(f"{deck.id:28} {len(deck.cards):4} cards  {deck.title}")
     for problem in result.errors:
         print(f"skipped: {problem}")
-    return 0
-
-
-class _ImportFailed(Exception):
-    """One-line reason the import stops before anything is written."""
-
-
-@dataclass
-class _Planned:
-    note: Path
-    imported: Imported
-    target: Path | None
-    text: str = ""
-    merge: MergeReport | None = None
-    clashes: tuple[str, ...] = ()
-
-
-def _targets(args: argparse.Namespace, results: list[tuple[Path, Imported]]) -> list[_Planned]:
-    out: Path | None = args.output
-    if out is None:
-        if len(results) > 1:
-            raise _ImportFailed("several files need -o DIR (one deck file per note)")
-        if args.merge:
-            raise _ImportFailed("--merge needs -o OUT, the deck to update")
-        return [_Planned(note, imported, None) for note, imported in results]
-    as_dir = len(results) > 1 or out.is_dir() or str(args.output).endswith(("/", "\\"))
-    if as_dir and out.exists() and not out.is_dir():
-        raise _ImportFailed(f"{out}: is a file; several decks need a directory")
-    plans = [_Planned(note, imported, out / f"{imported.deck.id}.yaml" if as_dir else out)
-             for note, imported in results]
-    seen: dict[Path, Path] = {}
-    for plan in plans:
-        assert plan.target is not None
-        if plan.target in seen:
-            raise _ImportFailed(f"{plan.note} and {seen[plan.target]} both make deck {plan.target}")
-        seen[plan.target] = plan.note
-    return plans
-
-
-def _prepare(plan: _Planned, merge: bool) -> None:
-    """Merge into an existing target when asked, then render and prove the deck loads."""
-    deck = plan.imported.deck
-    target = plan.target
-    if target is not None and target.exists():
-        if not merge:
-            raise _ImportFailed(f"{target} already exists; use --merge to update it (hand edits are kept) "
-                                "or choose another -o")
-        if not target.is_file():
-            raise _ImportFailed(f"{target}: not a deck file")
-        try:
-            existing, _ = load_deck_file(target)
-        except DeckError as exc:
-            raise _ImportFailed(f"cannot merge into {exc.problems[0]}") from None
-        plan.merge = merge_decks(existing, deck)
-        deck = plan.merge.deck
-    try:
-        plan.text = render_checked(deck, str(target or "<stdout>"))
-    except DeckError as exc:  # a bug in an importer: say so, write nothing
-        raise _ImportFailed(f"{plan.note}: the deck made from it does not load: {exc.problems[0]}") from None
-
-
-def _report(plan: _Planned, stream: object) -> None:
-    imported = plan.imported
-    where = str(plan.target) if plan.target is not None else "stdout"
-    lines: list[str] = []
-    if plan.merge is not None:
-        m = plan.merge
-        lines.append(f"{plan.note} -> {where}: merged: {m.summary()}")
-        lines.extend(m.lines())
-    else:
-        lines.append(f"{plan.note} -> {where}: {len(imported.deck.cards)} card(s)")
-    lines.extend(import_report_lines(imported))
-    lines.extend(f"  warning: {clash}" for clash in plan.clashes)
-    print("\n".join(lines), file=stream)  # type: ignore[call-overload]
-
-
-def _note_label(path: Path) -> Path:
-    """The path recorded as a card's source: relative to the working directory when inside it.
-
-    So ``./notes/x.md``, ``notes/x.md`` and ``/abs/repo/notes/x.md`` record the
-    same source, and a re-import from another spelling does not "update" every card.
-    """
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError):
-        return path
+    return 1 if unusable else 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Import every FILE, or write nothing: all inputs are read and checked first."""
-    try:
-        results: list[tuple[Path, Imported]] = []
-        for note in args.files:
-            try:
-                data = note.read_bytes()
-            except OSError as exc:
-                raise _ImportFailed(f"{note}: cannot read: {exc.strerror or exc}") from None
-            try:
-                results.append((note, import_note(_note_label(note), data, args.format)))
-            except NoteError as exc:
-                raise _ImportFailed(f"{note}: {exc}") from None
-        plans = _targets(args, results)
-        for index, plan in enumerate(plans):
-            _prepare(plan, args.merge)
-            if plan.target is not None:
-                plan.clashes = tuple(folder_clashes(plan.imported.deck, plan.target, [
-                    (p.target, p.imported.deck) for p in plans[:index] if p.target is not None]))
-    except _ImportFailed as exc:
-        print(f"quizbot decks import: error: {exc}", file=sys.stderr)
-        return 2
-    for plan in plans:
-        if plan.target is None:
-            sys.stdout.write(plan.text)
-            _report(plan, sys.stderr)
-        else:
-            write_deck(plan.target, plan.text)
-            _report(plan, sys.stdout)
-    return 0
+    from bot.cli.decks_import import import_notes
+
+    return import_notes(args)
+
+

@@ -1,4 +1,9 @@
-"""``quizbot define QUERY [--json]``: one glossary lookup over the decks."""
+"""``quizbot define QUERY [--json]``: one glossary lookup over the decks.
+
+The decks come from the same settings as ``quizbot run`` (``--decks``, ``QUIZBOT_DECKS``,
+``.env``, ``quizbot.yaml`` or ``--config``). Only the deck modules are imported: no store,
+no asyncio, no platform, so a lookup starts fast.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,42 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.deck.glossary import Lookup, QueryTooLong
-from bot.deck.library import DeckLibrary
+from bot.cli.options import SETTINGS_SOURCES, add_config_option, load
+
+if TYPE_CHECKING:
+    from bot.deck.glossary import Lookup
+
+DEFINE_HELP = f"""\
+Look a term up in every deck: exact term, alias, acronym, typo-tolerant, then
+words of the definitions. --json prints exactly one object:
+  {{"query", "match": {{"term", "aliases", "definition", "deck", "card_id", "source"}} | null,
+   "suggestions": [{{"term", "deck", "card_id", "score"}}]}}
+(with an "error" key on exit 2).
+
+Exit codes: 0 a match, 1 no match (suggestions may follow), 2 no deck loaded
+or a query over 200 characters.
+
+{SETTINGS_SOURCES}"""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("define", help="look a term up in every deck")
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("define", help="look a term up in every deck", description=DEFINE_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", nargs="+", help="the term, an alias, or a few words of a definition")
-    p.add_argument("--decks", type=Path, default=Path("decks"), help="deck directory (default: ./decks)")
+    p.add_argument("--decks", type=Path, help="deck directory (default: QUIZBOT_DECKS, else ./decks)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    add_config_option(p)
     p.set_defaults(handler=run)
+
+
+def _refuse(args: argparse.Namespace, query: str, reason: str) -> int:
+    """Exit 2 with one line on stderr; with --json also the one object, carrying the reason."""
+    if args.json:
+        print(json.dumps({"query": query[:200], "match": None, "suggestions": [], "error": reason}))
+    print(f"quizbot define: {reason}", file=sys.stderr)
+    return 2
 
 
 def lookup_as_json(result: Lookup) -> dict[str, Any]:
@@ -44,23 +73,26 @@ def lookup_as_json(result: Lookup) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.deck.glossary import QueryTooLong
+    from bot.deck.library import DeckLibrary
+
     query = " ".join(args.query)
-    library = DeckLibrary.load(args.decks)
+    settings = load(args, decks_dir=args.decks)
+    library = DeckLibrary.load(settings.decks_dir)
     # Notes for a person go to stderr: with --json, stdout holds exactly one JSON object.
     broken = sorted({p.path for p in library.problems if p.severity == "error"})
-    if not library.decks:
-        print(f"quizbot define: no deck loaded from {args.decks}", file=sys.stderr)
-    elif broken:
+    if not library.decks:  # not an ordinary miss: nothing could have matched
+        where = settings.decks_dir
+        why = ("no such directory" if not where.exists() else
+               f"{len(broken)} broken deck file(s); see `quizbot decks lint`" if broken else "no deck files there")
+        return _refuse(args, query, f"no deck loaded from {where} ({why})")
+    if broken:
         print(f"quizbot define: skipped {len(broken)} broken deck file(s) ({', '.join(broken)}); "
               "see `quizbot decks lint`", file=sys.stderr)
     try:
         result = library.glossary.lookup(query)
     except QueryTooLong as exc:
-        if args.json:
-            print(json.dumps({"query": query[:200], "match": None, "suggestions": [], "error": str(exc)}))
-        else:
-            print(f"quizbot define: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(args, query, str(exc))
     if args.json:
         print(json.dumps(lookup_as_json(result), ensure_ascii=False))
         return 0 if result.match else 1

@@ -9,12 +9,10 @@ no gateway session is opened.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
-import discord
-
-from bot.config import ConfigError, load_settings
+from bot.cli.options import add_config_option, load
+from bot.config import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,12 +23,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="sync to this server only (shows at once); default: global")
     sync.add_argument("--clear", action="store_true",
                       help="remove the commands instead (from --guild, or the global ones)")
+    add_config_option(sync)
     sync.set_defaults(handler=run_sync)
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import discord  # only here: every other command starts without discord.py
+
     try:
-        settings = load_settings()
+        settings = load(args)
     except ConfigError as exc:
         print(f"quizbot discord sync: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""``quizbot export answers --csv``: every recorded answer, one CSV row each.
+"""``quizbot export answers``: every recorded answer, one CSV row each (CSV is the default and only format).
 
 Columns: ``answered_at`` (ISO 8601, UTC), ``member_key``, ``member_name``,
 ``channel_key``, ``round_id``, ``question_key``, ``choice`` (the option letter,
@@ -10,17 +10,26 @@ database is opened read-only, so exporting while the bot runs is safe.
 from __future__ import annotations
 
 import argparse
-import csv
-import sqlite3
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.db import DbError, connect_readonly
-from bot.config import ConfigError, load_settings
-from bot.quiz.messages import LABELS
+from bot.cli.options import add_config_option, load
+from bot.config import ConfigError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+ANSWERS_HELP = """\
+Every recorded answer as CSV (the default and only format), one row each, in
+answer order, after a header row: answered_at (ISO 8601, UTC), member_key,
+member_name, channel_key, round_id, question_key, choice (the option letter),
+text (the typed answer), correct (true/false), points. The database is opened
+read-only, so exporting while the bot runs is safe. Exit 2 (one line on stderr)
+when there is no quizbot database at the path."""
 
 COLUMNS = ("answered_at", "member_key", "member_name", "channel_key", "round_id", "question_key",
            "choice", "text", "correct", "points")
@@ -38,10 +47,13 @@ ORDER BY a.answered_at, a.id
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export data (answers as CSV)")
     what = p.add_subparsers(dest="export_what", required=True, metavar="WHAT")
-    a = what.add_parser("answers", help="every recorded answer")
-    a.add_argument("--csv", action="store_true", required=True, help="CSV with a header row")
-    a.add_argument("--db", type=Path, help="SQLite file (default: ./quizbot.db or QUIZBOT_DB)")
-    a.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
+    a = what.add_parser("answers", help="every recorded answer, as CSV with a header row",
+                        description=ANSWERS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    a.add_argument("--csv", action="store_true",
+                   help="CSV with a header row (the default and only format; accepted for older scripts)")
+    a.add_argument("--db", type=Path, help="SQLite file (default: QUIZBOT_DB, else ./quizbot.db)")
+    a.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    add_config_option(a)
     a.set_defaults(handler=export_answers_command)
 
 
@@ -50,6 +62,8 @@ def _iso(epoch: float) -> str:
 
 
 def _choice(value: int | None) -> str:
+    from bot.quiz.messages import LABELS
+
     if value is None:
         return ""
     return LABELS[value] if 0 <= value < len(LABELS) else str(value)
@@ -63,6 +77,8 @@ def answer_rows(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
 
 def write_csv(conn: sqlite3.Connection, out: TextIO) -> int:
     """Write the header and every answer; returns the number of answers written."""
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
@@ -73,8 +89,10 @@ def write_csv(conn: sqlite3.Connection, out: TextIO) -> int:
 
 
 def export_answers_command(args: argparse.Namespace) -> int:
+    import sqlite3
+
     try:
-        settings = load_settings(db_path=args.db)
+        settings = load(args, db_path=args.db)
         conn = connect_readonly(settings.db_path)
     except (ConfigError, DbError) as exc:
         print(f"quizbot export: {exc}", file=sys.stderr)

@@ -21,10 +21,16 @@ from typing import Literal
 
 from bot.deck.model import Card, ChoiceQuestion, Deck, TextQuestion
 from bot.deck.text import mask_names, match_key, shorten
+from bot.deck.words import content_stems, is_content, name_stems, stem, tokens
 
 PROMPT_LIMIT = 600
-_WORD = re.compile(r"\w+")
 OPTIONS = 4
+MIN_CLUE_WORDS = 3
+"""A clue needs this many content words left after masking, or the variant is not asked."""
+FIT_SHARE = 0.75
+"""A card whose definition holds this share of the clue's content words also fits it."""
+SIMILAR_SHARE = 0.1
+"""Definitions sharing this share of their content words (Jaccard) are on one topic."""
 
 Kind = Literal["choice", "text"]
 
@@ -45,13 +51,16 @@ class AskedQuestion:
     explanation: str
     source: str
     tags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """One per option of a generated choice question: what that option means (its card's definition,
+    shortened; "" when unknown). A reveal contrasts the answer with the option most picked wrongly."""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "key": self.key, "deck_id": self.deck_id, "card_id": self.card_id, "kind": self.kind,
             "prompt": self.prompt, "options": list(self.options), "correct": self.correct,
             "accept": list(self.accept), "answer": self.answer, "explanation": self.explanation,
-            "source": self.source, "tags": list(self.tags),
+            "source": self.source, "tags": list(self.tags), "notes": list(self.notes),
         }
 
     @classmethod
@@ -67,53 +76,122 @@ class AskedQuestion:
             answer=str(data["answer"]), explanation=str(data.get("explanation", "")),
             source=str(data.get("source", "")),
             tags=tuple(str(t) for t in data.get("tags") or ()),  # type: ignore[attr-defined]
+            notes=tuple(str(n) for n in data.get("notes") or ()),  # type: ignore[attr-defined]
         )
 
 
 def masked_definition(card: Card) -> str:
-    """The definition with the card's own names hidden."""
-    return shorten(mask_names(card.definition, card.names), PROMPT_LIMIT)
+    """The definition as a clue: the card's names and every content word of them hidden.
+
+    "the area of their intersection divided by the area of their union" is no
+    clue for *Intersection over union*: each word of a name (as a stem, so
+    ``invariant`` goes with ``invariance``) is masked too. Runs of masks merge.
+    """
+    masked = mask_names(card.definition, card.names)
+    stems = name_stems(card.names)
+    if stems:
+        masked = _LETTERS.sub(lambda m: _MASK if _leaks(m.group(0), stems) else m.group(0), masked)
+    masked = _MASK_RUN.sub(_MASK, masked)
+    return shorten(masked, PROMPT_LIMIT)
+
+
+_MASK = "____"
+_LETTERS = re.compile(r"(?<!\\)[^\W_]+")  # never a LaTeX command name (``\log``)
+_MASK_RUN = re.compile(r"____(?:(?:[\s\-/]|\\?_)*____)+")
+
+
+def _leaks(word: str, stems: frozenset[str]) -> bool:
+    lowered = word.lower()
+    return is_content(lowered) and stem(lowered) in stems
+
+
+def _clue_words(clue: str) -> int:
+    return sum(1 for word in tokens(clue.replace(_MASK, " ")) if is_content(word))
 
 
 def can_ask(card: Card, deck: Deck) -> bool:
     """True when at least one question can be made from this card."""
     if card.questions:
         return True
-    remaining = _WORD.findall(masked_definition(card).replace("____", " "))
-    return len(remaining) >= 3  # words, not punctuation: "____ (____)" leaves nothing to ask from
+    return _clue_words(masked_definition(card)) >= MIN_CLUE_WORDS
+
+
+def _fits(clue: frozenset[str], other: Card) -> bool:
+    """``other``'s definition says most of what the clue says: it would also be a right answer."""
+    if not clue:
+        return False
+    return len(clue & content_stems(other.definition)) / len(clue) >= FIT_SHARE
+
+
+def _related(card: Card, other: Card, section: tuple[str, str]) -> int:
+    """How close ``other`` is to ``card``'s topic: 2 same tag or note section, 1 similar definition, 0 none."""
+    if set(card.tags) & set(other.tags) or (section[1] and (other.source.note, other.source.heading) == section):
+        return 2
+    mine, theirs = content_stems(card.definition), content_stems(other.definition)
+    if mine and theirs and len(mine & theirs) / len(mine | theirs) >= SIMILAR_SHARE:
+        return 1
+    return 0
 
 
 def distractors(card: Card, deck: Deck, others: Sequence[Deck] = (), count: int = OPTIONS - 1,
                 rng: random.Random | None = None) -> list[str]:
-    """Up to ``count`` wrong options for ``card``, best candidates first (see module doc)."""
+    """Up to ``count`` wrong options for ``card`` from its topic, best candidates first.
+
+    Hand-picked ``distractors`` come first, in their order; then cards of the
+    same topic (a shared tag or the same note section, then a similar
+    definition) from this deck and the others, at random within each tier.
+    Never the answer or an alias (spaces ignored: "BatchNorm" is not wrong when
+    "Batch Norm" is right), never two alike, never a card whose definition also
+    fits the clue. Fewer than ``count`` when the topic has too few cards: an
+    unrelated option would give the answer away as surely as a leaked word.
+    """
     rng = rng or random.Random(0)
-    # Spaces are ignored too: "BatchNorm" is not a wrong option when "Batch Norm" is right.
-    taken = {match_key(name).replace(" ", "") for name in card.names}
+    taken = {_option_key(name) for name in card.names}
+    clue = content_stems(masked_definition(card).replace(_MASK, " "))
+    fitting = {_option_key(name) for other in _pool(deck, others) if other.id != card.id and _fits(clue, other)
+               for name in other.names}
     out: list[str] = []
 
-    def offer(names: Sequence[str]) -> None:
-        for name in names:
-            key = match_key(name).replace(" ", "")
-            if len(out) >= count or not key or key in taken:
-                continue
+    def offer(name: str) -> None:
+        key = _option_key(name)
+        if len(out) < count and key and key not in taken and key not in fitting:
             taken.add(key)
             out.append(name)
 
-    offer(card.distractors)
-    siblings = [c for c in deck.cards if c.id != card.id]
-    tagged = [c for c in siblings if set(c.tags) & set(card.tags)]
-    untagged = [c for c in siblings if not set(c.tags) & set(card.tags)]
-    for group in (tagged, untagged):
-        shuffled = list(group)
-        rng.shuffle(shuffled)
-        offer([c.term for c in shuffled])
-    for other in others:
-        if other.id == deck.id or len(out) >= count:
-            continue
-        pool = list(other.cards)
-        rng.shuffle(pool)
-        offer([c.term for c in pool])
+    for name in card.distractors:
+        offer(name)
+    section = (card.source.note, card.source.heading)
+    candidates = [other for other in _pool(deck, others) if other.id != card.id or other not in deck.cards]
+    rng.shuffle(candidates)
+    tiers = sorted(((_related(card, other, section), other) for other in candidates if other is not card),
+                   key=lambda pair: -pair[0])
+    for tier, other in tiers:
+        if tier == 0 or len(out) >= count:
+            break
+        offer(other.term)
     return out
+
+
+NOTE_LIMIT = 200
+
+
+def _meanings(deck: Deck, others: Sequence[Deck]) -> dict[str, str]:
+    """Each name's meaning (its card's definition, shortened), for the notes of wrong options."""
+    return {_option_key(name): shorten(card.definition, NOTE_LIMIT) for card in reversed(_pool(deck, others))
+            for name in card.names}
+
+
+def _option_key(name: str) -> str:
+    return match_key(name).replace(" ", "")
+
+
+def _pool(deck: Deck, others: Sequence[Deck]) -> list[Card]:
+    """Every card of ``deck`` and then of the other decks, each deck once."""
+    cards = list(deck.cards)
+    for other in others:
+        if other.id != deck.id:
+            cards.extend(other.cards)
+    return cards
 
 
 def _explanation(card: Card, written: str) -> str:
@@ -165,9 +243,11 @@ def ask(card: Card, deck: Deck, variant: str, rng: random.Random,
         if len(wrong) < OPTIONS - 1:
             return None
         options, correct = _shuffled([card.term, *wrong], 0, rng)
+        meanings = _meanings(deck, others)
+        notes = tuple("" if i == correct else meanings.get(_option_key(o), "") for i, o in enumerate(options))
         return AskedQuestion(kind="choice", prompt=f"Which term is this? {clue}", options=options,
                              correct=correct, accept=(card.term,), answer=card.term,
-                             explanation=card.definition, **common)  # type: ignore[arg-type]
+                             explanation=card.definition, notes=notes, **common)  # type: ignore[arg-type]
     if variant == "text":
         return AskedQuestion(kind="text", prompt=f"Name the term: {clue}", options=(), correct=None,
                              accept=card.names, answer=card.term, explanation=card.definition,

@@ -3,15 +3,21 @@
 A :class:`DeckLibrary` is swapped whole on reload: readers hold a reference to
 a consistent snapshot (decks and glossary built from the same files), never a
 half-updated one. A deck whose new version is broken keeps its last good
-version; the problems are kept for logs and ``/quiz decks``.
+version; the problems are kept for logs and ``/quiz decks``. A deck whose file
+is still being written (see :func:`bot.deck.load.load_decks`) also keeps its last
+good version, and a new file still being written is not loaded yet: a partial file
+is never served nor kept as "last good". With a :class:`DeckCache`, files whose
+bytes did not change are not parsed again on reload.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.deck.cache import DeckCache
+from bot.deck.files import FileState
 from bot.deck.glossary import Glossary
 from bot.deck.load import LoadResult, Problem, load_decks, name_clashes
 from bot.deck.model import Card, Deck
@@ -25,29 +31,41 @@ class DeckLibrary:
     glossary: Glossary
     problems: tuple[Problem, ...] = ()
     _by_id: dict[str, Deck] = field(default_factory=dict, compare=False, repr=False)
+    cache: DeckCache | None = field(default=None, compare=False, repr=False)
+    """Where compiled decks are kept between loads (None: every load parses every file)."""
+    unsettled: tuple[str, ...] = ()
+    """Files skipped by the last reload because they were still changing; a later reload retries them."""
 
     @classmethod
-    def from_decks(cls, decks: Iterable[Deck], problems: Iterable[Problem] = ()) -> DeckLibrary:
+    def from_decks(cls, decks: Iterable[Deck], problems: Iterable[Problem] = (), *,
+                   cache: DeckCache | None = None, unsettled: Iterable[str] = ()) -> DeckLibrary:
         ordered = tuple(decks)
-        return cls(ordered, Glossary.build(ordered), tuple(problems), {d.id: d for d in ordered})
+        return cls(ordered, Glossary.build(ordered), tuple(problems), {d.id: d for d in ordered}, cache,
+                   tuple(unsettled))
 
     @classmethod
-    def load(cls, *paths: Path) -> DeckLibrary:
+    def load(cls, *paths: Path, cache: DeckCache | None = None) -> DeckLibrary:
         """Load every deck under ``paths``; broken decks are skipped and reported.
         A name shared by two decks is kept in both and reported as a warning."""
-        result: LoadResult = load_decks(paths)
-        return cls.from_decks(result.decks, [*result.problems, *name_clashes(result.decks, "warning")])
+        result: LoadResult = load_decks(paths, cache)
+        return cls.from_decks(result.decks, [*result.problems, *name_clashes(result.decks, "warning")],
+                              cache=cache, unsettled=result.unsettled)
 
-    def reload(self, *paths: Path) -> DeckLibrary:
+    def reload(self, *paths: Path, settled: Mapping[str, FileState] | None = None) -> DeckLibrary:
         """A new snapshot from disk. A deck that no longer loads keeps its last good version
-        (when its file still exists); a deck whose file was removed is dropped."""
-        result = load_decks(paths)
+        (when its file still exists), and so does one whose file is not yet in its ``settled``
+        state; a deck whose file was removed is dropped."""
+        result = load_decks(paths, self.cache, settled)
         fresh = {d.id: d for d in result.decks}
         broken_files = {p.path for p in result.errors}
+        waiting = set(result.unsettled)
         for old in self.decks:
-            if old.id not in fresh and old.path in broken_files and Path(old.path).exists():
+            if old.id in fresh:
+                continue
+            if (old.path in broken_files and Path(old.path).exists()) or old.path in waiting:
                 fresh[old.id] = old
-        return DeckLibrary.from_decks(sorted(fresh.values(), key=lambda d: d.path), result.problems)
+        return DeckLibrary.from_decks(sorted(fresh.values(), key=lambda d: d.path), result.problems,
+                                      cache=self.cache, unsettled=result.unsettled)
 
     def deck(self, deck_id: str) -> Deck | None:
         return self._by_id.get(deck_id)

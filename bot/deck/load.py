@@ -9,17 +9,22 @@ Guarantees:
 - :func:`load_deck_text` returns a deck only when it has no error; every error
   found in the file is reported at once, not just the first.
 - :func:`load_decks` never lets one broken deck stop the others.
+- With a :class:`~bot.deck.cache.DeckCache`, a file whose exact bytes were loaded
+  before (by this loader version) returns the stored result, equal to a fresh load.
+- A problem quotes at most the offending token of the file (see :func:`~bot.deck.problems.quote`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.deck.cache import DeckCache
+from bot.deck.files import MAX_FILE_BYTES, DeckFile, FileState, Unsettled, find_deck_files, read_deck_bytes
 from bot.deck.gc_pause import gc_paused
 from bot.deck.lint_rules import card_warnings
 from bot.deck.model import (
@@ -32,15 +37,14 @@ from bot.deck.model import (
     Source,
     TextQuestion,
 )
-from bot.deck.problems import DeckError, LoadResult, Problem
+from bot.deck.problems import DeckError, LoadResult, Problem, quote
 from bot.deck.text import match_key, normalize
 from bot.deck.walker import Walker, describe
 from bot.deck.yaml_nodes import INT, MAX_DEPTH, STR, Refused, compose_nodes
 
-__all__ = ["MAX_DEPTH", "DeckError", "LoadResult", "Problem", "deck_files", "load_deck_file",
-           "load_deck_text", "load_decks", "name_clashes"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "DeckCache", "DeckError", "LoadResult", "Problem", "Unsettled",
+           "deck_files", "find_deck_files", "load_deck_file", "load_deck_text", "load_decks", "name_clashes"]
 
-MAX_FILE_BYTES = 5_000_000
 TEXT_HASH = re.compile(r"[0-9a-f]{8,64}")
 """A card's ``source.text_hash``: lowercase hex (see :func:`bot.deck.notes.draft.fingerprint`)."""
 
@@ -206,30 +210,43 @@ def _check_names(w: Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
     """
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, tuple[int, str]] = {}
+    key_of = match_key
     for index, (card, node) in enumerate(cards):
-        where = f"cards[{index}]"
-        if card.id in seen_ids:
-            w.error(_field_node(node, "id") or node, f"{where}.id",
-                    f"duplicate card id {card.id!r} (first used by cards[{seen_ids[card.id]}])")
-        else:
-            seen_ids[card.id] = index
+        card_id = card.id
+        first = seen_ids.setdefault(card_id, index)
+        if first != index:
+            w.error(_field_node(node, "id") or node, f"cards[{index}].id",
+                    f"duplicate card id {quote(card_id, 60)} (first used by cards[{first}])")
         own: set[str] = set()
         for position, name in enumerate(card.names):
-            key = match_key(name)
-            for variant in dict.fromkeys((key, key.replace(" ", ""))):
-                if not variant or variant in own:
+            key = key_of(name)
+            if not key:
+                continue
+            squeezed = key.replace(" ", "")
+            for variant in (key,) if squeezed == key else (key, squeezed):
+                if variant in own:
                     continue
                 own.add(variant)
-                other = seen_names.get(variant)
-                if other is None:
-                    seen_names[variant] = (index, card.id)
+                other = seen_names.setdefault(variant, (index, card_id))
+                if other[0] == index:
                     continue
                 fields = _name_fields(node)  # only now: clashes are rare
                 field_path, field_node = fields[position] if position < len(fields) else ("", None)
+                where = f"cards[{index}]"
                 w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
-                        f"{name!r} is already the term or an alias of card {other[1]!r} "
+                        f"{quote(name)} is already the term or an alias of card {quote(other[1], 60)} "
                         f"(cards[{other[0]}]); /define could not tell them apart")
                 break
+
+
+YAML_REASON_MAX = 120
+
+
+def _yaml_reason(reason: object) -> str:
+    """PyYAML's reason, on one line and cut short: it names the offending character or token,
+    and must never carry a stretch of the file into a log."""
+    text = " ".join(str(reason).split())
+    return text if len(text) <= YAML_REASON_MAX else text[:YAML_REASON_MAX - 3] + "..."
 
 
 def load_deck_text(text: str, path: str = "<deck>") -> tuple[Deck, list[Problem]]:
@@ -248,10 +265,10 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem if isinstance(exc, Refused) else f"not valid YAML: {exc.problem or exc}"
+        message = exc.problem if isinstance(exc, Refused) else f"not valid YAML: {_yaml_reason(exc.problem or exc)}"
         raise DeckError([Problem(path, line, col, "", str(message))]) from None
     except yaml.YAMLError as exc:
-        raise DeckError([Problem(path, 1, 1, "", f"not valid YAML: {exc}")]) from None
+        raise DeckError([Problem(path, 1, 1, "", f"not valid YAML: {_yaml_reason(exc)}")]) from None
     if root is None:
         raise DeckError([Problem(path, 1, 1, "", "the file is empty; a deck needs 'deck', 'title' and 'cards'")])
     if foreign and not w.check_tags(root):
@@ -305,7 +322,7 @@ def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Proble
         node = nodes.get(card.id)
         where = f"cards[{index}]"
         if _ACRONYM.match(card.term) and not any(len(a) > len(card.term) and " " in a for a in card.aliases):
-            w.error(node, where, f"acronym term {card.term!r} has no expansion among its aliases", "warning")
+            w.error(node, where, f"acronym term {quote(card.term)} has no expansion among its aliases", "warning")
         if len(card.definition.split()) < 5:
             w.error(node, f"{where}.definition", "definition is under 5 words; a question from it will be weak",
                     "warning")
@@ -315,15 +332,27 @@ def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Proble
     return w.problems
 
 
-def load_deck_file(path: Path) -> tuple[Deck, list[Problem]]:
-    """Read and validate one deck file. Raises :class:`DeckError`."""
-    name = str(path)
+def load_deck_file(path: Path, cache: DeckCache | None = None) -> tuple[Deck, list[Problem]]:
+    """Read and validate one deck file (through ``cache`` when given). Raises :class:`DeckError`
+    (also when the file changed while it was read)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DeckError([Problem(name, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise DeckError([Problem(name, 1, 1, "", f"file is larger than {MAX_FILE_BYTES} bytes")])
+        return _load_file(DeckFile(path), cache)
+    except Unsettled:
+        raise DeckError([_changed_while_read(str(path))]) from None
+
+
+def _changed_while_read(name: str) -> Problem:
+    return Problem(name, 1, 1, "", "the file changed while being read; it is loaded once it holds still")
+
+
+def _load_file(deck_file: DeckFile, cache: DeckCache | None,
+               expect: FileState | None = None) -> tuple[Deck, list[Problem]]:
+    name = str(deck_file.path)
+    raw = read_deck_bytes(deck_file, expect)
+    if cache is not None:
+        cached = cache.get(raw, name)
+        if cached is not None:
+            return cached
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -333,32 +362,44 @@ def load_deck_file(path: Path) -> tuple[Deck, list[Problem]]:
         raise DeckError([Problem(name, line, column, "",
                                  f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                                  "save the file as UTF-8")]) from None
-    return load_deck_text(text, name)
+    deck, warnings = load_deck_text(text, name)
+    if cache is not None:
+        cache.put(raw, deck, warnings)
+    return deck, warnings
 
 
 def deck_files(paths: Iterable[Path]) -> list[Path]:
     """Expand directories into their ``*.yaml``/``*.yml`` files, sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file()))
-        else:
-            out.append(path)
-    return out
+    return [f.path for f in find_deck_files(paths)]
 
 
-def load_decks(paths: Iterable[Path]) -> LoadResult:
+def load_decks(paths: Iterable[Path], cache: DeckCache | None = None,
+               settled: Mapping[str, FileState] | None = None) -> LoadResult:
     """Load every deck under ``paths``; a broken deck is reported and skipped.
 
     Two decks with the same id: the first (in path order) wins, the second is an error.
+    With ``settled`` (file path -> the state it held still in), a file not in exactly
+    that state, or changing while read, is not loaded and is listed in ``unsettled``.
+    Without it, a file changing while read is also an error ("changed while being read").
     """
     result = LoadResult()
     seen: dict[str, str] = {}
-    for path in deck_files(paths):
+    for deck_file in find_deck_files(paths):
+        path = deck_file.path
         try:
-            deck, warnings = load_deck_file(path)
+            expect = None
+            if settled is not None:
+                expect = settled.get(str(path))
+                if expect is None:
+                    raise Unsettled(str(path))
+            deck, warnings = _load_file(deck_file, cache, expect)
         except DeckError as exc:
             result.problems.extend(exc.problems)
+            continue
+        except Unsettled:
+            result.unsettled.append(str(path))
+            if settled is None:
+                result.problems.append(_changed_while_read(str(path)))
             continue
         result.problems.extend(warnings)
         if deck.id in seen:
@@ -390,7 +431,7 @@ def name_clashes(decks: Iterable[Deck], severity: str = "error") -> list[Problem
                     if first[0].id != deck.id:
                         problems.append(Problem(
                             deck.path or deck.id, card.line, 1, f"card {card.id}",
-                            f"{name!r} is already the term or an alias of card {first[1].id!r} in deck "
+                            f"{quote(name)} is already the term or an alias of card {quote(first[1].id, 60)} in deck "
                             f"{first[0].id!r}; /define could not tell them apart", severity))
                         break
     return problems

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import yaml
 
 from bot.deck.model import ID_PATTERN
-from bot.deck.problems import Problem
+from bot.deck.problems import QUOTE_MAX, Problem, quote
 from bot.deck.yaml_nodes import BOOL, INT, MAP, NULL, SAFE_SCALARS, SEQ
 
 # --- node walking ---------------------------------------------------------
@@ -21,7 +21,7 @@ def describe(node: yaml.Node) -> str:
     if node.tag == NULL:
         return "nothing"
     value = str(node.value)
-    return value if len(value) <= 40 else value[:37] + "..."
+    return value if len(value) <= QUOTE_MAX else value[:QUOTE_MAX - 3] + "..."
 
 
 class Walker:
@@ -48,21 +48,21 @@ class Walker:
         ok = True
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in SAFE_SCALARS:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                self.error(node, where, f"unsupported YAML tag {quote(node.tag, 80)}; decks hold plain data only")
                 return False
         elif isinstance(node, yaml.SequenceNode):
             if node.tag != SEQ:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                self.error(node, where, f"unsupported YAML tag {quote(node.tag, 80)}; decks hold plain data only")
                 return False
             for i, item in enumerate(node.value):
                 ok = self.check_tags(item, f"{where}[{i}]") and ok
         elif isinstance(node, yaml.MappingNode):
             if node.tag != MAP:
-                self.error(node, where, f"unsupported YAML tag {node.tag!r}; decks hold plain data only")
+                self.error(node, where, f"unsupported YAML tag {quote(node.tag, 80)}; decks hold plain data only")
                 return False
             for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
-                sub = f"{where}.{name}" if where else str(name)
+                name = str(key.value)[:QUOTE_MAX] if isinstance(key, yaml.ScalarNode) else "?"
+                sub = f"{where}.{name}" if where else name
                 ok = self.check_tags(key, sub) and ok
                 ok = self.check_tags(value, sub) and ok
         return ok
@@ -77,13 +77,15 @@ class Walker:
         out: dict[str, yaml.Node] = {}
         for key, value in node.value:
             name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+            if name not in allowed_set and len(name) > QUOTE_MAX:
+                name = name[:QUOTE_MAX - 3] + "..."
             sub = f"{where}.{name}" if where else name
             if name not in allowed_set:
                 hint = ", ".join(sorted(allowed_set))
-                self.error(key, sub, f"unknown key {name!r} (expected one of: {hint})")
+                self.error(key, sub, f"unknown key {quote(name)} (expected one of: {hint})")
                 continue
             if name in out:
-                self.error(key, sub, f"duplicate key {name!r}")
+                self.error(key, sub, f"duplicate key {quote(name)}")
                 continue
             out[name] = value
         for name in required:
@@ -105,7 +107,7 @@ class Walker:
     def slug(self, node: yaml.Node, where: str, max_len: int | None = None) -> str | None:
         text = self.string(node, where, required=True)
         if text is not None and not ID_PATTERN.match(text):
-            self.error(node, where, f"expected a lowercase slug like 'batch-norm', got {text!r}")
+            self.error(node, where, f"expected a lowercase slug like 'batch-norm', got {quote(text)}")
             return None
         if text is not None and max_len is not None and len(text) > max_len:
             self.error(node, where, f"at most {max_len} characters, got {len(text)}")

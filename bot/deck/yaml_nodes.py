@@ -45,8 +45,12 @@ def compose_nodes(text: str) -> tuple[yaml.Node | None, bool]:
     carries a tag beyond plain YAML. Raises ``yaml.MarkedYAMLError``.
     """
     scalar_node, sequence_node, mapping_node = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     implicit = _IMPLICIT
+    safe_scalars = SAFE_SCALARS
+    resolved: dict[str, str] = {}  # plain scalar -> its implicit tag; keys and short values repeat a lot
     loader = _Loader(text)
+    get_event = loader.get_event
     try:
         anchors: dict[str, yaml.Node] = {}
         open_anchors: set[str] = set()
@@ -57,28 +61,35 @@ def compose_nodes(text: str) -> tuple[yaml.Node | None, bool]:
         documents = 0
         foreign = False
         while True:
-            event = loader.get_event()
+            event = get_event()
             kind = type(event)
             node: yaml.Node
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 tag = event.tag
+                value = event.value
                 if tag is None or tag == "!":
-                    tag = STR
                     if event.implicit[0]:
-                        value = event.value
-                        for candidate, pattern in implicit.get(value[:1], ()):
-                            if pattern.match(value):
-                                tag = candidate
-                                break
-                foreign = foreign or tag not in SAFE_SCALARS
-                node = scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
+                        tag = resolved.get(value)
+                        if tag is None:
+                            tag = STR
+                            for candidate, pattern in implicit.get(value[:1], ()):
+                                if pattern.match(value):
+                                    tag = candidate
+                                    break
+                            if len(value) <= 32:
+                                resolved[value] = tag
+                    else:
+                        tag = STR
+                if tag not in safe_scalars:  # an explicit tag, or an implicit one like << (merge)
+                    foreign = True
+                node = scalar_node(tag, value, event.start_mark, event.end_mark, event.style)
                 if event.anchor is not None:
                     anchors[event.anchor] = node
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif kind is mapping_start or kind is sequence_start:
                 if len(stack) > MAX_DEPTH:
                     raise Refused(
                         None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-                is_map = kind is yaml.MappingStartEvent
+                is_map = kind is mapping_start
                 tag = event.tag
                 if tag is None or tag == "!":
                     tag = MAP if is_map else SEQ
@@ -105,11 +116,11 @@ def compose_nodes(text: str) -> tuple[yaml.Node | None, bool]:
             elif kind is yaml.AliasEvent:
                 if event.anchor in open_anchors:
                     raise Refused(
-                        None, None, f"alias *{event.anchor} refers to a node that contains it",
+                        None, None, f"alias *{event.anchor[:40]} refers to a node that contains it",
                         event.start_mark)
                 if event.anchor not in anchors:
                     raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias *{event.anchor}", event.start_mark)
+                        None, None, f"found undefined alias *{event.anchor[:40]}", event.start_mark)
                 node = anchors[event.anchor]
             elif kind is yaml.DocumentStartEvent:
                 documents += 1

@@ -11,31 +11,39 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.chat.adapter import Adapter
 from bot.config import ConfigError, Settings, parse_addr
-from bot.ops.health import HealthServer, make_app
 from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import DeckWatcher
 from bot.quiz.service import QuizService
 from bot.store.db import Database
 
+if TYPE_CHECKING:
+    from bot.ops.health import HealthServer
+
 log = logging.getLogger("bot.ops")
 
-__all__ = ["DeckWatcher", "HealthServer", "PrometheusMetrics", "start"]
+__all__ = ["DeckWatcher", "PrometheusMetrics", "start"]
 
 
 async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
                 stop: asyncio.Event) -> list[asyncio.Task[None]]:
     """Install Prometheus metrics in the service; start the endpoint (when ``http_addr`` is
-    set) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
+    set), the storage watch (always) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
     when the address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
     metrics = PrometheusMetrics()
     metrics.library_loaded(service.library)
     metrics.watch_adapters(adapters)
+    metrics.watch_storage(db.health)
     service.ctx.metrics = metrics
-    tasks: list[asyncio.Task[None]] = []
+    from bot.ops.storage_watch import watch_storage
+
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(watch_storage(db), name="storage-watch")]
     if settings.http_addr:
+        from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
+
         host, port = parse_addr(settings.http_addr)
         server = HealthServer(make_app(db, adapters, metrics), host, port)
         try:

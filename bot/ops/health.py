@@ -1,8 +1,13 @@
 """``/healthz`` and ``/metrics`` over HTTP (aiohttp).
 
-``/healthz`` answers 200 only when the database answers a query and every
-adapter reports itself connected; otherwise 503, with the same JSON body so a
-person can see which part is down. It is what the Docker healthcheck calls.
+``/healthz`` answers 200 only when the database answers a query, has no
+storage fault (see :mod:`bot.store.faults`: the file deleted or replaced, or
+writes failing) and every adapter reports itself connected; otherwise 503, with
+the same JSON body so a person can see which part is down and why. It is what
+the Docker healthcheck calls.
+
+:func:`bot.ops.storage_watch.watch_storage` keeps the storage verdict fresh
+while nothing is written.
 """
 
 from __future__ import annotations
@@ -47,10 +52,15 @@ async def database_ok(db: Database) -> bool:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    db_ok = await database_ok(request.app[_DB])
+    db = request.app[_DB]
+    db_ok = await database_ok(db)
+    db.check_file()
+    fault = db.health.fault
     adapters = {a.name: bool(a.connected) for a in request.app[_ADAPTERS]}
-    healthy = db_ok and bool(adapters) and all(adapters.values())
-    body = {"status": "ok" if healthy else "down", "database": db_ok, "adapters": adapters}
+    healthy = db_ok and fault is None and bool(adapters) and all(adapters.values())
+    body = {"status": "ok" if healthy else "down", "database": db_ok,
+            "storage": {"ok": True} if fault is None else {"ok": False, **fault.as_dict()},
+            "adapters": adapters}
     return web.json_response(body, status=200 if healthy else 503)
 
 

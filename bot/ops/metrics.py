@@ -15,6 +15,7 @@ from prometheus_client.registry import Collector
 
 from bot.chat.adapter import Adapter
 from bot.deck.library import DeckLibrary
+from bot.store.faults import StorageHealth
 
 # Answers wait for a group commit; lookups are in-memory. Buckets cover both ends.
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -76,6 +77,11 @@ class PrometheusMetrics:
         """Export ``quizbot_adapter_connected{adapter}`` (1 or 0), read at scrape time."""
         self.registry.register(_AdapterCollector(lambda: list(adapters)))
 
+    def watch_storage(self, health: StorageHealth) -> None:
+        """Export ``quizbot_storage_healthy`` (1 or 0) and, during a fault,
+        ``quizbot_storage_fault{reason, restart_required}`` = 1; read at scrape time."""
+        self.registry.register(_StorageCollector(health))
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -89,4 +95,21 @@ class _AdapterCollector(Collector):
                                    "connection is up.", labels=["adapter"])
         for adapter in self._adapters():
             family.add_metric([adapter.name], 1.0 if adapter.connected else 0.0)
+        yield family
+
+
+class _StorageCollector(Collector):
+    def __init__(self, health: StorageHealth) -> None:
+        self._health = health
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        fault = self._health.fault
+        yield GaugeMetricFamily("quizbot_storage_healthy", "1 while the database file takes writes and is "
+                                "still the file at its path.", value=1.0 if fault is None else 0.0)
+        family = GaugeMetricFamily("quizbot_storage_fault", "1 for the current storage fault, by reason "
+                                   "(deleted, replaced, disk_full, read_only, io_error, corrupt); "
+                                   "restart_required=true when only a restart clears it.",
+                                   labels=["reason", "restart_required"])
+        if fault is not None:
+            family.add_metric([fault.reason, "true" if fault.restart_required else "false"], 1.0)
         yield family

@@ -1,27 +1,36 @@
 """Deck hot reload: poll the decks directory and swap in a new library on change.
 
-Polling file names, modification times and sizes needs no dependency and works
-on bind mounts and network file systems where inotify does not. On a change the
-whole directory is reloaded through :meth:`DeckLibrary.reload`, which keeps the
-last good version of a deck whose file is now broken and drops a deck whose
-file is gone. Open rounds are untouched: each keeps its own copy of its question.
+Polling file names, modification times, sizes and inodes needs no dependency and
+works on bind mounts and network file systems where inotify does not. A change
+is acted on only once the directory has held still for one interval (two checks
+in a row see the same state), and then each file is read only if it is still in
+exactly that state (see :func:`bot.deck.load.load_decks`): a deck being written
+is never parsed half-written, and a file replaced by an atomic rename (a new
+inode) is read once it holds still. The directory is reloaded through
+:meth:`DeckLibrary.reload`, which keeps the last good version of a deck whose
+file is broken or still changing and drops a deck whose file is gone; unchanged
+files come from the deck cache. Open rounds are untouched: each keeps its own
+copy of its question. Problems are logged at most
+:data:`~bot.deck.problems.LOGGED_PER_FILE` per file, then one "and N more" line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bot.deck.files import FileState
 from bot.deck.library import DeckLibrary
 from bot.deck.load import deck_files
+from bot.deck.problems import Problem, capped_by_file
 from bot.quiz.service import QuizService
 
 log = logging.getLogger("bot.ops")
 
-Snapshot = dict[str, tuple[int, int]]
-"""Deck file path -> (mtime in ns, size in bytes)."""
+Snapshot = dict[str, FileState]
+"""Deck file path -> its mtime, size and inode."""
 
 
 def snapshot(decks_dir: Path) -> Snapshot:
@@ -36,8 +45,22 @@ def snapshot(decks_dir: Path) -> Snapshot:
             st = path.stat()
         except OSError:
             continue
-        state[str(path)] = (st.st_mtime_ns, st.st_size)
+        state[str(path)] = FileState.of(st)
     return state
+
+
+def log_problems(logger: logging.Logger, problems: Iterable[Problem]) -> None:
+    """One line per problem, at most :data:`~bot.deck.problems.LOGGED_PER_FILE` per file, then
+    one line counting the rest: a file with 100,000 problems does not flood the log."""
+    for path, shown, more in capped_by_file(problems):
+        for problem in shown:
+            if problem.severity == "error":
+                logger.error("event=deck_skipped problem=%r", str(problem))
+            else:
+                logger.warning("event=deck_warning problem=%r", str(problem))
+        if more:
+            logger.warning("event=deck_problems_truncated file=%s more=%d hint=%r", path, more,
+                           f"and {more} more; run 'quizbot decks lint' on the file for all of them")
 
 
 def log_changes(old: DeckLibrary, new: DeckLibrary) -> None:
@@ -57,11 +80,9 @@ def log_changes(old: DeckLibrary, new: DeckLibrary) -> None:
                 log.warning("event=deck_kept_last_good deck=%s file=%s", deck_id, deck.path)
         elif deck != before[deck_id]:
             log.info("event=deck_changed deck=%s cards=%d file=%s", deck_id, len(deck.cards), deck.path)
-    for problem in new.problems:
-        if problem.severity == "error":
-            log.error("event=deck_skipped problem=%r", str(problem))
-        else:
-            log.warning("event=deck_warning problem=%r", str(problem))
+    log_problems(log, new.problems)
+    for path in new.unsettled:
+        log.info("event=deck_file_still_changing file=%s", path)
     log.info("event=decks_reloaded decks=%d cards=%d problems=%d", len(new.decks), new.card_count,
              sum(1 for p in new.problems if p.severity == "error"))
 
@@ -81,20 +102,29 @@ class DeckWatcher:
         self.interval_s = interval_s
         self.on_reload = on_reload
         self._seen = snapshot(decks_dir)
+        """What the previous check saw."""
+        self._loaded = {} if service.library.unsettled else self._seen
+        """The state the service's library reflects (none yet when a file was still
+        being written at start: it is then loaded once the folder holds still)."""
 
     async def check(self) -> bool:
-        """Reload if anything changed since the last check. True when a reload happened."""
+        """Reload when the files differ from the loaded ones and held still since the
+        previous check (one interval). True when a reload happened."""
         current = snapshot(self.decks_dir)
-        if current == self._seen:
+        if current != self._seen:
+            self._seen = current  # still changing, or just changed: look again next interval
             return False
-        self._seen = current
+        if current == self._loaded:
+            return False
         old = self.service.library
         try:
             # parsing YAML takes a while for big decks: keep the event loop free meanwhile
-            new = await asyncio.to_thread(old.reload, self.decks_dir)
+            new = await asyncio.to_thread(old.reload, self.decks_dir, settled=current)
         except Exception:
             log.exception("event=deck_reload_failed dir=%s", self.decks_dir)
             return False
+        if not new.unsettled:  # otherwise the next check retries the files still changing
+            self._loaded = current
         self.service.set_library(new)
         log_changes(old, new)
         self.on_reload(new)

@@ -23,10 +23,10 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz answers final|changeable: whether members may change their answer (admins)",
     "/quiz close: reveal the open question now (admins)",
     "/quiz schedule add \"weekdays 09:30\" [Time/Zone] [deck,deck] [10m] (admins)",
-    "/quiz schedule list | /quiz schedule remove ID (admins)",
-    "/quiz group create|join|leave|list|delete NAME",
+    "/quiz schedule list (anyone) | /quiz schedule remove ID (admins)",
+    "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
-    "/quiz season new|list: seasons (new: admins)",
+    "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
@@ -48,7 +48,7 @@ async def handle(service: QuizService, channel: ChannelRef, member: Member, comm
     if command == "leaderboard":
         return [await _leaderboard(service, channel, member, words)]
     if command != "quiz":
-        return [m.error(f"Unknown command /{command[:30]}. Try /quiz help.")]
+        return [m.error("Unknown command /{0}. Try /quiz help.", said=(command[:30],))]
     return [reply for reply in [await _quiz(service, channel, member, words)] if reply is not None]
 
 
@@ -87,12 +87,15 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
     if action == "stats":
         return await service.stats(channel, member)
     if action == "season":
-        return await service.season(channel, member, args[0].lower() if args else "list")
+        confirm = len(args) == 2 and args[1].lower() == "confirm"
+        if len(args) > 2 or (len(args) == 2 and not confirm):
+            return m.error("Use `/quiz season new`, `/quiz season new confirm` or `/quiz season list`.")
+        return await service.season(channel, member, args[0].lower() if args else "list", confirm)
     if action == "decks":
         return service.decks()
     if action == "help":
         return HELP
-    return m.error(f"Unknown subcommand {action[:30]!r}. Try `/quiz help`.")
+    return m.error("Unknown subcommand {0}. Try `/quiz help`.", said=(repr(action[:30]),))
 
 
 async def _schedule(service: QuizService, channel: ChannelRef, member: Member, args: list[str]) -> m.Notice:
@@ -135,6 +138,7 @@ async def _leaderboard(service: QuizService, channel: ChannelRef, member: Member
     elif rest:
         group = " ".join(rest)
         if not await service.has_group(channel, group):
-            return m.error(f"{group[:40]!r} is neither a period (week, month, season, all) nor a study group. "
-                           "Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.")
+            return m.error("{0} is neither a period (week, month, season, all) nor a study group. "
+                           "Usage: `/leaderboard [week|month|season [N]|all] [server | group NAME]`.",
+                           said=(repr(group[:40]),))
     return await service.leaderboard(channel, member, period, where, group, season)

@@ -11,13 +11,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from bot.deck.library import DeckLibrary
 from bot.quiz.messages import Message
 from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import ChannelRef, Chat, ChatError, MessageRef
-from bot.quiz.scoring import ScoringRules
+from bot.quiz.settings import QuizSettings
 from bot.store.answers import AnswerBook
 from bot.store.db import Database
 from bot.store.events import Events
@@ -30,27 +29,6 @@ from bot.store.schedules import Schedules
 from bot.store.sessions import Sessions
 
 log = logging.getLogger("bot.quiz")
-
-
-@dataclass(frozen=True)
-class QuizSettings:
-    """Game defaults; each can be set in quizbot.yaml or the environment (see README)."""
-
-    answer_window_s: int = 600
-    session_window_s: int = 45
-    session_gap_s: int = 5
-    max_session_questions: int = 50
-    timezone: str = "UTC"
-    scoring: ScoringRules = field(default_factory=ScoringRules)
-    allow_change: bool = False
-    counter_interval_s: float = 5.0
-    leaderboard_size: int = 10
-    reveal_leaderboard_size: int = 5
-    max_answer_chars: int = 200
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
 
 class Stores:

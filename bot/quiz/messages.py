@@ -8,10 +8,15 @@ link) is the renderer's job, done in one place per platform.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.quiz.percent import percent, shares
+
 LABELS = "ABCDEFGHIJ"
+STREAK_MEANING = "streak: consecutive scheduled rounds answered right in this channel"
+"""What ``/quiz stats`` says a streak counts (sessions and ``/quiz now`` rounds do not)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class LeaderboardRow:
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def accuracy_percent(self) -> int:
+        """Rounded as a reveal rounds its shares (:mod:`bot.quiz.percent`)."""
+        return percent(self.correct, self.answered)
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,11 @@ class Reveal:
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(LABELS[: len(self.options)])
+
+    @property
+    def shares(self) -> tuple[int, ...]:
+        """Whole percent per option, summing to 100 (largest remainder); empty for free text."""
+        return shares(self.tally)
 
     @property
     def winners_text(self) -> str:
@@ -142,22 +157,65 @@ class Stats:
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
 
+    @property
+    def accuracy_percent(self) -> int:
+        return percent(self.correct, self.answered)
+
+
+@dataclass(frozen=True)
+class SessionScore:
+    name: str
+    """The member's display name, raw."""
+    correct: int
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """The end of a ``/quiz start N`` session: each player's right answers out of the
+    questions asked, best first."""
+
+    asked: int
+    scores: tuple[SessionScore, ...]
+    """Everyone who answered at least once; ranked by right answers, then points, then
+    who finished first. At most the first 20 (see ``players``)."""
+    players: int = 0
+    """How many answered (may exceed ``len(scores)``)."""
+    stopped: bool = False
+    """Ended by ``/quiz stop`` before all its questions were asked."""
+
+    @property
+    def more(self) -> int:
+        return max(0, self.players - len(self.scores))
+
 
 @dataclass(frozen=True)
 class Notice:
-    """A short reply: a confirmation, an error or a list."""
+    """A short reply: a confirmation, an error or a list.
+
+    ``text`` and ``lines`` are written by the bot and may use formatting (backticks around
+    commands). Text a member typed goes in ``said`` and is referred to as ``{0}``, ``{1}``...
+    in ``text``: each renderer fills it in with that platform's escaping, so it shows
+    literally (see :meth:`filled`). Without ``said``, ``text`` is used as it is.
+    """
 
     text: str
     tone: Literal["info", "ok", "error"] = "info"
     lines: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()
+
+    def filled(self, literal: Callable[[str], str], formatted: Callable[[str], str] = str) -> str:
+        """``text`` passed through ``formatted``, with each ``said`` through ``literal`` put in."""
+        if not self.said:
+            return formatted(self.text)
+        return formatted(self.text).format(*(literal(part) for part in self.said))
 
 
-Message = QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | Notice
+Message = QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
 
 
-def error(text: str) -> Notice:
-    return Notice(text, "error")
+def error(text: str, said: tuple[str, ...] = ()) -> Notice:
+    return Notice(text, "error", said=said)
 
 
-def ok(text: str, lines: tuple[str, ...] = ()) -> Notice:
-    return Notice(text, "ok", lines)
+def ok(text: str, lines: tuple[str, ...] = (), said: tuple[str, ...] = ()) -> Notice:
+    return Notice(text, "ok", lines, said)

@@ -16,6 +16,7 @@ from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import ChannelRef, MessageRef
 from bot.quiz.standings import channel_board
+from bot.quiz.why import why
 from bot.store.rounds import RoundRow
 
 MAX_WINNERS_SHOWN = 20
@@ -99,6 +100,6 @@ class Reveals:
         return m.Reveal(
             round_id=row.id, deck_title=deck.title if deck else question.deck_id, prompt=question.prompt,
             kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
-            explanation=question.explanation, source=question.source, winners=tuple(winners),
+            explanation=why(question, tally), source=question.source, winners=tuple(winners),
             tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
             leaderboard=board, right=len(winner_ids))

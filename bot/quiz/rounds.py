@@ -241,6 +241,8 @@ class RoundKeeper:
             return m.Notice("You already answered this round; your first answer counts.")
         self._schedule_refresh(row)
         verb = "changed to" if outcome is Outcome.CHANGED else "recorded:"
+        if choice is None:  # typed text is echoed literally (each renderer escapes it)
+            return m.ok(f"Answer {verb} {{0}}. The answer is revealed when the round closes.", said=(shown,))
         return m.ok(f"Answer {verb} {shown}. The answer is revealed when the round closes.")
 
     async def stop_refreshes(self) -> None:

@@ -22,6 +22,7 @@ from bot.quiz.ports import ChannelRef
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper, SlotTaken
 from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz, slots_between
 from bot.quiz.selection import next_question
+from bot.quiz.standings import session_result
 from bot.store.schedules import ScheduleRow, Schedules
 from bot.store.sessions import SessionRow, Sessions
 
@@ -189,5 +190,4 @@ class Scheduler:
 
     async def finish_session(self, session: SessionRow, channel: ChannelRef) -> None:
         if await self.ctx.stores.sessions.end(session.id, self.ctx.clock()):
-            await self.ctx.post(channel, m.ok(f"Session over: {session.asked} question(s) asked. "
-                                              "See `/leaderboard` for the standings."))
+            await self.ctx.post(channel, await session_result(self.ctx, session.id, session.asked))

@@ -199,6 +199,7 @@ class QuizService:
         row = await self.ctx.stores.rounds.open_in(channel_id)
         if row is not None and row.session_id == session.id:
             await self.rounds.close(row.id)
+        await self.ctx.post(channel, await standings.session_result(self.ctx, session.id, session.asked, True))
         return m.ok(f"Session stopped after {session.asked} question(s).")
 
     async def answer_mode(self, channel: ChannelRef, member: Member, mode: str) -> m.Notice:
@@ -290,8 +291,9 @@ class QuizService:
     async def group(self, channel: ChannelRef, member: Member, action: str, name: str = "") -> m.Notice:
         return await standings.group_command(self.ctx, channel, member, action, name)
 
-    async def season(self, channel: ChannelRef, member: Member, action: str) -> m.Notice:
-        return await standings.season_command(self.ctx, channel, member, action)
+    async def season(self, channel: ChannelRef, member: Member, action: str, confirm: bool = False) -> m.Notice:
+        """``/quiz season new|list``; ``new`` ends the season only when ``confirm`` is set."""
+        return await standings.season_command(self.ctx, channel, member, action, confirm)
 
     def decks(self) -> m.Notice:
         lines = tuple(f"{d.id}: {d.title} ({len(d.cards)} cards)" for d in self.library.decks)
@@ -309,7 +311,7 @@ class QuizService:
         for ident in ids:
             if self.library.deck(ident) is None:
                 known = ", ".join(d.id for d in self.library.decks) or "none loaded"
-                return [], m.error(f"Unknown deck {ident[:60]!r}. Decks: {known}.")
+                return [], m.error(f"Unknown deck {{0}}. Decks: {known}.", said=(repr(ident[:60]),))
         return ids, None
 
     def _window(self, window_s: int | None) -> int:

@@ -56,7 +56,7 @@ async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period:
     if group:
         found = await ctx.stores.groups.find(channel.workspace, group)
         if found is None:
-            return m.error(f"No study group called {group!r}. See `/quiz group list`.")
+            return m.error("No study group called {0}. See `/quiz group list`.", said=(repr(group[:40]),))
         group_id, where_title = found.id, f"in group {found.name}"
         scope = f"workspace:{channel.workspace}"
     elif where == "server":
@@ -137,7 +137,7 @@ async def group_command(ctx: Context, channel: ChannelRef, member: Member, actio
         return m.error("Use `/quiz group create|join|leave|list|delete NAME`.")
     clean = _clean_group(name)
     if clean is None:
-        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without {FORBIDDEN_IN_NAMES}")
+        return m.error(f"A group name is 1 to {MAX_GROUP_NAME} characters, without {{0}}", said=(FORBIDDEN_IN_NAMES,))
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
     if action == "create":
         try:
@@ -160,14 +160,43 @@ async def group_command(ctx: Context, channel: ChannelRef, member: Member, actio
     return m.ok(f"Deleted study group {group.name!r}.")
 
 
+# -- sessions ----------------------------------------------------------------
+
+MAX_SESSION_PLAYERS_SHOWN = 20
+
+
+async def session_result(ctx: Context, session_id: int, asked: int, stopped: bool = False) -> m.SessionResult:
+    """Each player's right answers out of the ``asked`` questions of a session, best first."""
+    rows = await ctx.stores.sessions.scores(session_id)
+    scores = tuple(m.SessionScore(name, correct) for name, correct, _ in rows[:MAX_SESSION_PLAYERS_SHOWN])
+    return m.SessionResult(asked, scores, players=len(rows), stopped=stopped)
+
+
 # -- seasons -----------------------------------------------------------------
 
 
-async def season_command(ctx: Context, channel: ChannelRef, member: Member, action: str) -> m.Notice:
-    """``/quiz season new|list``: an admin starts a new season; earlier ones stay viewable."""
+SEASON_CONFIRM = "`/quiz season new confirm`"
+"""How an admin confirms a new season (Discord's renderer names its own way)."""
+
+
+async def season_command(ctx: Context, channel: ChannelRef, member: Member, action: str,
+                         confirm: bool = False) -> m.Notice:
+    """``/quiz season new|list``: an admin starts a new season; earlier ones stay viewable.
+
+    Ending a season cannot be undone, so ``new`` without ``confirm`` changes nothing and
+    says what would happen and how to confirm; only the confirming call ends the season.
+    """
     if action == "new":
         if not member.is_admin:
             return m.error("Only admins can start a new season.")
+        if not confirm:
+            current = await ctx.stores.seasons.find(channel.workspace, None)
+            number = current[1] if current else 1
+            return m.Notice(
+                f"This ends season {number} now and starts season {number + 1}: season leaderboards start "
+                f"again from zero (week, month and all-time boards keep their points), and season {number} "
+                f"stays viewable with `/leaderboard season {number}`. Nothing has changed yet; to go ahead: "
+                f"{SEASON_CONFIRM}.")
         number = await ctx.stores.seasons.start_new(channel.workspace, ctx.clock())
         return m.ok(f"Season {number} has started. Earlier seasons stay viewable with "
                     f"`/leaderboard season {number - 1}`.")

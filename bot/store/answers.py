@@ -10,7 +10,11 @@ Guarantees:
   the first counts, or the latest before the close where the round allows
   changing answers;
 - an answer for a closed round is refused, checked inside the same
-  transaction that would store it, so it cannot slip in after the close.
+  transaction that would store it, so it cannot slip in after the close;
+- when the batch's commit fails on the file (disk full, read-only, the file
+  deleted), :meth:`AnswerBook.record` raises
+  :class:`~bot.store.faults.StorageError` for every answer in it: none is
+  stored, and the caller must tell the member so, never "recorded".
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ class AnswerBook:
             self._task = asyncio.create_task(self._run(), name="answer-book")
 
     async def record(self, answer: AnswerIn) -> Outcome:
-        """Store one answer; returns once it is committed (or refused)."""
+        """Store one answer; returns once it is committed (or refused). Raises
+        :class:`~bot.store.faults.StorageError` when the commit failed: nothing was stored."""
         if self._closing:
             return Outcome.CLOSED
         if answer.member_id is None and not answer.member_key:

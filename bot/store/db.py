@@ -8,12 +8,21 @@ transaction so that two coroutines never interleave statements inside one
 Migrations are the numbered ``migrations/NNNN_*.sql`` files; ``PRAGMA
 user_version`` records the last one applied, so opening an old database brings
 it to the latest schema, each step in its own transaction.
+
+Storage faults are loud (see :mod:`bot.store.faults`): opening refuses a file
+that is not a whole SQLite database with a one-line :class:`StorageError`
+(never a half-open connection whose thread keeps the process alive); a commit
+that fails on the file, or a commit while the path no longer is the open file
+(deleted or replaced), raises :class:`StorageError` and is recorded in
+:attr:`Database.health`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -22,7 +31,11 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.faults import DELETED, REPLACED, StorageError, StorageHealth, reason_of
+from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
+
 BUSY_TIMEOUT_MS = 5000
+APPLICATION_ID = 0x5155495A  # "QUIZ" in the file header; rewritten by :meth:`Database.probe`
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -47,22 +60,43 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self.health = StorageHealth()
         self._lock = asyncio.Lock()
+        self._identity = _identity(path)
 
     @classmethod
     async def open(cls, path: str | Path, *, upto: int | None = None) -> Database:
-        """Connect (WAL, foreign keys, busy timeout) and migrate to ``upto`` (default: latest)."""
+        """Check the file, connect (WAL, foreign keys, busy timeout) and migrate to ``upto``
+        (default: latest). Raises :class:`StorageError` (one line) for a directory, an
+        unreadable, foreign or corrupt file; the connection is closed before it is raised."""
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
-        await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, target)
-        await db.migrate(upto)
+            preflight(Path(target))
+        try:
+            conn = await aiosqlite.connect(target, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise open_failure(target, exc) from None
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            problem = verdict(list(await conn.execute_fetchall(QUICK_CHECK)))
+            if problem is not None:
+                raise check_failed(target, problem)
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
+            await conn.execute("PRAGMA foreign_keys = ON")
+            db = cls(conn, target)
+            await db.migrate(upto)
+        except BaseException as exc:
+            # aiosqlite's worker is not a daemon thread: an open connection left behind keeps
+            # the process alive after the error (the hang QA saw). Close it, whatever failed.
+            try:
+                await conn.close()
+            except Exception:  # the original error is the one worth reporting
+                pass
+            if isinstance(exc, sqlite3.Error):
+                raise open_failure(target, exc) from None
+            raise
         return db
 
     async def close(self) -> None:
@@ -95,16 +129,69 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises."""
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises.
+
+        Raises :class:`StorageError` (and records the fault in :attr:`health`) when the
+        file fails (disk full, read-only, I/O error) or when, just before the commit, the
+        path is no longer the open file: then nothing is committed, since a commit into a
+        deleted file would be lost at exit. A successful commit clears a write fault.
+        Other errors (constraints, a busy lock) propagate unchanged."""
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                    self._check_identity()
+                    await self.conn.execute("COMMIT")
+                except BaseException:
+                    await self._rollback()
+                    raise
+            except sqlite3.Error as exc:
+                reason = reason_of(exc)
+                if reason is None:
+                    raise
+                self.health.failed(reason, str(exc))
+                raise StorageError(reason, f"the database could not be written: {exc}") from exc
+        self.health.succeeded()
+
+    async def _rollback(self) -> None:
+        """Roll back what is open; SQLite may already have rolled back after a failed commit."""
+        try:
+            if self.conn.in_transaction:
                 await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+        except (sqlite3.Error, ValueError):  # a closed or broken connection has nothing to undo
+            pass
+
+    def check_file(self) -> bool:
+        """Whether the path is still the file this connection has open (same device and
+        inode); records a ``deleted`` or ``replaced`` fault when not. Cheap: one ``stat``."""
+        try:
+            self._check_identity()
+        except StorageError:
+            return False
+        return True
+
+    def _check_identity(self) -> None:
+        if self._identity is None:
+            return
+        now = _identity(self.path)
+        if now == self._identity:
+            return
+        reason = DELETED if now is None else REPLACED
+        detail = (f"{self.path} was {'deleted' if now is None else 'replaced by another file'} while open; "
+                  "writes since are lost; restart to open the file at that path")
+        self.health.failed(reason, detail)
+        raise StorageError(reason, detail)
+
+    async def probe(self) -> bool:
+        """A tiny real write (the header's application id, one page) to learn whether the file
+        takes writes again; clears a write fault when it commits. Returns whether it did."""
+        try:
+            async with self.transaction() as conn:
+                await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except StorageError:
+            return False
+        return True
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
@@ -126,6 +213,17 @@ class Database:
             await self.conn.backup(dest)
         finally:
             await dest.close()
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``; None when there is none (or in memory)."""
+    if path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _statements(sql: str) -> Iterable[str]:

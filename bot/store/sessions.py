@@ -109,3 +109,13 @@ class Sessions:
                 "UPDATE sessions SET ended_at = ?, next_at = NULL WHERE id = ? AND ended_at IS NULL",
                 (now, session_id))
             return cursor.rowcount == 1
+
+    async def scores(self, session_id: int) -> list[tuple[str, int, int]]:
+        """(name, right answers, points) of everyone who answered one of the session's closed
+        rounds, best first: most right, then most points, then who gave their last answer first."""
+        rows = await self.db.fetchall(
+            "SELECT m.name, SUM(a.correct), SUM(a.points) FROM answers a JOIN rounds r ON r.id = a.round_id "
+            "JOIN members m ON m.id = a.member_id WHERE r.session_id = ? AND r.closed_at IS NOT NULL "
+            "GROUP BY a.member_id ORDER BY SUM(a.correct) DESC, SUM(a.points) DESC, MAX(a.answered_at), m.name",
+            (session_id,))
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_console(tmp_path: Path, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QUIZBOT_CONFIG": str(tmp_path / "none.yaml")}
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "demo.db"), "--decks", str(ROOT / "decks"),
-         "--seed", "1", *extra],
+        [sys.executable, "-m", "bot", "run", "--console", "--db", str(tmp_path / "demo.db"),
+         "--decks", str(ROOT / "decks"), "--seed", "1", *extra],
         input=script, capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
     )
 

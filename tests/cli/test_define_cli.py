@@ -124,9 +124,11 @@ def test_broken_deck_is_skipped_with_a_note_on_stderr(
                    "see `quizbot decks lint`\n")
 
 
-def test_missing_decks_folder_is_named_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["define", "nms", "--decks", str(tmp_path / "nowhere")]) == 1
-    assert capsys.readouterr().err == f"quizbot define: no deck loaded from {tmp_path / 'nowhere'}\n"
+def test_missing_decks_folder_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["define", "nms", "--decks", str(tmp_path / "nowhere")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"quizbot define: no deck loaded from {tmp_path / 'nowhere'} (no such directory)\n"
 
 
 def test_define_text_marks_a_card_written_for_the_deck(capsys) -> None:

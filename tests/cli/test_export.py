@@ -73,3 +73,11 @@ async def test_export_to_stdout_in_process_matches_the_header(tmp_path, monkeypa
     assert main(["export", "answers", "--csv", "--db", "q.db"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == HEADER and len(rows) == 3
+
+
+async def test_export_answers_writes_csv_without_the_csv_option(tmp_path):
+    await play_one_round(tmp_path / "q.db", "choice")
+    result = quizbot("export", "answers", "--db", "q.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == HEADER and len(rows) == 3

@@ -28,7 +28,7 @@ title: Weak
 cards:
   - id: iou
     term: IOU
-    definition: Overlap over union.
+    definition: Box overlap over union.
 """
 
 

@@ -19,7 +19,9 @@ from bot.deck.text import match_key
 
 
 def _card(card_id: str, term: str, definition: str = "", **fields: object) -> Card:
-    text = definition or f"A concept from the lecture notes called number {len(card_id)} here."
+    """A card; without a definition, one whose words are its own (no other card's definition fits it)."""
+    stem = card_id.replace("-", "")
+    text = definition or " ".join(f"{stem}{word}" for word in ("alpha", "bravo", "charlie", "delta"))
     return Card(id=card_id, term=term, definition=text, **fields)  # type: ignore[arg-type]
 
 
@@ -57,9 +59,10 @@ def test_distractor_that_differs_from_an_alias_only_by_spaces_is_skipped() -> No
 
 
 def test_distractors_are_never_duplicated_across_decks() -> None:
-    card = _card("a", "Alpha")
-    here = _deck("here", card, _card("b", "Beta"))
-    there = _deck("there", _card("b", "beta"), _card("betas", "Betas"), _card("g", "Gamma"))
+    card = _card("a", "Alpha", tags=("greek",))
+    here = _deck("here", card, _card("b", "Beta", tags=("greek",)))
+    there = _deck("there", *(_card(i, term, tags=("greek",)) for i, term in
+                             (("b", "beta"), ("betas", "Betas"), ("g", "Gamma"))))
     for seed in range(10):
         wrong = distractors(card, here, [there], rng=random.Random(seed))
         keys = [match_key(w) for w in wrong]
@@ -82,11 +85,51 @@ def test_distractors_prefer_cards_that_share_a_tag() -> None:
         assert set(distractors(card, POOLING, rng=random.Random(seed))) == tagged
 
 
-def test_distractors_fall_back_to_other_decks() -> None:
-    card = _card("a", "Alpha")
-    small = _deck("small", card, _card("b", "Beta"))
-    other = _deck("other", _card("g", "Gamma"), _card("d", "Delta"))
+def test_distractors_come_from_the_same_topic_in_other_decks() -> None:
+    card = _card("a", "Alpha", tags=("greek",))
+    small = _deck("small", card, _card("b", "Beta", tags=("greek",)), _card("x", "Xylophone"))
+    other = _deck("other", _card("g", "Gamma", tags=("greek",)), _card("d", "Delta", tags=("greek",)),
+                  _card("t", "Trombone"))
     assert sorted(distractors(card, small, [small, other])) == ["Beta", "Delta", "Gamma"]
+
+
+def test_unrelated_cards_are_never_offered_as_distractors() -> None:
+    card = _card("a", "Alpha", tags=("greek",))
+    deck = _deck("d", card, _card("b", "Beta", tags=("greek",)), _card("x", "Xylophone"), _card("t", "Trombone"))
+    assert distractors(card, deck) == ["Beta"]
+    assert ask(card, deck, "choice", random.Random(0)) is None  # three options of its topic, or none
+
+
+def test_cards_of_one_note_section_are_on_one_topic() -> None:
+    section = Source("notes/greek.md", "Letters")
+    card = _card("a", "Alpha", source=section)
+    deck = _deck("d", card, *(_card(i, t, source=section) for i, t in (("b", "Beta"), ("g", "Gamma"))),
+                 _card("x", "Xylophone", source=Source("notes/greek.md", "Instruments")))
+    assert sorted(distractors(card, deck)) == ["Beta", "Gamma"]
+
+
+def test_a_card_with_a_similar_definition_is_on_the_topic() -> None:
+    card = _card("relu", "ReLU", "An activation function that keeps positive inputs and zeroes negative inputs.")
+    leaky = _card("leaky", "Leaky ReLU", "An activation function like ReLU that lets a small slope through for "
+                  "negative inputs.")
+    deck = _deck("d", card, leaky, _card("x", "Xylophone"))
+    assert distractors(card, deck) == ["Leaky ReLU"]
+
+
+def test_a_card_whose_definition_also_fits_the_clue_is_never_a_wrong_option() -> None:
+    content = _card("content", "Content loss", "The MSE between the feature maps of the two images, for content.",
+                    tags=("loss",))
+    style = _card("style", "Style loss", "The MSE between the feature maps of the two images, for style.",
+                  tags=("loss",))
+    deck = _deck("d", content, style, _card("focal", "Focal loss", tags=("loss",)))
+    assert distractors(content, deck) == ["Focal loss"]
+
+
+def test_hand_picked_distractor_whose_definition_fits_the_clue_is_skipped() -> None:
+    content = _card("content", "Content loss", "The MSE between the feature maps of the two images.",
+                    distractors=("Style loss",))
+    style = _card("style", "Style loss", "The MSE between the Gram matrices of the feature maps of the two images.")
+    assert distractors(content, _deck("d", content, style)) == []
 
 
 def test_generated_choice_question_is_reproducible_with_a_seeded_random() -> None:
@@ -111,7 +154,7 @@ def test_generated_choice_question_options_are_shuffled() -> None:
 def test_masked_prompt_does_not_contain_the_term_or_an_alias() -> None:
     card = _card("batch-norm", "Batch Norm",
                  "Batch-norm (BN) rescales activations; batchnorm layers keep running averages.",
-                 aliases=("BN",))
+                 aliases=("BN",), tags=("pooling",))
     deck = _deck("d", card, *POOLING.cards[:3])
     prompt = masked_definition(card)
     assert prompt == "____ (____) rescales activations; ____ layers keep running averages."
@@ -131,9 +174,31 @@ def test_generated_text_question_accepts_every_name() -> None:
 
 
 def test_choice_question_needs_three_distractors() -> None:
-    card = _card("a", "Alpha")
-    assert ask(card, _deck("d", card, _card("b", "Beta"), _card("g", "Gamma")),
+    card = _card("a", "Alpha", tags=("greek",))
+    assert ask(card, _deck("d", card, _card("b", "Beta", tags=("greek",)), _card("g", "Gamma", tags=("greek",))),
                "choice", random.Random(0)) is None
+
+
+def test_clue_masks_every_word_of_the_answer_not_only_the_whole_name() -> None:
+    iou = _card("iou", "Intersection over union", "Overlap of two boxes: the area of their intersection "
+                "divided by the area of their union.", aliases=("IoU",))
+    assert masked_definition(iou) == "Overlap of two boxes: the area of their ____ divided by the area of their ____."
+
+
+def test_clue_masks_other_forms_of_an_answer_word() -> None:
+    card = _card("ti", "Translation invariance", "CNNs are largely invariant to translations of the input image.")
+    assert masked_definition(card) == "CNNs are largely ____ to ____ of the input image."
+
+
+def test_clue_keeps_latex_command_names_and_merges_masked_runs() -> None:
+    card = _card("ce", "Cross-entropy loss", "Loss for classes: $-y \\log(p)$ with cross entropy loss terms.",
+                 aliases=("log loss",))
+    assert masked_definition(card) == "____ for classes: $-y \\log(p)$ with ____ terms."
+
+
+def test_variant_is_dropped_when_masking_leaves_too_few_words() -> None:
+    card = _card("img", "Image segmentation", "Segmenting an image: image segments.")
+    assert not can_ask(card, _deck("d", card))
 
 
 def test_hand_written_choice_question_tracks_its_answer_through_the_shuffle() -> None:

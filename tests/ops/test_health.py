@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import aiohttp
+import pytest
 
 from bot.ops.health import HealthServer, make_app
 from bot.ops.metrics import PrometheusMetrics
+from bot.ops.storage_watch import watch_storage
 from bot.store.db import Database
+from bot.store.faults import StorageError
 from tests.ops.fakes import FakeAdapter
 
 
@@ -36,7 +41,8 @@ async def test_healthz_is_ok_when_database_and_adapters_are_up(tmp_path):
         async with (serving(db, [FakeAdapter("console")]) as url, aiohttp.ClientSession() as session,
                     session.get(url("/healthz")) as response):
             assert response.status == 200
-            assert await response.json() == {"status": "ok", "database": True, "adapters": {"console": True}}
+            assert await response.json() == {"status": "ok", "database": True, "storage": {"ok": True},
+                                             "adapters": {"console": True}}
     finally:
         await db.close()
 
@@ -106,3 +112,41 @@ async def test_stopping_the_server_frees_the_port(tmp_path):
         await again.stop()
     finally:
         await db.close()
+
+
+async def test_healthz_is_503_with_the_reason_while_writes_fail_and_the_watch_clears_it(tmp_path):
+    db = await Database.open(tmp_path / "q.db")
+    watch = asyncio.create_task(watch_storage(db, interval_s=0.01, probe_every_s=3600))
+    try:
+        async with serving(db, [FakeAdapter()]) as url:
+            await db.conn.execute("PRAGMA query_only = ON")  # SQLite refuses every write: read-only
+            with pytest.raises(StorageError):
+                await db.execute("INSERT INTO members(key, name, created_at) VALUES ('a', 'A', 0)")
+            status, body, _ = await get(url("/healthz"))
+            assert status == 503
+            storage = json.loads(body)["storage"]
+            assert (storage["ok"], storage["reason"], storage["restart_required"]) == (False, "read_only", False)
+            await db.conn.execute("PRAGMA query_only = OFF")
+            for _ in range(500):  # the watch's next probe write commits
+                if db.health.ok:
+                    break
+                await asyncio.sleep(0.01)
+            status, body, _ = await get(url("/healthz"))
+            assert status == 200
+    finally:
+        watch.cancel()
+        await asyncio.gather(watch, return_exceptions=True)
+        await db.close()
+
+
+async def test_healthz_is_503_as_soon_as_the_database_path_is_deleted(tmp_path):
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        async with serving(db, [FakeAdapter()]) as url:
+            (tmp_path / "q.db").unlink()
+            status, body, _ = await get(url("/healthz"))
+    finally:
+        await db.close()
+    assert status == 503
+    assert json.loads(body)["storage"]["reason"] == "deleted"
+    assert json.loads(body)["database"] is True  # it still answers queries: that alone is not health

@@ -6,6 +6,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.ops.metrics import PrometheusMetrics
+from bot.store.faults import DISK_FULL, StorageHealth
 from tests.helpers import ADMIN, CHANNEL, Clock, FakeChat, make_service, member, small_library
 from tests.ops.fakes import FakeAdapter
 
@@ -74,3 +75,18 @@ def test_two_instances_count_separately_and_stay_out_of_the_global_registry():
     assert samples(first)[("quizbot_rounds_posted_total", ())] == 1
     assert samples(second)[("quizbot_rounds_posted_total", ())] == 0
     assert REGISTRY.get_sample_value("quizbot_rounds_posted_total") is None
+
+
+def test_storage_health_is_exported_with_the_fault_reason():
+    metrics = PrometheusMetrics()
+    health = StorageHealth()
+    metrics.watch_storage(health)
+    body = metrics.exposition().decode()
+    assert "quizbot_storage_healthy 1.0" in body
+    assert "quizbot_storage_fault{" not in body
+    health.failed(DISK_FULL, "database or disk is full")
+    body = metrics.exposition().decode()
+    assert "quizbot_storage_healthy 0.0" in body
+    assert 'quizbot_storage_fault{reason="disk_full",restart_required="false"} 1.0' in body
+    health.succeeded()
+    assert "quizbot_storage_healthy 1.0" in metrics.exposition().decode()

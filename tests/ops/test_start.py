@@ -60,13 +60,17 @@ async def test_start_serves_health_and_metrics_and_reloads_decks(tmp_path):
             pass
 
 
-async def test_start_without_address_or_reload_starts_nothing_but_metrics(tmp_path):
+async def test_start_without_address_or_reload_starts_only_metrics_and_the_storage_watch(tmp_path):
     settings = load_settings(env={"QUIZBOT_RELOAD_INTERVAL": "0"}, config_file=tmp_path / "none.yaml")
     service, db = await make_service(tmp_path / "q.db", Clock())
+    tasks: list[asyncio.Task[None]] = []
     try:
         tasks = await ops.start(settings, service, db, [FakeAdapter()], asyncio.Event())
-        assert tasks == []
+        assert [t.get_name() for t in tasks] == ["storage-watch"]
         assert isinstance(service.ctx.metrics, PrometheusMetrics)
     finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await service.shutdown()
         await db.close()

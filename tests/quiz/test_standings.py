@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.chat import plain
 from bot.quiz import messages as m
 from bot.quiz.commands import handle
 from bot.quiz.ports import Member
@@ -114,7 +115,7 @@ async def test_group_name_that_could_ping_format_or_link_is_refused(bot, name):
 async def test_new_season_starts_empty_and_old_season_stays_viewable(bot):
     await play(bot, CHANNEL, {"alice": True})
     assert (await bot.service.season(CHANNEL, member("bob"), "new")).tone == "error"
-    assert "Season 2" in (await bot.service.season(CHANNEL, ADMIN, "new")).text
+    assert "Season 2" in (await bot.service.season(CHANNEL, ADMIN, "new", confirm=True)).text
     await play(bot, CHANNEL, {"bob": True})
     assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season")) == ["bob"]
     assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season", season=1)) == ["alice"]
@@ -200,3 +201,42 @@ async def test_leaderboard_takes_a_group_name_without_the_group_keyword(bot):
     await play(bot, CHANNEL, {"alice": True, "bob": True})
     [board] = await handle(bot.service, CHANNEL, member("x"), "leaderboard", "all owls")
     assert names(board) == ["alice"]
+
+
+async def test_new_season_without_confirm_says_what_happens_and_changes_nothing(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    reply = await bot.service.season(CHANNEL, ADMIN, "new")
+    assert reply.tone == "info"
+    assert "ends season 1" in reply.text and "`/quiz season new confirm`" in reply.text
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season")) == ["alice"]
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM seasons"))[0] == 1
+
+
+async def test_season_new_confirm_command_ends_the_season(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    [asked] = await handle(bot.service, CHANNEL, ADMIN, "quiz", "season new")
+    assert "Nothing has changed yet" in asked.text
+    [done] = await handle(bot.service, CHANNEL, ADMIN, "quiz", "season new confirm")
+    assert done.tone == "ok" and "Season 2 has started" in done.text
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season")) == []
+
+
+async def test_season_new_with_a_word_other_than_confirm_is_refused(bot):
+    [reply] = await handle(bot.service, CHANNEL, ADMIN, "quiz", "season new now")
+    assert reply.tone == "error" and "/quiz season new confirm" in reply.text
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM seasons WHERE ended_at IS NOT NULL"))[0] == 0
+
+
+async def test_non_admin_confirm_is_refused_and_the_season_goes_on(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    reply = await bot.service.season(CHANNEL, member("bob"), "new", confirm=True)
+    assert reply.tone == "error"
+    assert names(await bot.service.leaderboard(CHANNEL, member("x"), "season")) == ["alice"]
+
+
+async def test_leaderboard_accuracy_rounds_two_thirds_to_67_like_the_reveal(bot):
+    for right in (True, True, False):
+        await play(bot, CHANNEL, {"alice": right})
+    board = await bot.service.leaderboard(CHANNEL, member("alice"))
+    assert board.rows[0].accuracy_percent == 67
+    assert "(2/3, 67%)" in plain.render(board)

@@ -5,6 +5,7 @@ import sqlite3
 
 from bot.store.answers import AnswerBook, AnswerIn, Outcome
 from bot.store.db import Database
+from bot.store.faults import READ_ONLY, StorageError
 
 
 async def setup_round(tmp_path, members: int, allow_change: bool = False) -> Database:
@@ -130,4 +131,18 @@ async def test_answers_arriving_over_a_few_loop_passes_share_one_commit(tmp_path
     outcomes = await asyncio.gather(*[arrive_late(i + 1) for i in range(200)])
     assert outcomes == [Outcome.RECORDED] * 200 and len(commits) == 1
     await book.close()
+    await db.close()
+
+
+async def test_answers_whose_commit_fails_raise_storage_error_and_the_writer_goes_on(tmp_path):
+    db = await setup_round(tmp_path, 3)
+    book = AnswerBook(db)
+    await db.conn.execute("PRAGMA query_only = ON")  # the file refuses writes (as a read-only one does)
+    results = await asyncio.gather(book.record(answer(1)), book.record(answer(2)), return_exceptions=True)
+    assert all(isinstance(r, StorageError) and r.reason == READ_ONLY for r in results)
+    await db.conn.execute("PRAGMA query_only = OFF")
+    assert await book.record(answer(3)) is Outcome.RECORDED  # the next batch commits: nothing stuck
+    assert await book.record(answer(1)) is Outcome.RECORDED  # the refused answer was never stored
+    await book.close()
+    assert [tuple(r) for r in await db.fetchall("SELECT member_id FROM answers ORDER BY member_id")] == [(1,), (3,)]
     await db.close()

@@ -52,7 +52,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quizadmin close: reveal the open question now (admins, as all of /quizadmin)",
     "/quizadmin answers final|changeable: whether members may change their answer",
     "/quizadmin schedule add when [timezone] [decks] [window] | /quizadmin schedule remove id",
-    "/quizadmin season new | /quizadmin group delete name",
+    "/quizadmin season new [confirm] | /quizadmin group delete name",
 ))
 """``/quiz help`` on Discord: its own commands and options (the shared ``bot.quiz.commands.HELP``
 describes the text syntax of Slack and the console, where admin actions are ``/quiz`` words)."""
@@ -223,10 +223,11 @@ def quizadmin_group() -> app_commands.Group:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.group(c, mem, "delete", name))
 
-    @season.command(name="new", description="Start a new season")
-    async def season_new(interaction: discord.Interaction) -> None:
+    @season.command(name="new", description="End the season and start a new one (asks to confirm)")
+    @app_commands.describe(confirm="True ends the current season now; without it you are told what would happen")
+    async def season_new(interaction: discord.Interaction, confirm: bool = False) -> None:
         await quiz(interaction).in_channel(
-            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "new"))
+            interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "new", confirm))
 
     return root
 

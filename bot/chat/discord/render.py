@@ -2,9 +2,10 @@
 
 Discord's limits are respected here, in one place: content 2,000 characters, embed title 256,
 description 4,096, field name 256 and value 1,024, footer 2,048, 6,000 per embed in all; button
-labels 80, five buttons a row, five rows. Member names are escaped so they cannot format the
-embed; nothing here can ping anyone (embeds never ping, and every send also carries
-``AllowedMentions.none()``).
+labels 80, five buttons a row, five rows. Text from members (names, typed answers, queries)
+goes through :func:`name`, so it shows as typed and cannot format the embed or hide a link;
+text from decks is Markdown by design and renders as formatting. Nothing here can ping anyone
+(embeds never ping, and every send also carries ``AllowedMentions.none()``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import discord
 
+from bot.chat import plain
 from bot.chat.discord.views import AnswerButton, DefineButton, TypeAnswerButton, clip
 from bot.quiz import messages as m
 
@@ -69,12 +71,17 @@ def render(message: m.Message) -> Rendered:
         return did_you_mean(message)
     if isinstance(message, m.Stats):
         return Rendered(embed=stats_embed(message))
+    if isinstance(message, m.SessionResult):
+        return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
     return Rendered(content=notice_text(message))
 
 
 def name(text: str) -> str:
-    """A member or group name, safe to show in markdown."""
-    return discord.utils.escape_markdown(text)
+    """Member text (a name, a typed answer, a query) shown as typed: ``*_~`|`` escaped, and a
+    quote, heading or list marker at a line start, and a masked link ``[text](url)``
+    (discord.py's ``escape_markdown``); ``@everyone``, ``@here`` and user or role mentions
+    broken with a zero-width space (``escape_mentions``), on top of ``allowed_mentions``."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
 def _when(moment: float) -> str:
@@ -143,8 +150,8 @@ def reveal_embed(reveal: m.Reveal) -> discord.Embed:
         answer = f"**{reveal.answer}**"
     _field(embed, "Answer", answer)
     if reveal.tally and reveal.answered:
-        picked = ", ".join(f"{label} {100 * n // reveal.answered}%"
-                           for label, n in zip(reveal.labels, reveal.tally, strict=True))
+        picked = ", ".join(f"{label} {share}%"
+                           for label, share in zip(reveal.labels, reveal.shares, strict=True))
         _field(embed, "Picked", picked)
     _field(embed, "Why", reveal.explanation)
     _field(embed, "Source", reveal.source)
@@ -161,7 +168,7 @@ def reveal_embed(reveal: m.Reveal) -> discord.Embed:
 
 def _row(row: m.LeaderboardRow) -> str:
     return (f"`{row.rank:>2}.` {name(row.name)}: **{row.points}** pts "
-            f"({row.correct}/{row.answered}, {row.accuracy:.0%})")
+            f"({row.correct}/{row.answered}, {row.accuracy_percent}%)")
 
 
 def leaderboard_embed(board: m.Leaderboard) -> discord.Embed:
@@ -172,9 +179,9 @@ def leaderboard_embed(board: m.Leaderboard) -> discord.Embed:
 
 
 def stats_embed(stats: m.Stats) -> discord.Embed:
-    text = (f"{stats.answered} answered, {stats.correct} right ({stats.accuracy:.0%}), "
-            f"{stats.points} points.\nStreak {stats.streak} (best {stats.best_streak}).")
-    embed = _embed(f"Stats for {stats.name}", text, GREY)
+    text = (f"{stats.answered} answered, {stats.correct} right ({stats.accuracy_percent}%), "
+            f"{stats.points} points.\nStreak {stats.streak} (best {stats.best_streak}).\n*{m.STREAK_MEANING}*")
+    embed = _embed(f"Stats for {name(stats.name)}", text, GREY)
     _field(embed, "Weakest tags", ", ".join(f"{t} {c}/{n}" for t, c, n in stats.weakest_tags))
     _field(embed, "Weakest cards", ", ".join(f"{t} {c}/{n}" for t, c, n in stats.weakest_cards))
     return _fit(embed)
@@ -206,7 +213,7 @@ def suggestion_view(refs: tuple[m.CardRef, ...]) -> discord.ui.View:
 
 
 def did_you_mean(miss: m.DidYouMean) -> Rendered:
-    query = discord.utils.escape_markdown(clip(miss.query, 100))
+    query = name(clip(miss.query, 100))
     if not miss.suggestions:
         return Rendered(content=f"No card for “{query}”, and nothing close. "
                                 "Try a shorter term or an acronym.")
@@ -221,11 +228,11 @@ _ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule re
 
 def discord_commands(text: str) -> str:
     """Shared replies name admin actions the Slack way (``/quiz close``); on Discord they are
-    ``/quizadmin close`` (see ``commands.py``)."""
-    return _ADMIN_COMMAND.sub("/quizadmin ", text)
+    ``/quizadmin close`` (see ``commands.py``), and a new season is confirmed with an option."""
+    return _ADMIN_COMMAND.sub("/quizadmin ", text).replace("season new confirm`", "season new confirm:True`")
 
 
 def notice_text(notice: m.Notice) -> str:
     prefix = {"error": "⚠️ ", "ok": "✅ "}.get(notice.tone, "")
-    lines = [prefix + notice.text, *(f"• {line}" for line in notice.lines)]
+    lines = [prefix + notice.filled(name), *(f"• {line}" for line in notice.lines)]
     return clip(discord_commands("\n".join(lines)), MAX_CONTENT)

@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -220,7 +220,7 @@ class Listeners:
         for i in range(len(replies) - 1, -1, -1):
             reply = replies[i]
             if isinstance(reply, m.Notice) and reply.tone == "error":
-                return [*replies[:i], m.Notice(reply.text, "error", (*reply.lines, reason)), *replies[i + 1:]]
+                return [*replies[:i], replace(reply, lines=(*reply.lines, reason)), *replies[i + 1:]]
         return [*replies, m.error(reason)]
 
     def _reason(self, code: str) -> str:

@@ -3,7 +3,10 @@
 Layout only: what to show comes from the core. Every piece of text that comes
 from a deck or a member goes through :func:`escape` before it reaches a
 ``mrkdwn`` field, so it can never ping (``<!channel>``, ``<!here>``, ``<@U1>``)
-or hide a link (``<https://evil|harmless>``). ``plain_text`` fields (buttons,
+or hide a link (``<https://evil|harmless>``). Deck text is formatting by design
+(``*bold*``, ``_italic_``, and Markdown's ``**bold**`` made Slack's ``*bold*``);
+text from members (names, typed answers, queries) goes through :func:`literal`,
+so ``*bold*`` in a display name shows its asterisks instead of bold. ``plain_text`` fields (buttons,
 modal titles) are never parsed for mentions or links and are only clipped.
 
 Slack's limits are respected by construction: a section's text is clipped to
@@ -38,6 +41,10 @@ ANSWER_INPUT = "text"
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_MARKDOWN_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_FORMATTING = re.compile(r"[*_~`]")
+_QUOTE = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,29 @@ class Rendered:
 def escape(text: str) -> str:
     """Text made inert for ``mrkdwn``: ``&``, ``<`` and ``>`` as entities (no mention,
     channel link or hidden link can form) and a zero-width joiner in a bare
-    ``@channel``/``@here``/``@everyone`` in case a client ever links those names."""
+    ``@channel``/``@here``/``@everyone`` in case a client ever links those names.
+    For deck text, which is Markdown: its ``**bold**`` becomes Slack's ``*bold*``."""
+    return _MARKDOWN_BOLD.sub(r"*\1*", _inert(text))
+
+
+def _inert(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda hit: "@\u2060" + hit.group(1), text)
+
+
+def literal(text: str) -> str:
+    """Member text that shows exactly as typed: nothing pings or links (as :func:`escape`),
+    and nothing formats either.
+
+    Slack's ``mrkdwn`` has no escape character (a backslash shows as itself), so each of
+    ``* _ ~ ` `` gets a zero-width space on both sides, and a ``>`` starting a line one
+    before it. A marker only formats when it touches a word on one side and a boundary on
+    the other; with an invisible space on both sides it does neither, whether Slack takes
+    that space for a letter or for a blank. The characters themselves are kept, so the
+    text reads (and copies) as typed.
+    """
+    text = _FORMATTING.sub(lambda hit: ZERO_WIDTH_SPACE + hit.group(0) + ZERO_WIDTH_SPACE, _inert(text))
+    return _QUOTE.sub(lambda hit: hit.group(1) + ZERO_WIDTH_SPACE + "&gt;", text)
 
 
 def clip(text: str, limit: int) -> str:
@@ -122,6 +149,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return _did_you_mean(message)
     if isinstance(message, m.Stats):
         return _stats(message)
+    if isinstance(message, m.SessionResult):
+        return [_section(plain.session_result(message, literal))]
     return _notice(message)
 
 
@@ -158,14 +187,14 @@ def _reveal(reveal: m.Reveal) -> list[Block]:
     if reveal.tally:
         lines = []
         for i, (label, option, count) in enumerate(zip(reveal.labels, reveal.options, reveal.tally, strict=True)):
-            share = f"{100 * count // reveal.answered}%" if reveal.answered else "0%"
+            share = f"{reveal.shares[i]}%"
             mark = " :white_check_mark:" if i == reveal.correct else ""
             lines.append(f"*{label}.* {escape(option)}: {count} ({share}){mark}")
         blocks.append(_section("\n".join(lines)))
     if reveal.explanation:
         blocks.append(_section(f"*Why:* {escape(reveal.explanation)}"))
     more = reveal.right - len(reveal.winners)
-    winners = ", ".join(escape(w) for w in reveal.winners) + (f" and {more} more" if more > 0 else "")
+    winners = ", ".join(literal(w) for w in reveal.winners) + (f" and {more} more" if more > 0 else "")
     blocks.append(_section(f"*Right ({reveal.right} of {reveal.answered}):* {winners or 'nobody'}"))
     if reveal.source:
         blocks.append(_context(f"Source: {escape(reveal.source)}"))
@@ -176,8 +205,9 @@ def _reveal(reveal: m.Reveal) -> list[Block]:
 
 
 def _row(row: m.LeaderboardRow) -> str:
-    return (f"{row.rank}. *{escape(row.name)}*: {row.points} pts "
-            f"({row.correct}/{row.answered}, {row.accuracy:.0%})")
+    # the name is not bolded: a name starting or ending in ``*`` could unbalance the bold
+    return (f"{row.rank}. {literal(row.name)}: *{row.points}* pts "
+            f"({row.correct}/{row.answered}, {row.accuracy_percent}%)")
 
 
 def _leaderboard(board: m.Leaderboard) -> list[Block]:
@@ -207,16 +237,16 @@ def _definition(d: m.Definition) -> list[Block]:
 
 
 def _did_you_mean(miss: m.DidYouMean) -> list[Block]:
-    query = escape(clip(miss.query, 200))
+    query = literal(clip(miss.query, 200))
     if not miss.suggestions:
         return [_section(f"No card for “{query}”, and nothing close. Try a shorter term or an acronym.")]
     return [_section(f"No card for “{query}”. Did you mean:"), _actions(_define_buttons(miss.suggestions))]
 
 
 def _stats(s: m.Stats) -> list[Block]:
-    lines = [f"*Stats for {escape(s.name)}*",
-             f"{s.answered} answered, {s.correct} right ({s.accuracy:.0%}), {s.points} points",
-             f"Streak {s.streak} (best {s.best_streak})"]
+    lines = [f"*Stats for* {literal(s.name)}",
+             f"{s.answered} answered, {s.correct} right ({s.accuracy_percent}%), {s.points} points",
+             f"Streak {s.streak} (best {s.best_streak}) _({m.STREAK_MEANING})_"]
     if s.weakest_tags:
         lines.append("Weakest tags: " + ", ".join(f"{escape(t)} {c}/{n}" for t, c, n in s.weakest_tags))
     if s.weakest_cards:
@@ -228,7 +258,7 @@ _TONE = {"error": ":warning: ", "ok": ":white_check_mark: ", "info": ""}
 
 
 def _notice(notice: m.Notice) -> list[Block]:
-    text = _TONE[notice.tone] + escape(notice.text)
+    text = _TONE[notice.tone] + notice.filled(literal, escape)
     if notice.lines:
         text += "\n" + "\n".join(f"• {escape(line)}" for line in notice.lines)
     return [_section(text)]

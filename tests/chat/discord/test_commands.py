@@ -253,3 +253,15 @@ async def test_answer_mode_needs_manage_server_and_session_takes_seconds(quiz: Q
     assert allowed.content and allowed.content.startswith("✅ From the next question, members can change")
     assert started.content and "30s each" in started.content
     assert await quiz.db.fetchall("SELECT answer_mode FROM channels WHERE answer_mode = 'changeable'")
+
+
+async def test_quizadmin_season_new_asks_to_confirm_and_only_confirm_ends_the_season(quiz: Quiz) -> None:
+    asked = await quiz.command("quizadmin", group="season", subcommand="new", user=quiz.owner)
+
+    assert asked.ephemeral and "`/quizadmin season new confirm:True`" in (asked.content or "")
+    assert await quiz.db.fetchall("SELECT number FROM seasons WHERE ended_at IS NOT NULL") == []
+
+    done = await quiz.command("quizadmin", {"confirm": True}, group="season", subcommand="new", user=quiz.owner)
+
+    assert "Season 2 has started" in (done.content or "")
+    assert [tuple(r) for r in await quiz.db.fetchall("SELECT number FROM seasons WHERE ended_at IS NULL")] == [(2,)]

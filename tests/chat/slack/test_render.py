@@ -149,9 +149,9 @@ def test_reveal_marks_the_answer_and_shows_winners_tally_and_board() -> None:
     shown = json.dumps(render(reveal()).blocks)
 
     assert "*Answer:* B. Two" in shown
-    assert "*B.* Two: 2 (66%) :white_check_mark:" in shown
+    assert "*B.* Two: 2 (67%) :white_check_mark:" in shown
     assert "*Right (2 of 3):* Ada, Bob" in shown
-    assert "1. *Ada*: 20 pts" in shown
+    assert "1. Ada: *20* pts" in shown
     assert "quiz:answer" not in shown  # no buttons once closed
 
 

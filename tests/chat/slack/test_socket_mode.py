@@ -137,3 +137,22 @@ async def test_socket_mode_reconnects_when_slack_asks_and_keeps_working(socket_b
 
     await fake.wait_for_ack(envelope)
     assert "adaptive moment" in (await fake.wait_for(RESPONSE_URL_METHOD))["text"]
+
+
+async def test_bold_display_name_shows_literally_in_the_reveal_leaderboard(socket_bot: SlackBot) -> None:
+    from bot.chat.slack.render import literal
+
+    fake = socket_bot.fake
+    fake.add_user("U1", profile={"display_name": "*bold* <!channel>"})
+    await fake.socket_send(slash_command("/quiz", "now", response_url=fake.response_url()).envelope())
+    question = await socket_bot.question()
+    await fake.wait_for_ack(await fake.socket_send(click(question.action_ids[0], "U1", fake).envelope()))
+    await fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U1")
+    await socket_bot.settle()
+    await fake.socket_send(slash_command("/quiz", "close", user_id=ADMIN_ID,
+                                         response_url=fake.response_url()).envelope())
+
+    reveal = await fake.wait_for("chat.update")
+    board = reveal["blocks"][-1]["text"]["text"]
+    assert f"1. {literal('*bold* <!channel>')}: *" in board
+    assert "*bold*" not in str(reveal["blocks"]) and "<!channel>" not in str(reveal["blocks"])
