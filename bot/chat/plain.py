@@ -73,6 +73,8 @@ def render(message: m.Message) -> str:
         if message.weakest_cards:
             lines.append("Weakest cards: " + ", ".join(f"{t} {c}/{n}" for t, c, n in message.weakest_cards))
         return "\n".join(lines)
+    if isinstance(message, m.SlotSkipped):
+        return message.text
     prefix = "Error: " if message.tone == "error" else ""
     return "\n".join([prefix + message.text, *(f"  {line}" for line in message.lines)])
 

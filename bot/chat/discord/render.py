@@ -69,6 +69,8 @@ def render(message: m.Message) -> Rendered:
         return did_you_mean(message)
     if isinstance(message, m.Stats):
         return Rendered(embed=stats_embed(message))
+    if isinstance(message, m.SlotSkipped):
+        return Rendered(content=clip(name(message.text), MAX_CONTENT))
     return Rendered(content=notice_text(message))
 
 
@@ -216,7 +218,7 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 # -- short replies ---------------------------------------------------------------------
 
 
-_ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule remove|season new|group delete)\b)")
+_ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule remove|schedule pause|schedule resume|season new|group delete)\b)")
 
 
 def discord_commands(text: str) -> str:

@@ -122,6 +122,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return _did_you_mean(message)
     if isinstance(message, m.Stats):
         return _stats(message)
+    if isinstance(message, m.SlotSkipped):
+        return [_context(escape(message.text))]
     return _notice(message)
 
 

@@ -31,8 +31,8 @@ async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_e
         assert member["default_member_permissions"] is None
         assert commands["leaderboard"]["default_member_permissions"] is None
         assert admin["dm_permission"] is member["dm_permission"] is False  # guild only
-        assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "season new",
-                                      "group delete"}
+        assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "schedule pause",
+                                      "schedule resume", "season new", "group delete"}
         assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
                                        "season list", "group create", "group join", "group leave", "group list"}
 
@@ -174,7 +174,8 @@ async def test_help_on_discord_sends_admins_to_quizadmin(quiz: Quiz) -> None:
     assert helped.content
     admin = "\n".join(line for line in helped.content.splitlines() if line.startswith("• /quizadmin"))
     member_commands = [line.split(":")[0] for line in helped.content.splitlines() if "/quizadmin" not in line]
-    for action in ("close", "answers", "schedule add", "schedule remove", "season new", "group delete"):
+    for action in ("close", "answers", "schedule add", "schedule remove", "schedule pause", "schedule resume",
+                   "season new", "group delete"):
         assert f"/quizadmin {action}" in admin
         assert not any(action in command for command in member_commands), action
 
