@@ -28,6 +28,7 @@ MAX_WINDOW_S = 24 * 3600
 
 _DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:h.]([0-5]\d)$")
+_CRON_WORD = re.compile(r"^[\d*?][\d*?/,\-]*$")
 _DURATION = re.compile(r"^(\d{1,6})\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$")
 
 
@@ -169,8 +170,14 @@ def read_add_words(words: Sequence[str]) -> AddWords:
         size = 1
     elif len(words) >= 5 and croniter.is_valid(" ".join(words[:5])):
         size = 5
+        if len(words) > 5 and _CRON_WORD.match(words[5]):
+            raise ScheduleError(
+                f"is {words[5]!r} part of the schedule or the answer window? Quote the cron line and give "
+                f"the window with its unit: `/quiz schedule add \"{' '.join(words[:5])}\" UTC 10m`")
     elif len(words) >= 2 and _TIME.match(words[1]):
         size = 2
+    elif _CRON_WORD.match(first):  # a cron line that is not valid: show all of it in the error
+        size = next((i for i, word in enumerate(words) if not _CRON_WORD.match(word)), len(words))
     else:
         size = 1
     spec = " ".join(" ".join(words[:size]).split())
