@@ -164,6 +164,7 @@ class Scheduler:
         slot = latest_slot(schedule.cron, tz, now)
         following = next_slot(schedule.cron, tz, now)
         channel = ChannelRef(schedule.platform, schedule.workspace, schedule.native_id)
+        ctx.stores.directory.know_channel(schedule.channel_key, schedule.channel_id)
         missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
         if missed:
             log.warning("event=slot_skipped schedule=%s slots=%d reason=bot_was_down", schedule.id, missed)
