@@ -267,7 +267,7 @@ class QuizService:
         lines = []
         for s in rows:
             decks = ", ".join(s.decks) or "all"
-            when = ("paused (`/quiz schedule resume " f"{s.id}` starts it at its next slot)" if s.paused
+            when = (f"paused (`/quiz schedule resume {s.id}` starts it at its next slot)" if s.paused
                     else f"next {slot_text(s.next_run_at, parse_tz(s.tz))}")
             lines.append(f"#{s.id} {describe(s.spec, s.tz)}, decks: {decks}, window {window_text(s.window_s)}, "
                          f"{when}")

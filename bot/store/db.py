@@ -125,7 +125,7 @@ class Database:
         self._grouped.append((work, done))
         if self._group_writer is None or self._group_writer.done():
             self._group_writer = asyncio.ensure_future(self._write_groups())
-        return await asyncio.shield(done)  # type: ignore[no-any-return]
+        return await asyncio.shield(done)
 
     async def _write_groups(self) -> None:
         while self._grouped:

@@ -50,7 +50,7 @@ def test_quoted_schedule_is_taken_whole():
 
 def test_cron_followed_by_a_bare_number_is_ambiguous_and_refused_with_the_quoted_form():
     with pytest.raises(ScheduleError, match=r'"30 9 \* \* 1-5" UTC 10m'):
-        read_add_words("30 9 * * 1-5 10".split())
+        read_add_words(["30", "9", "*", "*", "1-5", "10"])
 
 
 async def test_unquoted_daily_schedule_is_added(bot):

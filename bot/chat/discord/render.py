@@ -218,7 +218,8 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 # -- short replies ---------------------------------------------------------------------
 
 
-_ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule remove|schedule pause|schedule resume|season new|group delete)\b)")
+_ADMIN_COMMAND = re.compile(
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete)\b)")
 
 
 def discord_commands(text: str) -> str:
