@@ -24,7 +24,7 @@ from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import ChannelRef
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper, SlotTaken
-from bot.quiz.schedule_spec import describe, latest_slot, next_slot, parse_tz, slots_between
+from bot.quiz.schedule_spec import describe, latest_slot, next_slot, parse_tz, slot_after, slots_between
 from bot.quiz.selection import next_question
 from bot.store.schedules import ScheduleRow, Schedules
 from bot.store.sessions import SessionRow, Sessions
@@ -161,11 +161,15 @@ class Scheduler:
         ctx = self.ctx
         now = ctx.clock()
         tz = parse_tz(schedule.tz)
-        slot = latest_slot(schedule.cron, tz, now)
-        following = next_slot(schedule.cron, tz, now)
+        following = slot_after(schedule.cron, schedule.tz, schedule.next_run_at)
+        if schedule.next_run_at <= now < following:  # as usual: the due slot is the latest one
+            slot, missed = schedule.next_run_at, 0
+        else:  # the bot was down (or busy) past a slot: find the latest, count the skipped ones
+            slot = latest_slot(schedule.cron, tz, now)
+            following = next_slot(schedule.cron, tz, now)
+            missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
         channel = ChannelRef(schedule.platform, schedule.workspace, schedule.native_id)
         ctx.stores.directory.know_channel(schedule.channel_key, schedule.channel_id)
-        missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
         if missed:
             log.warning("event=slot_skipped schedule=%s slots=%d reason=bot_was_down", schedule.id, missed)
         post = slot >= schedule.next_run_at - 1e-6
