@@ -254,3 +254,17 @@ async def test_answer_mode_needs_manage_server_and_session_takes_seconds(quiz: Q
     assert allowed.content and allowed.content.startswith("✅ From the next question, members can change")
     assert started.content and "30s each" in started.content
     assert await quiz.db.fetchall("SELECT answer_mode FROM channels WHERE answer_mode = 'changeable'")
+
+
+async def test_quizadmin_schedule_pause_and_resume_reach_the_schedule(quiz: Quiz) -> None:
+    await quiz.command("quizadmin", {"when": "weekdays 09:30", "timezone": "Europe/Berlin"},
+                       group="schedule", subcommand="add", user=quiz.owner)
+    paused = await quiz.command("quizadmin", {"id": 1}, group="schedule", subcommand="pause", user=quiz.owner)
+    listed = await quiz.command("quiz", group="schedule", subcommand="list", user=quiz.fake.world.alice)
+    resumed = await quiz.command("quizadmin", {"id": 1}, group="schedule", subcommand="resume", user=quiz.owner)
+
+    assert paused.ephemeral and paused.content and paused.content.startswith("✅ Schedule #1 paused")
+    assert listed.content and "weekdays 09:30 (Europe/Berlin)" in listed.content
+    assert "paused (`/quizadmin schedule resume 1`" in listed.content
+    assert resumed.content and resumed.content.startswith("✅ Schedule #1 resumed")
+    assert await quiz.db.fetchall("SELECT id FROM schedules WHERE paused_at IS NOT NULL") == []
