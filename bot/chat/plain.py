@@ -119,6 +119,8 @@ def layout(message: m.Message, fmt: Callable[[str], str] = str) -> str:
         return "\n".join(lines)
     if isinstance(message, m.SessionResult):
         return session_result(message, str)
+    if isinstance(message, m.SlotSkipped):
+        return message.text
     prefix = "Error: " if message.tone == "error" else ""
     return "\n".join([prefix + message.filled(str, fmt), *(f"  {fmt(line)}" for line in message.lines)])
 

@@ -241,7 +241,24 @@ class Notice:
         return formatted(self.text).format(*(literal(part) for part in self.said))
 
 
-Message = QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
+@dataclass(frozen=True)
+class SlotSkipped:
+    """A scheduled question that was not asked, told to its channel (no ping): members who
+    expected the daily question learn why it did not come."""
+
+    schedule_id: int
+    schedule: str
+    """The schedule in the words it was given, with its zone ("weekdays 09:30 (Europe/Berlin)")."""
+    reason: Literal["channel_busy"]
+
+    @property
+    def text(self) -> str:
+        why = {"channel_busy": "a question was already open here"}[self.reason]
+        return f"Scheduled question skipped (#{self.schedule_id} {self.schedule}): {why}."
+
+
+Message = (QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
+           | SlotSkipped)
 
 
 def error(text: str, said: tuple[str, ...] = ()) -> Notice:

@@ -105,7 +105,9 @@ class RoundKeeper:
         """Open a round and post its question.
 
         ``claim`` runs inside the transaction that inserts the round (a schedule
-        moves its next slot there), so the two commit together or not at all.
+        moves its next slot there), so the two commit together or not at all. That
+        transaction is grouped (:meth:`Database.grouped`): rounds opened at the same
+        moment share one commit, each in its own savepoint.
         Raises :class:`ChannelBusy`, :class:`SlotTaken` (``claim`` said no, or the
         slot already has its round) or :class:`PostFailed` (the round was withdrawn).
         """
@@ -113,18 +115,21 @@ class RoundKeeper:
         channel_id = await ctx.channel_id(channel)
         now = opened_at if opened_at is not None else ctx.clock()
         deadline = closes_at if closes_at is not None else now + window_s
-        try:
-            async with ctx.stores.db.transaction() as conn:
-                if claim is not None and not await claim(conn):
-                    raise SlotTaken(channel.key)
-                season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
-                async with conn.execute("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,)) as cur:
-                    mode = await cur.fetchone()
-                allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
-                round_id = await Rounds.insert(
-                    conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
-                    season_id=season_id, allow_change=allow_change,
-                    schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
+
+        async def insert(conn: aiosqlite.Connection) -> int:
+            if claim is not None and not await claim(conn):
+                raise SlotTaken(channel.key)
+            season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
+            modes = await conn.execute_fetchall("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,))
+            mode = next(iter(modes), None)
+            allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
+            return await Rounds.insert(
+                conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
+                season_id=season_id, allow_change=allow_change,
+                schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
+
+        try:  # grouped: a slot opening rounds in many channels at once shares its commits
+            round_id = await ctx.stores.db.grouped(insert)
         except sqlite3.IntegrityError as exc:
             if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
                 raise ChannelBusy(channel.key) from None

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from croniter import CroniterError
+
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
@@ -22,10 +24,21 @@ from bot.quiz.context import Context, log
 from bot.quiz.hints import give_hint
 from bot.quiz.ports import ChannelRef, Chat, Member
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
-from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
+from bot.quiz.schedule_spec import (
+    ScheduleError,
+    describe,
+    never_happens,
+    next_slot,
+    parse_spec,
+    parse_tz,
+    parse_window,
+    slot_text,
+    window_text,
+)
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.deliveries import Deliveries
+from bot.store.schedules import ScheduleRow
 from bot.store.sessions import SessionRunning
 
 ADMIN_ONLY = m.ADMIN_ONLY
@@ -257,8 +270,10 @@ class QuizService:
 
     async def schedule_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,
                            decks: str | None = None, window: str | None = None) -> m.Notice:
+        """Add a schedule; it keeps ``spec`` in the words it was given for the list."""
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change schedules"))
+        spec = " ".join(spec.split())
         try:
             cron = parse_spec(spec)
             zone_name = tz or self.ctx.settings.timezone
@@ -269,10 +284,6 @@ class QuizService:
         deck_ids, problem = self._decks(decks)
         if problem:
             return problem
-        from croniter import CroniterError  # local: only schedule_add needs them
-
-        from bot.quiz.schedule_spec import never_happens
-
         try:
             first = next_slot(cron, zone, self.ctx.clock())
         except CroniterError:  # any croniter failure is the schedule's fault, not a crash
@@ -280,28 +291,25 @@ class QuizService:
         channel_id = await self.ctx.channel_id(channel)
         member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
         schedule_id = await self.ctx.stores.schedules.add(
-            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id)
+            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id, spec)
         self.scheduler.poke()
-        from bot.quiz.scoring import utc
-
-        local = utc(first).astimezone(zone)
         log.info("event=schedule_added schedule=%s channel=%s cron=%r tz=%s", schedule_id, channel.key,
                  cron, zone_name)
-        return m.ok(f"Schedule #{schedule_id} added: `{cron}` ({zone_name}), answers open {window_s // 60 or 1} "
-                    f"min. Next question {local:%a %Y-%m-%d %H:%M %Z}.")
+        return m.ok(f"Schedule #{schedule_id} added: {describe(spec, zone_name)}, answers open "
+                    f"{window_text(window_s)}. Next question {slot_text(first, zone)}.")
 
     async def schedule_list(self, channel: ChannelRef) -> m.Notice:
-        from bot.quiz.scoring import utc
-
+        """Each schedule in the words it was given, its zone, window and next slot (or paused)."""
         rows = await self.ctx.stores.schedules.in_channel(await self.ctx.channel_id(channel))
         if not rows:
-            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add \"weekdays 09:30\"`.")
+            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add weekdays 09:30`.")
         lines = []
         for s in rows:
-            local = utc(s.next_run_at).astimezone(parse_tz(s.tz))
-            decks = ", ".join(s.decks) or "all decks"
-            lines.append(f"#{s.id}: `{s.cron}` ({s.tz}), {decks}, {s.window_s}s window; "
-                         f"next {local:%a %Y-%m-%d %H:%M}")
+            decks = ", ".join(s.decks) or "all"
+            when = (f"paused (`/quiz schedule resume {s.id}` starts it at its next slot)" if s.paused
+                    else f"next {slot_text(s.next_run_at, parse_tz(s.tz))}")
+            lines.append(f"#{s.id} {describe(s.spec, s.tz)}, decks: {decks}, window {window_text(s.window_s)}, "
+                         f"{when}")
         return m.Notice("Schedules in this channel:", lines=tuple(lines))
 
     async def schedule_remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
@@ -312,6 +320,44 @@ class QuizService:
             return m.error("Usage: `/quiz schedule remove ID` (see `/quiz schedule list`).")
         removed = await self.ctx.stores.schedules.remove(await self.ctx.channel_id(channel), int(ident))
         return m.ok(f"Schedule #{ident} removed.") if removed else m.error(f"No schedule #{ident} in this channel.")
+
+    async def schedule_pause(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
+        """Pause a schedule (admins): it posts nothing until resumed."""
+        found = await self._own_schedule(channel, member, schedule_id, "pause")
+        if isinstance(found, m.Notice):
+            return found
+        if not await self.ctx.stores.schedules.pause(found.id, self.ctx.clock()):
+            return m.error(f"Schedule #{found.id} is already paused; `/quiz schedule resume {found.id}` restarts it.")
+        self.scheduler.poke()
+        log.info("event=schedule_paused schedule=%s channel=%s", found.id, channel.key)
+        return m.ok(f"Schedule #{found.id} paused ({describe(found.spec, found.tz)}); nothing is posted until "
+                    f"`/quiz schedule resume {found.id}`.")
+
+    async def schedule_resume(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
+        """Resume a paused schedule (admins) at its next future slot; slots missed while it was
+        paused are not posted."""
+        found = await self._own_schedule(channel, member, schedule_id, "resume")
+        if isinstance(found, m.Notice):
+            return found
+        zone = parse_tz(found.tz)
+        following = next_slot(found.cron, zone, self.ctx.clock())
+        if not await self.ctx.stores.schedules.resume(found.id, following):
+            return m.error(f"Schedule #{found.id} is not paused.")
+        self.scheduler.poke()
+        log.info("event=schedule_resumed schedule=%s channel=%s", found.id, channel.key)
+        return m.ok(f"Schedule #{found.id} resumed ({describe(found.spec, found.tz)}). "
+                    f"Next question {slot_text(following, zone)}.")
+
+    async def _own_schedule(self, channel: ChannelRef, member: Member, schedule_id: str,
+                            action: str) -> ScheduleRow | m.Notice:
+        """The channel's schedule ``schedule_id`` ("3" or "#3"), or the error to reply."""
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="change schedules"))
+        ident = schedule_id.strip().lstrip("#")
+        if not ident.isdigit() or len(ident) > 18:
+            return m.error(f"Usage: `/quiz schedule {action} ID` (see `/quiz schedule list`).")
+        row = await self.ctx.stores.schedules.get(await self.ctx.channel_id(channel), int(ident))
+        return row if row is not None else m.error(f"No schedule #{ident} in this channel.")
 
     # -- standings ----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ every rule (admins only, which deck, is a round open) is the service's.
 
 Admin rights: Discord's ``default_member_permissions`` applies only to a whole top-level
 command, so the admin actions live in their own command, ``/quizadmin`` (``close``,
-``answers``, ``schedule add|remove``, ``season new``, ``group delete``), which carries
+``answers``, ``schedule add|pause|resume|remove``, ``season new``, ``group delete``), which carries
 Manage Server: Discord shows it only to members who have it. A server can override that per
 role or channel (Server Settings → Integrations), so the service still checks: Manage Server
 in the channel becomes ``Member.is_admin`` and everyone else gets an ephemeral refusal.
@@ -54,6 +54,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quizadmin close: reveal the open question now (admins, as all of /quizadmin)",
     "/quizadmin answers final|changeable: whether members may change their answer",
     "/quizadmin schedule add when [timezone] [decks] [window] | /quizadmin schedule remove id",
+    "/quizadmin schedule pause id | /quizadmin schedule resume id: nothing is posted while paused",
     "/quizadmin season new [confirm] | /quizadmin group delete name",
     "/quizadmin reports [resolve]: open card reports; resolve:ID closes that card's reports",
 ))
@@ -231,6 +232,18 @@ def quizadmin_group() -> app_commands.Group:
     async def schedule_remove(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.schedule_remove(c, mem, str(id)))
+
+    @schedule.command(name="pause", description="Pause a schedule: nothing is posted until it is resumed")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_pause(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_pause(c, mem, str(id)))
+
+    @schedule.command(name="resume", description="Resume a paused schedule at its next slot")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_resume(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_resume(c, mem, str(id)))
 
     @group.command(name="delete", description="Delete a study group")
     @app_commands.describe(name="The group's name")

@@ -72,6 +72,8 @@ def render(message: m.Message) -> Rendered:
         return Rendered(embed=stats_embed(message))
     if isinstance(message, m.SessionResult):
         return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
+    if isinstance(message, m.SlotSkipped):
+        return Rendered(content=clip(name(message.text), MAX_CONTENT))
     return Rendered(content=notice_text(message))
 
 
@@ -241,7 +243,7 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 
 
 _ADMIN_COMMAND = re.compile(
-    r"/quiz (?=(?:close|answers|schedule add|schedule remove|season new|group delete|reports)\b)")
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports)\b)")
 
 
 def discord_commands(text: str) -> str:

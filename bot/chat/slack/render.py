@@ -151,6 +151,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return _stats(message)
     if isinstance(message, m.SessionResult):
         return [_section(plain.session_result(message, literal))]
+    if isinstance(message, m.SlotSkipped):
+        return [_context(escape(message.text))]
     return _notice(message)
 
 
