@@ -11,6 +11,7 @@ from bot.deck.library import DeckLibrary
 from bot.deck.load import load_deck_text
 from bot.quiz import messages as m
 from bot.quiz.context import Context, QuizSettings, Stores
+from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.service import QuizService
 from bot.store.db import Database
@@ -115,10 +116,10 @@ def small_library() -> DeckLibrary:
 
 async def make_service(db_path: Path, clock: Clock, chat: FakeChat | None = None,
                        settings: QuizSettings | None = None, library: DeckLibrary | None = None,
-                       seed: int = 7) -> tuple[QuizService, Database]:
+                       seed: int = 7, metrics: Metrics | None = None) -> tuple[QuizService, Database]:
     db = await Database.open(db_path)
     ctx = Context(Stores(db), library or small_library(), settings or QuizSettings(counter_interval_s=0.05),
-                  clock=clock, rng=random.Random(seed))
+                  clock=clock, rng=random.Random(seed), metrics=metrics or NoMetrics())
     service = QuizService(ctx)
     service.attach(chat or FakeChat())
     return service, db

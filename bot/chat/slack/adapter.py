@@ -130,7 +130,6 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Raises :class:`ConfigError` when HTTP mode cannot listen on ``SLACK_HTTP_PORT``."""
-        self.service.attach(self.chat)
         if self.client.session is None or self.client.session.closed:  # one pool of connections, not one per call
             self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         if self.mode == "http":
@@ -200,7 +199,7 @@ class SlackAdapter:
     async def _auth_test(self) -> None:
         who = await call("auth.test", self.client.auth_test)
         self._authed = True
-        self.listeners.bot_name = str(who.get("user") or self.listeners.bot_name)
+        self.chat.bot_name = str(who.get("user") or self.chat.bot_name)
         log.info("event=slack_authenticated team=%s bot=%s mode=%s", who.get("team_id"), who.get("user_id"),
                  self.mode)
 
