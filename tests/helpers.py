@@ -67,6 +67,8 @@ class FakeChat:
     shown: list[m.Message] = field(default_factory=list)
     """Every posted or edited message, in the order the platform got them."""
     fail_posts: bool = False
+    fail_reason: str | None = None
+    """The member-facing reason a failed post carries (``ChatError.member_reason``)."""
     fail_updates: bool = False
     update_delay: float = 0.0
     """Seconds an edit takes (a slow platform)."""
@@ -77,7 +79,7 @@ class FakeChat:
         if self.hold_posts is not None:
             await self.hold_posts.wait()
         if self.fail_posts:
-            raise ChatError("channel_not_found")
+            raise ChatError("channel_not_found", self.fail_reason)
         self.posts.append((channel, message))
         self.shown.append(message)
         return MessageRef(channel, f"msg-{len(self.posts)}")
