@@ -133,7 +133,11 @@ class SlackAdapter:
         if self.client.session is None or self.client.session.closed:  # one pool of connections, not one per call
             self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         if self.mode == "http":
-            await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
+            try:
+                await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
+            except ConfigError:  # not started, so never stopped: let go of what start() opened
+                await self.client.session.close()
+                raise
         await self._check_token()
         if self.mode == "socket":
             await self._start_socket()

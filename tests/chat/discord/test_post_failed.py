@@ -16,8 +16,8 @@ HEADLINE = "⚠️ The question could not be posted here. Is the bot a member of
 @pytest.mark.parametrize(("status", "body", "told"), [
     (403, {"message": "Missing Access", "code": 50001},
      "Discord says I cannot see this channel: give me View Channel here and try again."),
-    (403, None, "Discord says I lack permission here: give me View Channel, Send Messages and Embed Links "
-                "in this channel and try again."),
+    (403, None, ("Discord says I lack permission here: give me View Channel, Send Messages and Embed Links "
+                 "in this channel and try again.")),
     (404, None, "Discord says this channel is gone or hidden from me."),
 ])
 async def test_refused_question_post_tells_the_discord_member_why(

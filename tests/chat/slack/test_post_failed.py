@@ -44,4 +44,5 @@ async def test_session_stopped_where_its_result_cannot_be_posted_says_why(http_b
 
     stopped = await slash(http_bot, "stop")
 
-    assert stopped["text"] == f"Session stopped after 0 question(s).\n  Its result could not be posted: {NOT_IN_CHANNEL}"
+    assert stopped["text"] == ("Session stopped after 0 question(s).\n"
+                               f"  Its result could not be posted: {NOT_IN_CHANNEL}")
