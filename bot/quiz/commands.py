@@ -26,6 +26,9 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz schedule list (anyone) | /quiz schedule remove ID (admins)",
     "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
+    "/quiz report [reason]: report the card of the last revealed question as wrong",
+    "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
@@ -41,6 +44,9 @@ async def handle(service: QuizService, channel: ChannelRef, member: Member, comm
         return [m.error(f"That command is too long (at most {MAX_COMMAND_CHARS} characters).")]
     if command == "define":
         return [service.define(text)]
+    first, _, rest = text.strip().partition(" ")
+    if command == "quiz" and first.lower() == "report":  # a reason is prose: quotes and apostrophes as typed
+        return [await service.report_last(channel, member, rest)]
     try:
         words = shlex.split(text)
     except ValueError:
@@ -91,6 +97,14 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         if len(args) > 2 or (len(args) == 2 and not confirm):
             return m.error("Use `/quiz season new`, `/quiz season new confirm` or `/quiz season list`.")
         return await service.season(channel, member, args[0].lower() if args else "list", confirm)
+    if action == "hint":
+        return await service.hint_in_channel(channel, member)
+    if action == "reports":
+        if not args:
+            return await service.reports(member)
+        if args[0].lower() == "resolve" and len(args) == 2:
+            return await service.resolve_report(member, args[1])
+        return m.error("Use `/quiz reports` or `/quiz reports resolve ID`.")
     if action == "decks":
         return service.decks()
     if action == "help":

@@ -21,8 +21,10 @@ from bot.store.answers import AnswerBook
 from bot.store.db import Database
 from bot.store.events import Events
 from bot.store.groups import Groups
+from bot.store.hints import Hints
 from bot.store.leaderboards import Leaderboards, Seasons
 from bot.store.members import Directory
+from bot.store.reports import Reports
 from bot.store.reviews import Reviews
 from bot.store.rounds import Rounds
 from bot.store.schedules import Schedules
@@ -46,6 +48,8 @@ class Stores:
         self.sessions = Sessions(db)
         self.reviews = Reviews(db)
         self.events = Events(db)
+        self.hints = Hints(db)
+        self.reports = Reports(db)
 
 
 @dataclass

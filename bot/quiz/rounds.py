@@ -6,7 +6,9 @@ Guarantees:
 - answers still queued when a round closes are committed before it closes;
 - the question message is never edited per answer: the "N answered" counter
   is refreshed at most once per ``counter_interval_s``, and the reveal
-  (:mod:`bot.quiz.reveals`) replaces the question once, at the close.
+  (:mod:`bot.quiz.reveals`) replaces the question once, at the close;
+- an answer from a member who took a hint (:mod:`bot.quiz.hints`) scores half, set in
+  the closing transaction.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.reveals import REVEAL_LEASE_S, Reveals, ref_of, stored_answers
 from bot.quiz.review import review
-from bot.quiz.scoring import period_keys, points_for
+from bot.quiz.scoring import period_keys, points_for, with_hint
 from bot.store.answers import AnswerIn, Outcome
+from bot.store.hints import Hints
 from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
 from bot.store.reviews import load_states, save_states
 from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
@@ -298,6 +301,10 @@ class RoundKeeper:
             if not await Rounds.mark_closed(conn, round_id, now, REVEAL_LEASE_S):
                 return None
             answers = await stored_answers(conn, round_id)
+            hinted = await Hints.takers(conn, round_id)
+            if hinted:  # a hint halves the answer's points, however often it was asked for
+                answers = [(a[0], a[1], a[2], with_hint(a[3]) if a[0] in hinted else a[3], a[4]) for a in answers]
+                await Hints.set_points(conn, round_id, {a[0]: a[3] for a in answers if a[0] in hinted})
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
                              period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)

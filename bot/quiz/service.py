@@ -17,8 +17,9 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import standings
+from bot.quiz import reports, standings
 from bot.quiz.context import Context, log
+from bot.quiz.hints import give_hint
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
@@ -27,7 +28,7 @@ from bot.quiz.selection import next_question
 from bot.store.deliveries import Deliveries
 from bot.store.sessions import SessionRunning
 
-ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+ADMIN_ONLY = m.ADMIN_ONLY
 
 
 class QuizService:
@@ -148,6 +149,38 @@ class QuizService:
         if row is None:
             return m.error("No question is open. Start one with `/quiz now`.")
         return await self.rounds.answer(row.id, member, text=text)
+
+    async def hint(self, round_id: int, member: Member) -> m.Notice:
+        """The "Hint" button: the answer's first letters, privately; the member's answer in
+        this round then scores half (once, however often asked)."""
+        return await give_hint(self.ctx, round_id, member)
+
+    async def hint_in_channel(self, channel: ChannelRef, member: Member) -> m.Notice:
+        """``/quiz hint``: a hint for the channel's open round."""
+        channel_id = await self.ctx.channel_id(channel)
+        rounds = self.ctx.stores.rounds
+        row = await rounds.open_in(channel_id) or await rounds.last_closed_in(channel_id)
+        if row is None:
+            return m.error("No question is open. Start one with `/quiz now`.")
+        return await give_hint(self.ctx, row.id, member)
+
+    # -- card reports ---------------------------------------------------------------
+
+    async def report_card(self, member: Member, deck_id: str, card_id: str, reason: str = "") -> m.Notice:
+        """The "Report" button on a reveal or a /define answer: flag the card as wrong."""
+        return await reports.report_card(self.ctx, member, deck_id, card_id, reason)
+
+    async def report_last(self, channel: ChannelRef, member: Member, reason: str = "") -> m.Notice:
+        """``/quiz report [reason]``: flag the card of the channel's last revealed round."""
+        return await reports.report_last(self.ctx, channel, member, reason)
+
+    async def reports(self, member: Member) -> m.Notice:
+        """``/quiz reports``: open reports per card, newest first (admins)."""
+        return await reports.list_reports(self.ctx, member)
+
+    async def resolve_report(self, member: Member, report_id: str) -> m.Notice:
+        """``/quiz reports resolve ID``: close the open reports of that card (admins)."""
+        return await reports.resolve_report(self.ctx, member, report_id)
 
     async def open_question(self, round_id: int) -> m.QuestionCard | None:
         """The question of a round still taking answers (what a platform's answer box

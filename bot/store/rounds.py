@@ -95,6 +95,14 @@ class Rounds:
             "WHERE r.channel_id = ? AND r.closed_at IS NULL", (channel_id,))
         return _row(row) if row else None
 
+    async def last_closed_in(self, channel_id: int) -> RoundRow | None:
+        """The channel's most recently closed round (what ``/quiz report`` is about)."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
+            "WHERE r.channel_id = ? AND r.closed_at IS NOT NULL ORDER BY r.closed_at DESC, r.id DESC LIMIT 1",
+            (channel_id,))
+        return _row(row) if row else None
+
     async def due(self, now: float) -> list[RoundRow]:
         """Rounds past their deadline that people saw: posted, or answered (the post went
         out but its id was lost). A round nobody saw is not revealed; see ``unposted``."""

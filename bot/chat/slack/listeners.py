@@ -44,7 +44,7 @@ from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_m
 from bot.chat.slack.web import SlackCallError, SlackChat
 from bot.quiz import commands
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, TypeAnswerAction, parse
+from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
 from bot.quiz.ports import Member
 from bot.quiz.service import QuizService
 from bot.store.deliveries import Deliveries
@@ -52,7 +52,7 @@ from bot.store.deliveries import Deliveries
 log = logging.getLogger("bot.chat.slack")
 
 COMMANDS = ("/quiz", "/leaderboard", "/define")
-OUR_ACTIONS = re.compile(r"^(quiz|define):")
+OUR_ACTIONS = re.compile(r"^(quiz|define|report):")
 OUR_VIEWS = re.compile(r"^quiz:type:")
 DRAIN_SECONDS = 25.0
 PLATFORM = "slack"
@@ -156,7 +156,7 @@ class Listeners:
         caller = caller_of(body)
         parsed = parse(str(action.get("action_id", "")))
         once = Ack(ack)
-        if not isinstance(parsed, AnswerAction):
+        if not isinstance(parsed, AnswerAction | HintAction | ReportAction):
             await once()  # nothing to store: opening a box, looking a card up, refusing a forged id
 
         async def tell(message: m.Message) -> None:
@@ -175,6 +175,14 @@ class Listeners:
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
                 self.later("action", caller, tell,
                            lambda: self._respond(respond, caller, found, replace_original=True))
+            elif isinstance(parsed, HintAction):
+                notice = await self.service.hint(parsed.round_id, self.identities.known(caller))
+                await once()  # the hint is stored (or refused) before Slack hears "got it"
+                self.later("action", caller, tell, lambda: tell(notice))
+            elif isinstance(parsed, ReportAction):
+                notice = await self.service.report_card(self.identities.known(caller), parsed.deck_id, parsed.card_id)
+                await once()
+                self.later("action", caller, tell, lambda: tell(notice))
             else:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)

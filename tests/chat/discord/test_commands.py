@@ -32,9 +32,10 @@ async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_e
         assert commands["leaderboard"]["default_member_permissions"] is None
         assert admin["dm_permission"] is member["dm_permission"] is False  # guild only
         assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "season new",
-                                      "group delete"}
+                                      "group delete", "reports"}
         assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
-                                       "season list", "group create", "group join", "group leave", "group list"}
+                                       "season list", "group create", "group join", "group leave", "group list",
+                                       "hint", "report"}
 
 
 async def test_member_without_manage_server_calling_quizadmin_is_refused_and_nothing_changes(quiz: Quiz) -> None:
@@ -176,7 +177,7 @@ async def test_help_on_discord_sends_admins_to_quizadmin(quiz: Quiz) -> None:
     assert helped.content
     admin = "\n".join(line for line in helped.content.splitlines() if line.startswith("• /quizadmin"))
     member_commands = [line.split(":")[0] for line in helped.content.splitlines() if "/quizadmin" not in line]
-    for action in ("close", "answers", "schedule add", "schedule remove", "season new", "group delete"):
+    for action in ("close", "answers", "schedule add", "schedule remove", "season new", "group delete", "reports"):
         assert f"/quizadmin {action}" in admin
         assert not any(action in command for command in member_commands), action
 
