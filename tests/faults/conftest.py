@@ -48,11 +48,13 @@ class Counts:
     acknowledged: set[str]
     stored: set[str]
     confirmed: set[str]
+    refused: set[str] = field(default_factory=set)
+    """Acknowledged as a refusal: told their answer was not saved and to try again."""
 
     @property
     def lost(self) -> set[str]:
-        """Acknowledged but not stored: must always be empty."""
-        return self.acknowledged - self.stored
+        """Acknowledged, not refused, yet not stored: must always be empty."""
+        return self.acknowledged - self.refused - self.stored
 
     @property
     def unconfirmed(self) -> set[str]:
@@ -63,8 +65,8 @@ class Counts:
         """One JSON line (shown with ``pytest -s``), the source of the README's figures."""
         return json.dumps({"fault": self.fault, "sent": self.sent, "acknowledged": len(self.acknowledged),
                            "stored": len(self.stored), "confirmed": len(self.confirmed),
-                           "acknowledged_not_stored": len(self.lost),
-                           "acknowledged_not_confirmed": len(self.unconfirmed),
+                           "refused_clearly": len(self.refused), "acknowledged_not_stored": len(self.lost),
+                           "acknowledged_not_confirmed": len(self.unconfirmed - self.refused),
                            "stored_not_acknowledged": len(self.stored - self.acknowledged)})
 
 
@@ -208,11 +210,12 @@ async def slack_bots(fake_slack: FakeSlack) -> AsyncIterator[list[SlackBotProces
 
 async def slack_burst(bot: SlackBotProcess, action_id: str, users: Iterable[str], *,
                       fault_after: int | None = None, fault: Callable[[], object] | None = None,
-                      spacing_s: float = 0.005) -> dict[str, int | None]:
+                      spacing_s: float = 0.005, statuses: dict[str, int | None] | None = None) -> dict[str, int | None]:
     """Each of ``users`` clicks ``action_id`` once, a steady stream ``spacing_s`` apart; once
     ``fault_after`` clicks were acknowledged, ``fault()`` runs while the stream goes on.
-    Returns each user's HTTP status (None: no connection, so never acknowledged)."""
-    statuses: dict[str, int | None] = {}
+    Returns each user's HTTP status (None: no connection, so never acknowledged), filled in
+    as they come into ``statuses`` when given (so ``fault`` can see them)."""
+    statuses = {} if statuses is None else statuses
     acked = 0
     struck = asyncio.Event()
 
