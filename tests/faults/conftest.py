@@ -20,6 +20,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import pytest
@@ -32,6 +33,7 @@ from tests.fakes.slack import CHANNEL_ID, TEAM_ID, FakeSlack
 from tests.fakes.slack_requests import HttpReply, SlackRequest, block_actions, send, slash_command
 from tests.process import free_port, platform_env, wait_for_port
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 DECKS = REPO / "decks"
 SECRET = "fault-suite-signing-secret"
@@ -259,17 +261,25 @@ class DiscordBotProcess(BotProcess):
     def key_prefix(self) -> str:
         return f"discord:{self.fake.world.guild.id}:"
 
-    async def callback_text(self, sent: FakeInteraction) -> str | None:
-        """The content of the bot's response to ``sent``; None if the process ended first."""
-        future = asyncio.shield(self.fake.state.interactions[sent.id].callback)
+    async def unless_ended(self, work: Awaitable[T]) -> T | None:
+        """``work``'s result, or None once the process has ended without it finishing."""
+        task = asyncio.ensure_future(work)
         ended = asyncio.create_task(self.process.wait())
         try:
-            await asyncio.wait({future, ended}, timeout=EXIT_CEILING_S, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({task, ended}, timeout=EXIT_CEILING_S, return_when=asyncio.FIRST_COMPLETED)
+            if not task.done():
+                await asyncio.wait({task}, timeout=0.2)  # a response already on the wire at the end
         finally:
             ended.cancel()
-        if not future.done():
-            await asyncio.sleep(0.2)  # a response already on the wire when the process ended
-        return future.result().content if future.done() else None
+        if not task.done():
+            task.cancel()  # only ever a shielded wait here: nothing of the fake's is interrupted
+            return None
+        return task.result()
+
+    async def callback_text(self, sent: FakeInteraction) -> str | None:
+        """The content of the bot's response to ``sent``; None if the process ended first."""
+        callback = await self.unless_ended(asyncio.shield(self.fake.state.interactions[sent.id].callback))
+        return None if callback is None else callback.content
 
     async def ask(self) -> tuple[int, str]:
         """``/quiz now`` as the owner; returns the question's message id and first option's custom id."""
@@ -312,7 +322,7 @@ def burst_member(i: int) -> FakeMember:
 
 async def discord_burst(bot: DiscordBotProcess, message_id: int, custom_id: str, count: int, *,
                         fault_after: int | None = None, fault: Callable[[], object] | None = None,
-                        spacing_s: float = 0.01) -> dict[str, str | None]:
+                        spacing_s: float = 0.005) -> dict[str, str | None]:
     """``count`` distinct members click ``custom_id`` once each; once ``fault_after`` were told
     "Answer recorded", ``fault()`` runs while the clicks go on (none are sent once the process
     has ended). Returns each member's user id and the bot's response text (None: none came)."""
@@ -323,9 +333,12 @@ async def discord_burst(bot: DiscordBotProcess, message_id: int, custom_id: str,
     async def click(member: FakeMember) -> None:
         nonlocal recorded
         user = str(member.user.id)
-        try:
-            sent = await asyncio.wait_for(bot.fake.click(message_id, custom_id, user=member), 5)
-        except (TimeoutError, ConnectionError, RuntimeError):  # the gateway is gone: never delivered
+        if not bot.running:
+            responses[user] = None
+            return
+        try:  # the fake waits for an identified gateway session; once the bot is gone there is none
+            sent = await asyncio.wait_for(bot.fake.click(message_id, custom_id, user=member), 1.0)
+        except (TimeoutError, ConnectionError, RuntimeError):  # never delivered
             responses[user] = None
             return
         text = await bot.callback_text(sent)

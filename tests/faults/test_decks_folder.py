@@ -70,7 +70,7 @@ def test_a_deck_file_being_written_while_the_bot_reads_the_folder_is_never_serve
     write_deck(decks, SMALL_DECK)
     started = threading.Event()
     data = growing_deck()
-    writer = threading.Thread(target=write_slowly, args=(decks / "growing.yaml", data, 97, 0.12, started))
+    writer = threading.Thread(target=write_slowly, args=(decks / "growing.yaml", data, 97, 0.08, started))
     writer.start()  # the file is still being written while the bot starts and loads the folder
     started.wait(5)
     proc, out = start_console(tmp_path)

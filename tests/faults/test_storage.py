@@ -57,7 +57,7 @@ async def test_database_deleted_mid_burst_turns_health_503_and_no_later_answer_i
     bot = await start_slack_bot(fake_slack, tmp_path, health=True)
     slack_bots.append(bot)
     first = await bot.ask()
-    during = [f"UDEL{i:03d}" for i in range(150)]
+    during = [f"UDEL{i:03d}" for i in range(120)]
     acked_at_delete: set[str] = set()
     statuses: dict[str, int | None] = {}
 
@@ -67,7 +67,7 @@ async def test_database_deleted_mid_burst_turns_health_503_and_no_later_answer_i
 
     statuses.update(await slack_burst(bot, first, during, fault_after=30, fault=delete, statuses=statuses))
     body = await until_health(bot, 503)
-    after = [f"UAFT{i:03d}" for i in range(40)]
+    after = [f"UAFT{i:03d}" for i in range(30)]
     later = await slack_burst(bot, first, after)
     await until_told(bot, during + after)
 
@@ -90,9 +90,9 @@ async def test_full_disk_refuses_answers_clearly_turns_health_503_and_recovers_w
     bot = await start_slack_bot(fake_slack, tmp_path, health=True)
     slack_bots.append(bot)
     first = await bot.ask()
-    before = [f"UBEF{i:03d}" for i in range(20)]
-    full = [f"UFUL{i:03d}" for i in range(60)]
-    lifted = [f"ULIF{i:03d}" for i in range(20)]
+    before = [f"UBEF{i:03d}" for i in range(10)]
+    full = [f"UFUL{i:03d}" for i in range(40)]
+    lifted = [f"ULIF{i:03d}" for i in range(10)]
     await slack_burst(bot, first, before)
     await until_told(bot, before)
 
