@@ -89,7 +89,7 @@ def stored_members(db_path: Path, prefix: str) -> set[str]:
 def count_rows(db_path: Path, table: str) -> int:
     conn = sqlite3.connect(db_path)
     try:
-        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 - a fixed name
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
     finally:
         conn.close()
 
@@ -159,8 +159,8 @@ class SlackBotProcess(BotProcess):
         before = {buttons(a)[0] for a in self.fake.calls("chat.postMessage") if buttons(a)}
         reply = await self.send(slash_command("/quiz", "now", response_url=self.fake.response_url()))
         assert reply.status == 200, reply.text
-        posted = await self.fake.wait_for("chat.postMessage", lambda a: bool(buttons(a)) and buttons(a)[0] not in before,
-                                          timeout=20)
+        posted = await self.fake.wait_for(
+            "chat.postMessage", lambda a: bool(buttons(a)) and buttons(a)[0] not in before, timeout=20)
         first = buttons(posted)[0]
         assert first.startswith("quiz:answer:"), f"seed 1 should ask a multiple-choice question, got {first}"
         return first

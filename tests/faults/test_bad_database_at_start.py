@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from tests.faults.conftest import DECKS, EXIT_CEILING_S, SECRET
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
+from tests.faults.conftest import DECKS, EXIT_CEILING_S, SECRET
 from tests.process import free_port, platform_env
 from tests.store.test_bad_file_at_start import garbage
 

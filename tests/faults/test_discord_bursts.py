@@ -10,8 +10,8 @@ kill -9 they get no response at all. Clicks stop once the process has ended.
 
 from __future__ import annotations
 
-from tests.faults.conftest import Counts, DiscordBotProcess, discord_burst, start_discord_bot, stored_members
 from tests.fakes.discord import FakeDiscord
+from tests.faults.conftest import Counts, DiscordBotProcess, discord_burst, start_discord_bot, stored_members
 
 BURST = 200
 FAULT_AFTER = 40

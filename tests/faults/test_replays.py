@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.faults.conftest import count_rows, start_discord_bot, start_slack_bot, stored_members
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import TEAM_ID, FakeSlack
 from tests.fakes.slack_requests import SlackRequest, slash_command
+from tests.faults.conftest import count_rows, start_discord_bot, start_slack_bot, stored_members
 
 MEMBER = "U0REPLAY"
 

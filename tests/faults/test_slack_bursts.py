@@ -10,8 +10,8 @@ have been told.
 
 from __future__ import annotations
 
-from tests.faults.conftest import Counts, SlackBotProcess, slack_burst, start_slack_bot, stored_members
 from tests.fakes.slack import TEAM_ID, FakeSlack
+from tests.faults.conftest import Counts, SlackBotProcess, slack_burst, start_slack_bot, stored_members
 
 BURST = 250
 FAULT_AFTER = 60

@@ -13,6 +13,7 @@ import resource
 
 import aiohttp
 
+from tests.fakes.slack import TEAM_ID, FakeSlack
 from tests.faults.conftest import (
     Counts,
     SlackBotProcess,
@@ -21,7 +22,6 @@ from tests.faults.conftest import (
     start_slack_bot,
     stored_members,
 )
-from tests.fakes.slack import TEAM_ID, FakeSlack
 
 NOT_SAVED = "Your answer could not be saved; please try again."
 
