@@ -29,7 +29,7 @@ from bot.chat.discord.commands import sync_commands
 from tests.chat.slack.conftest import buttons
 from tests.fakes.discord import FakeDiscord, FakeInteraction
 from tests.fakes.discord_payloads import FakeMember, FakeUser, snowflake
-from tests.fakes.slack import CHANNEL_ID, TEAM_ID, FakeSlack
+from tests.fakes.slack import CHANNEL_ID, FakeSlack
 from tests.fakes.slack_requests import HttpReply, SlackRequest, block_actions, send, slash_command
 from tests.process import free_port, platform_env, wait_for_port
 
@@ -369,6 +369,6 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, ceiling_s:
         await asyncio.sleep(0.05)
 
 
-__all__ = ["DECKS", "REPO", "SECRET", "TEAM_ID", "BotProcess", "Counts", "DiscordBotProcess", "SlackBotProcess",
+__all__ = ["DECKS", "REPO", "SECRET", "BotProcess", "Counts", "DiscordBotProcess", "SlackBotProcess",
            "count_rows", "discord_burst", "eventually", "slack_burst", "start_bot", "start_discord_bot",
            "start_slack_bot", "stored_members"]

@@ -31,7 +31,7 @@ async def burst_with_stop(fake: FakeDiscord, tmp_path, discord_bots: list[Discor
                     stored_members(bot.db_path, bot.key_prefix()), recorded)
     print(counts.report(), f"told restarting: {len(restarting)}, no response: {list(responses.values()).count(None)}")
     assert len(counts.acknowledged) >= FAULT_AFTER
-    assert len(counts.acknowledged) < len(responses)
+    assert len(counts.acknowledged) < BURST  # the stop came before every member was recorded
     return counts, responses, code
 
 
