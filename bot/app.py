@@ -43,8 +43,9 @@ READY_TIMEOUT_S = 30.0
 
 
 def load_library(settings: Settings) -> DeckLibrary:
-    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path))
-    log_problems(log, (p for p in library.problems if p.severity == "error"))
+    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path),
+                               settle=settings.reload_interval_s > 0)  # the watcher loads what is still changing
+    log_problems(log, library.problems)  # warnings too (a refused symlink), as every reload logs them
     log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
              settings.decks_dir)
     return library
