@@ -206,11 +206,13 @@ class Database:
 
     async def probe(self) -> bool:
         """A tiny real write (the header's application id, one page) to learn whether the file
-        takes writes again; clears a write fault when it commits. Returns whether it did."""
+        takes writes again; clears a write fault when it commits. Returns whether it did; never
+        raises (the storage watch probes in a loop), so a write lock held by another process past
+        the busy timeout is a False too (not a fault: nothing is recorded)."""
         try:
             async with self.transaction() as conn:
                 await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        except StorageError:
+        except (StorageError, sqlite3.Error):
             return False
         return True
 
