@@ -247,7 +247,8 @@ class QuizService:
         session = await self.ctx.stores.sessions.active(channel_id)
         if session is None:
             return m.error("No session is running here.")
-        await self.ctx.stores.sessions.end(session.id, self.ctx.clock())
+        if not await self.ctx.stores.sessions.end(session.id, self.ctx.clock()):
+            return m.error("No session is running here.")  # a second stop, or its last question just ended it
         row = await self.ctx.stores.rounds.open_in(channel_id)
         if row is not None and row.session_id == session.id:
             await self.rounds.close(row.id)
