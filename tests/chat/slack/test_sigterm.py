@@ -15,7 +15,7 @@ import aiohttp
 
 from tests.chat.slack.conftest import buttons
 from tests.chat.slack.test_cli_subprocess import REPO, free_port, wait_for_port
-from tests.fakes.slack import CHANNEL_ID, TEAM_ID, FakeSlack
+from tests.fakes.slack import CHANNEL_ID, RESPONSE_URL_METHOD, TEAM_ID, FakeSlack
 from tests.fakes.slack_requests import block_actions, send, slash_command
 
 SECRET = "sigterm-signing-secret"
@@ -31,7 +31,7 @@ async def test_sigterm_mid_burst_loses_no_acknowledged_answer_and_confirms_every
            if not k.startswith(("SLACK_", "DISCORD_", "QUIZBOT_")) and k.lower() not in {"https_proxy", "http_proxy"}}
     env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, SLACK_HTTP_PORT=str(port),
                SLACK_HTTP_HOST="127.0.0.1", SLACK_API_URL=fake_slack.api_url, QUIZBOT_STOP_TIMEOUT="25")
-    fake_slack.set_latency(0.01, "chat.postEphemeral")  # confirmations take a little while, as Slack's do
+    fake_slack.set_latency(0.01, RESPONSE_URL_METHOD)  # confirmations take a little while, as Slack's do
     log_path = tmp_path / "quizbot.log"
     with log_path.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
@@ -49,7 +49,7 @@ async def test_sigterm_mid_burst_loses_no_acknowledged_answer_and_confirms_every
             async def click(user: str) -> int | None:
                 nonlocal acked
                 request = block_actions(first_button, first_button, user_id=user, channel_id=CHANNEL_ID,
-                                        response_url=fake_slack.response_url())
+                                        response_url=fake_slack.response_url(user))
                 try:
                     status = (await send(url, request, SECRET)).status
                 except aiohttp.ClientError:  # the process stopped listening: never acknowledged
@@ -87,7 +87,7 @@ async def test_sigterm_mid_burst_loses_no_acknowledged_answer_and_confirms_every
             (f"slack:{TEAM_ID}:%",))}
     finally:
         conn.close()
-    confirmed = {a["user"] for a in fake_slack.calls("chat.postEphemeral") if "Answer recorded" in a["text"]}
+    confirmed = {u for u in acknowledged if any("Answer recorded" in a["text"] for a in fake_slack.ephemerals_to(u))}
     assert len(acknowledged) >= SIGNAL_AFTER
     assert len(acknowledged) < BURST  # the stop came mid-burst: later clicks were refused
     assert acknowledged - stored == set()  # 0 lost
