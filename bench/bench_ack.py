@@ -150,7 +150,7 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         assert round_id is not None and adapter.url is not None
         profile = cProfile.Profile() if PROFILE and group_commit else None
         load_before = os.getloadavg()[0]
-        cpu_before = time.process_time()
+        cpu_before = os.times()
         if profile is not None:
             profile.enable()
         inbox.put((adapter.url, f"quiz:answer:{round_id}:0"))
@@ -159,7 +159,9 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         if profile is not None:
             profile.disable()
             profile.dump_stats(PROFILE)
-        cpu = time.process_time() - cpu_before
+        cpu_after = os.times()
+        user, system = cpu_after.user - cpu_before.user, cpu_after.system - cpu_before.system
+        cpu = user + system
         load_after = os.getloadavg()[0]
         inbox.put("drained")
         confirmed = await asyncio.to_thread(outbox.get)
@@ -171,7 +173,7 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         await asyncio.to_thread(slack.join, 30)
     ok = [seconds for status, seconds in results if status == 200]
     return {"acked": len(ok), "stored": stored, "confirmed": confirmed,
-            "cpu_ms_per_request": round(cpu / MEMBERS * 1000, 3),
+            "cpu_ms_per_request": round(cpu / MEMBERS * 1000, 3), "cpu_system_share": round(system / cpu, 2),
             "loadavg_1m": [round(load_before, 2), round(load_after, 2)],
             "p50_ms": round(percentile(ok, 50) * 1000, 1), "p99_ms": round(percentile(ok, 99) * 1000, 1),
             "max_ms": round(max(ok) * 1000, 1)}

