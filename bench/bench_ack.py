@@ -1,9 +1,10 @@
 """Ack latency: 2,000 members answer one round within 10 s through the real Slack HTTP path.
 
 The real SlackAdapter in HTTP mode (bolt's AsyncApp behind our aiohttp endpoint) with a real
-QuizService on a SQLite file (synchronous=FULL). Slack's side runs in a second process: the
-fake Slack Web API from tests/fakes on 127.0.0.1 (which takes the "Answer recorded" ephemerals
-and the confirmations) and a client that sends 2,000 signed block_actions clicks (one per
+QuizService on a SQLite file (synchronous=FULL). Slack's side runs in two more processes
+(in production both are Slack's servers, not the bot's CPU): the fake Slack Web API from
+tests/fakes on 127.0.0.1 (which takes the question and the confirmations), and a client that
+sends 2,000 signed block_actions clicks (one per
 member, spread evenly over 10 s; shaped as Slack sends them: the clicked message with its blocks,
 a ``response_url`` each) and times each HTTP round trip. Since an ack now follows the answer's
 commit, that is the time until Slack hears "stored".
@@ -52,22 +53,35 @@ TARGET_P99_MS = 1000.0
 # -- Slack's side: a separate process, so neither the fake Web API nor the client shares the
 # -- bot's event loop (in production both are on Slack's servers) ---------------------------------
 
-def _slack_side(inbox: Any, outbox: Any) -> None:
-    """Run the fake Slack, hand its URL over, then send the clicks on the posted question to the
-    bot's URL evenly over SPREAD_S seconds; hand back (status, seconds) per click and the
-    "recorded" count."""
-    import aiohttp
-
+def _fake_slack(inbox: Any, outbox: Any) -> None:
+    """Serve the fake Slack Web API and response_urls; hand over its URL, then the question the
+    bot posted, then (once the bot drained) how many members were told "recorded"."""
     from tests.fakes.slack import RESPONSE_URL_METHOD, FakeSlack
-    from tests.fakes.slack_requests import signature
 
     async def run() -> None:
         fake = FakeSlack()
         await fake.start()
         outbox.put(fake.api_url)
-        url, action_id = await asyncio.to_thread(inbox.get)
-        bodies = _clicks(fake, action_id)
+        await asyncio.to_thread(inbox.get)  # the question is posted
+        outbox.put((fake.base_url, fake.calls("chat.postMessage")[-1]))
+        await asyncio.to_thread(inbox.get)  # the bot has drained: every confirmation was sent
+        replies = fake.calls("chat.postEphemeral") + fake.calls(RESPONSE_URL_METHOD)
+        outbox.put(sum(1 for a in replies if "recorded" in str(a.get("text"))))
+        await fake.stop()
+
+    asyncio.run(run())
+
+
+def _clicker(inbox: Any, outbox: Any) -> None:
+    """Send the signed clicks to the bot's URL evenly over SPREAD_S seconds; hand back
+    (status, seconds) per click and this process's CPU seconds."""
+    import aiohttp
+
+    from tests.fakes.slack_requests import signature
+
+    async def run(url: str, bodies: list[str]) -> None:
         results: list[tuple[int, float]] = []
+        cpu_before = os.times()
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
 
             async def one(body: str) -> None:
@@ -87,26 +101,22 @@ def _slack_side(inbox: Any, outbox: Any) -> None:
                     await asyncio.sleep(delay)
                 tasks.append(asyncio.create_task(one(body)))
             await asyncio.gather(*tasks)
-        outbox.put(results)
-        await asyncio.to_thread(inbox.get)  # the bot has drained: every confirmation was sent
-        replies = fake.calls("chat.postEphemeral") + fake.calls(RESPONSE_URL_METHOD)
-        outbox.put(sum(1 for a in replies if "recorded" in str(a.get("text"))))
-        await fake.stop()
+        cpu_after = os.times()
+        outbox.put((results, cpu_after.user - cpu_before.user + cpu_after.system - cpu_before.system))
 
-    asyncio.run(run())
+    asyncio.run(run(*inbox.get()))
 
 
-def _clicks(fake: Any, action_id: str) -> list[str]:
+def _clicks(base_url: str, posted: dict[str, Any], action_id: str) -> list[str]:
     """One click a member on the question the bot posted, as Slack sends it: the message with
     its blocks, and a ``response_url`` of its own."""
     from tests.fakes.slack import CHANNEL_ID
     from tests.fakes.slack_requests import block_actions
 
-    posted = fake.calls("chat.postMessage")[-1]
     message = {"type": "message", "text": posted.get("text", ""), "blocks": posted.get("blocks", []),
                "ts": "1700000000.000100"}
     return [block_actions(action_id, action_id, user_id=f"U{i:05d}", user_name=f"u{i}", channel_id=CHANNEL_ID,
-                          message=message, response_url=fake.response_url()).body for i in range(MEMBERS)]
+                          message=message, response_url=f"{base_url}/response/{i}").body for i in range(MEMBERS)]
 
 
 # -- the bot under load ---------------------------------------------------------------------------
@@ -122,9 +132,11 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
     from tests.fakes.slack import CHANNEL_ID, TEAM_ID
 
     spawn = multiprocessing.get_context("spawn")
-    inbox, outbox = spawn.Queue(), spawn.Queue()
-    slack = spawn.Process(target=_slack_side, args=(inbox, outbox))
+    inbox, outbox, to_clicker, from_clicker = spawn.Queue(), spawn.Queue(), spawn.Queue(), spawn.Queue()
+    slack = spawn.Process(target=_fake_slack, args=(inbox, outbox))
+    clicker = spawn.Process(target=_clicker, args=(to_clicker, from_clicker))
     slack.start()
+    clicker.start()
     api_url = await asyncio.to_thread(outbox.get)
     db = await Database.open(folder / f"ack-{group_commit}.db")
     ctx = Context(Stores(db), DeckLibrary.load(ROOT / "decks"), QuizSettings(counter_interval_s=3600),
@@ -148,13 +160,15 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         assert opened is None, opened
         round_id = await service.open_round_id(channel)
         assert round_id is not None and adapter.url is not None
+        inbox.put("posted")
+        bodies = _clicks(*await asyncio.to_thread(outbox.get), f"quiz:answer:{round_id}:0")
         profile = cProfile.Profile() if PROFILE and group_commit else None
         load_before = os.getloadavg()[0]
         cpu_before = os.times()
         if profile is not None:
             profile.enable()
-        inbox.put((adapter.url, f"quiz:answer:{round_id}:0"))
-        results: list[tuple[int, float]] = await asyncio.to_thread(outbox.get)
+        to_clicker.put((adapter.url, bodies))
+        results, clicker_cpu = await asyncio.to_thread(from_clicker.get)
         await adapter.listeners.drain(120.0)
         if profile is not None:
             profile.disable()
@@ -171,9 +185,11 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         await service.shutdown()
         await db.close()
         await asyncio.to_thread(slack.join, 30)
+        await asyncio.to_thread(clicker.join, 30)
     ok = [seconds for status, seconds in results if status == 200]
     return {"acked": len(ok), "stored": stored, "confirmed": confirmed,
             "cpu_ms_per_request": round(cpu / MEMBERS * 1000, 3), "cpu_system_share": round(system / cpu, 2),
+            "clicker_cpu_ms_per_request": round(clicker_cpu / MEMBERS * 1000, 3),
             "loadavg_1m": [round(load_before, 2), round(load_after, 2)],
             "p50_ms": round(percentile(ok, 50) * 1000, 1), "p99_ms": round(percentile(ok, 99) * 1000, 1),
             "max_ms": round(max(ok) * 1000, 1)}
