@@ -1,14 +1,15 @@
-"""/define lookup latency over a generated 50,000-term glossary, beside a plain rapidfuzz lookup.
+"""/define lookup latency over a generated 50,000-term glossary, beside the plain way.
 
 10,000 mixed queries (exact with case/hyphen noise, alias or acronym, one typo,
-miss) are timed one by one, in ``PASSES`` passes; p50/p99 are taken over every
-timing of every pass (and p99 of each pass is printed, so one noisy pass shows),
-with the machine's load average beside them. The baseline is what one would
-write without an index: an exact dict of lowercased names, and on a miss
-``rapidfuzz.process.extractOne`` over every name. It scans all ~65,000 names
-per miss, so it is timed on a fixed random sample of the same queries
-(``baseline_queries``); the speedup compares p50 with p50.
-Target: p99 <= 1 ms and >= 50x faster than the baseline.
+miss) are timed one by one in ``PASSES`` passes (p50/p99 per lookup over all of them). The baseline is what one would
+write first: an exact dict over every name's match key, then
+``rapidfuzz.process.extractOne`` over every name (about 70,000). It takes
+milliseconds per query, so it is timed on a fixed random sample of the same
+queries (``baseline_queries``). The machine's 1-minute load average is printed
+beside the figures: the machine is shared, and a busy minute shows in p99, so the
+lookup's own CPU time (``cpu_p50_ms``, ``cpu_p99_ms``: thread time, which excludes
+the time another process held the core) is printed too.
+Target: p99 <= 1 ms.
 """
 
 from __future__ import annotations
@@ -19,19 +20,19 @@ import string
 import time
 
 from _common import emit, note, percentile
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from bot.deck.glossary import Glossary
 from bot.deck.model import Card, Deck
+from bot.deck.text import match_key
 
 TERMS = 50_000
 QUERIES = 10_000
-PASSES = 3
-BASELINE_QUERIES = 200  # a miss scans every name (~65 ms each)
+PASSES = 3  # p50/p99 over every timing of every pass; each pass's p99 printed too
+BASELINE_QUERIES = 500  # extractOne over every name takes milliseconds per query
 DECKS = 10
 SEED = 20240
 TARGET_P99_MS = 1.0
-TARGET_SPEEDUP = 50
 
 _ONSETS = ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
            "br", "ch", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th", "tr"]
@@ -129,62 +130,62 @@ def main() -> None:
     build_s = time.perf_counter() - start
     note(f"bench_define: glossary of {len(glossary)} cards built in {build_s:.2f}s")
 
-    load_before = os.getloadavg()[0]
     timings: list[float] = []
-    pass_p99: list[float] = []
+    cpu: list[float] = []
     found = {"exact": [0, 0], "alias": [0, 0], "typo": [0, 0], "miss": [0, 0]}
-    clock = time.perf_counter_ns
+    pass_p99: list[float] = []
+    clock, cpu_clock = time.perf_counter_ns, time.thread_time_ns
     for n in range(PASSES):
         this_pass: list[float] = []
         for kind, query, card_id in queries:
-            t0 = clock()
+            t0, c0 = clock(), cpu_clock()
             result = glossary.lookup(query)
             this_pass.append((clock() - t0) / 1e6)
+            cpu.append((cpu_clock() - c0) / 1e6)
             if n == 0:
                 hit = result.match.card.id if result.match else None
                 ok = hit == card_id if card_id is None else (
                     hit == card_id or any(s.card_id == card_id for s in result.suggestions))
                 found[kind][0] += ok
                 found[kind][1] += 1
-        pass_p99.append(percentile(this_pass, 99))
         timings.extend(this_pass)
-    load_after = os.getloadavg()[0]
+        pass_p99.append(round(percentile(this_pass, 99), 4))
 
-    exact = {name.lower(): card for deck in decks for card in deck.cards for name in card.names}
-    names = list(exact)
+    exact = {match_key(name): card.id for deck in decks for card in deck.cards for name in card.names}
+    keys = list(exact)
     sample = random.Random(SEED + 1).sample(queries, BASELINE_QUERIES)
     baseline: list[float] = []
     for _, query, _ in sample:
         t0 = clock()
-        if query.lower() not in exact:
-            process.extractOne(query.lower(), names, score_cutoff=60)
+        key = match_key(query)
+        if key not in exact:
+            process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=60)
         baseline.append((clock() - t0) / 1e6)
 
     p50, p99 = percentile(timings, 50), percentile(timings, 99)
     base_p50, base_p99 = percentile(baseline, 50), percentile(baseline, 99)
-    speedup = base_p50 / p50
     emit({
         "bench": "define",
         "terms": TERMS,
         "queries": QUERIES,
-        "passes": PASSES,
         "p50_ms": round(p50, 4),
         "p99_ms": round(p99, 4),
-        "p99_ms_per_pass": [round(v, 4) for v in pass_p99],
-        "loadavg_1m": [round(load_before, 2), round(load_after, 2)],
-        "cpus": os.cpu_count(),
+        "passes": PASSES,
+        "pass_p99_ms": pass_p99,
         "max_ms": round(max(timings), 3),
+        "cpu_p50_ms": round(percentile(cpu, 50), 4),
+        "cpu_p99_ms": round(percentile(cpu, 99), 4),
         "build_s": round(build_s, 2),
         "found": {kind: round(n / total, 3) for kind, (n, total) in found.items()},
-        "baseline": "exact dict, then rapidfuzz.process.extractOne over every name",
+        "baseline": "exact dict + rapidfuzz.process.extractOne over every name",
         "baseline_queries": BASELINE_QUERIES,
-        "baseline_names": len(names),
         "baseline_p50_ms": round(base_p50, 3),
         "baseline_p99_ms": round(base_p99, 3),
-        "speedup_p50": round(speedup, 1),
+        "speedup_p50": round(base_p50 / p50, 1),
+        "speedup_p99": round(base_p99 / p99, 1),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "target_p99_ms": TARGET_P99_MS,
-        "target_speedup": TARGET_SPEEDUP,
-        "ok": p99 <= TARGET_P99_MS and speedup >= TARGET_SPEEDUP,
+        "ok": p99 <= TARGET_P99_MS,
     })
 
 

@@ -5,21 +5,27 @@ text. ``/...`` lines are commands, ``:as NAME`` switches who is speaking, any
 other line answers the open question. Every console member is an admin, so one
 person can demo a whole team. Lines are handled one at a time, in order.
 
-Input is read on a daemon thread that hands whole lines to the event loop, so a
-blocked read never holds up shutdown: on SIGTERM the line being handled is
-finished (its answer acknowledged and committed), the rest is not taken.
+On a terminal the prompt names the member speaking (``alice> ``) and lines are
+edited with readline (see :mod:`bot.chat.console_input`); piped output is only
+the transcript. Input is read on a daemon thread, so the clock keeps running
+while nobody types, and on SIGTERM the line being handled is finished (its
+answer acknowledged and committed), the rest is not taken.
+
+The console is done (``on_eof`` is called, once) at the end of input, on
+``:quit``, or when its output is closed (``quizbot run | head -3``): a closed
+output is not an error, the run just ends, with no traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
+import errno
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.chat.console_input import TerminalReader, start_pipe_reader
 from bot.chat.plain import render
 from bot.quiz import commands
 from bot.quiz import messages as m
@@ -28,7 +34,13 @@ from bot.quiz.service import QuizService
 
 CHANNEL = ChannelRef("console", "console:local", "quiz")
 MAX_NAME = 32
-HELP = ":as NAME switches the member speaking; :quit leaves. Commands: /quiz help"
+CONSOLE_HELP = m.Notice("Console:", lines=(
+    ":as NAME: speak as another member (every console member is an admin)",
+    ":help: this help",
+    ":quit (or Ctrl-D): leave",
+    "any other line answers the open question (a letter picks an option)",
+))
+GREETING = "quizbot console. :as NAME switches the member speaking, :help lists commands, :quit leaves."
 STOP_GRACE_S = 5.0
 """How long :meth:`ConsoleChat.stop` lets the line being handled finish before cancelling it."""
 
@@ -50,6 +62,9 @@ class ConsoleChat:
         self._task: asyncio.Task[None] | None = None
         self._busy = False
         self._stopping = False
+        self._done = False
+        self._output_closed = False
+        self._terminal: TerminalReader | None = None
 
     # -- Chat port ----------------------------------------------------------------
 
@@ -68,8 +83,12 @@ class ConsoleChat:
     def connected(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def chat(self) -> ConsoleChat:
+        """The console is its own :class:`~bot.quiz.ports.Chat` port."""
+        return self
+
     async def start(self) -> None:
-        self.service.attach(self)
         self._task = asyncio.create_task(self._read_loop(), name="console")
 
     async def stop(self) -> None:
@@ -86,18 +105,70 @@ class ConsoleChat:
             await task
         except asyncio.CancelledError:
             pass
+        finally:
+            self._close_terminal()
+
+    @property
+    def prompt(self) -> str:
+        """What a person at a terminal sees before typing: who is speaking."""
+        return f"{self.member.name}> "
 
     def say(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        """Print ``text``; if the output is closed, end the run quietly instead of raising."""
+        if self._output_closed:
+            return
+        try:
+            if self._terminal is not None and self._terminal.waiting:
+                self._terminal.interrupt(self.out, text)
+            else:
+                self.out.write(text + "\n")
+            self.out.flush()
+        except (BrokenPipeError, ValueError) as exc:  # ValueError: the file object itself was closed
+            self._lose_output(exc)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            self._lose_output(exc)
+
+    def _lose_output(self, exc: Exception) -> None:
+        """Nobody reads any more (``| head`` exited): stop writing and end the run.
+
+        Python's own advice for SIGPIPE: point the descriptor at ``os.devnull``, so
+        the flush at interpreter exit does not fail again and print a warning.
+        """
+        self._output_closed = True
+        try:
+            fd = self.out.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        self._stopping = True
+        self._finish()
+
+    def _finish(self) -> None:
+        """The console is done: tell the owner once (the run then shuts down)."""
+        if not self._done:
+            self._done = True
+            self.on_eof()
 
     async def _read_loop(self) -> None:
-        if self.stdin.isatty():
-            self.say(f"quizbot console. {HELP}")
         lines: asyncio.Queue[str | None] = asyncio.Queue()
-        _start_reader(self.stdin, asyncio.get_running_loop(), lines)
+        loop = asyncio.get_running_loop()
+        if self.stdin.isatty():
+            self.say(GREETING)
+        if TerminalReader.usable(self.stdin, self.out):
+            self._terminal = TerminalReader(loop, lines)
+            self._terminal.start()
+        if self._terminal is None:
+            start_pipe_reader(self.stdin, loop, lines)
         while not self._stopping:
+            if self._terminal is not None:
+                self._terminal.ask(self.prompt)
             line = await lines.get()
+            if line is None and self._terminal is not None:
+                self.say("")  # Ctrl-D leaves the cursor after the prompt
             if line is None or self._stopping:
                 break
             self._busy = True
@@ -106,8 +177,14 @@ class ConsoleChat:
                     break
             finally:
                 self._busy = False
+        self._close_terminal()
         if not self._stopping:
-            self.on_eof()
+            self._finish()
+
+    def _close_terminal(self) -> None:
+        if self._terminal is not None:
+            self._terminal.close()
+            self._terminal = None
 
     async def handle(self, line: str) -> bool:
         """Handle one input line; False means "leave"."""
@@ -118,12 +195,18 @@ class ConsoleChat:
             if text in {":quit", ":q", ":exit"}:
                 return False
             if text == ":help":
-                self.say(HELP)
-            elif text.startswith(":as"):
+                self.say(render(commands.HELP))
+                self.say(render(CONSOLE_HELP))
+            elif text == ":as" or text.startswith(":as "):
                 self._switch(text[3:].strip())
+            elif text.startswith(":"):
+                self.say(f"Error: unknown console command {text.split()[0][:20]!r}. Try :help.")
             elif text.startswith("/"):
                 command, _, rest = text[1:].partition(" ")
-                for reply in await commands.handle(self.service, CHANNEL, self.member, command, rest):
+                replies = await commands.handle(self.service, CHANNEL, self.member, command, rest)
+                if command.lower() == "quiz" and replies == [commands.HELP]:
+                    replies = [*replies, CONSOLE_HELP]  # /quiz help lists the console's own commands too
+                for reply in replies:
                     self.say(render(reply))
             else:
                 self.say(render(await self.service.answer_in_channel(CHANNEL, self.member, text)))
@@ -138,53 +221,3 @@ class ConsoleChat:
             return
         self.member = Member(f"console:{name.lower()}", name, is_admin=True)
         self.say(f"Now speaking as {name}.")
-
-
-def _start_reader(stdin: TextIO, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
-    """Read ``stdin`` on a daemon thread, queueing each line and then None at the end.
-
-    A real file descriptor is read with ``os.read`` rather than through ``stdin``'s
-    buffer: a daemon thread blocked inside a buffered read holds that buffer's lock,
-    and the interpreter may need the lock at exit. A daemon thread (unlike the
-    default executor) is never waited for, so a pipe that stays open cannot keep
-    the process alive after a signal.
-    """
-
-    def put(item: str | None) -> bool:
-        try:
-            loop.call_soon_threadsafe(lines.put_nowait, item)
-        except RuntimeError:  # the loop is closed: nobody is listening any more
-            return False
-        return True
-
-    def read_fd(fd: int, encoding: str) -> None:
-        pending = b""
-        while chunk := os.read(fd, 65536):
-            pending += chunk
-            *whole, pending = pending.split(b"\n")
-            for raw in whole:
-                if not put(raw.decode(encoding, errors="replace")):
-                    return
-        if pending:
-            put(pending.decode(encoding, errors="replace"))
-
-    def read_text() -> None:
-        for line in iter(stdin.readline, ""):
-            if not put(line):
-                return
-
-    def main() -> None:
-        try:
-            fd = stdin.fileno()
-        except (AttributeError, OSError, io.UnsupportedOperation):
-            fd = -1
-        try:
-            if fd >= 0:
-                read_fd(fd, getattr(stdin, "encoding", None) or "utf-8")
-            else:
-                read_text()
-        except (OSError, ValueError):  # closed under us: treat as the end of input
-            pass
-        put(None)
-
-    threading.Thread(target=main, name="console-stdin", daemon=True).start()

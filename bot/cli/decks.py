@@ -1,4 +1,4 @@
-"""``quizbot decks lint|list|import``: check, list and make decks."""
+"""``quizbot decks lint|list|reports|import``: check, list, review reports of and make decks."""
 
 from __future__ import annotations
 
@@ -55,6 +55,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                       help="deck files or directories (default: the deck directory: QUIZBOT_DECKS, else ./decks)")
     add_config_option(show)
     show.set_defaults(handler=run_list)
+    reports = dsub.add_parser(
+        "reports", help="cards members reported as wrong, with file:line",
+        description="Cards members reported as wrong (the Report button, /quiz report), newest first, each "
+                    "with its deck file and line, the reports' members, times, deck versions (a short hash "
+                    "of the deck file when reported) and reasons. The database is opened read-only. Exit 2 "
+                    "(one line on stderr) when there is no quizbot database at the path.")
+    reports.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="deck files or directories to find the cards in (default: the deck directory)")
+    reports.add_argument("--json", action="store_true", help="print one JSON object: {\"cards\": [...]}")
+    reports.add_argument("--all", action="store_true", help="resolved reports too (default: open ones only)")
+    reports.add_argument("--db", type=Path, help="SQLite file (default: QUIZBOT_DB, else ./quizbot.db)")
+    add_config_option(reports)
+    reports.set_defaults(handler=run_reports)
     imp = dsub.add_parser("import", help="make decks from notes (Markdown, HTML, CSV/TSV, Red trivia)",
                           description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="note files to import")
@@ -85,15 +98,20 @@ def _unusable(paths: list[Path]) -> list[tuple[str, str]]:
 
 
 def run_lint(args: argparse.Namespace) -> int:
+    """Deck problems, plus a warning at each card with open reports when the configured
+    database exists (:func:`bot.cli.decks_reports.lint_marks`)."""
+    from bot.cli.decks_reports import lint_marks
     from bot.deck.load import deck_files, load_decks, name_clashes
 
-    paths = _paths(args)
+    settings = load(args)
+    paths = list(args.paths) or [settings.decks_dir]
     unusable = _unusable(paths)
     missing = [p for p, reason in unusable if reason == "no such file or directory"]
     empty = [p for p, reason in unusable if reason != "no such file or directory"]
     files = deck_files([p for p in paths if p.exists()])
     result = load_decks(files)
     result.problems.extend(name_clashes(result.decks))
+    result.problems.extend(lint_marks(settings.db_path, result.decks))
     if args.json:
         print(json.dumps({
             "files": [str(f) for f in files],
@@ -133,6 +151,12 @@ def run_list(args: argparse.Namespace) -> int:
     for problem in result.errors:
         print(f"skipped: {problem}")
     return 1 if unusable else 0
+
+
+def run_reports(args: argparse.Namespace) -> int:
+    from bot.cli.decks_reports import run_reports as run
+
+    return run(args)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from bot.deck.load import DeckError, load_deck_file
 from bot.deck.notes import Imported, NoteError, import_note
+from bot.deck.notes.clashes import folder_clashes
 from bot.deck.notes.merge import MergeReport, merge_decks
+from bot.deck.notes.report import import_report_lines
 from bot.deck.notes.write import render_checked, write_deck
 
 
@@ -27,6 +29,7 @@ class _Planned:
     target: Path | None
     text: str = ""
     merge: MergeReport | None = None
+    clashes: tuple[str, ...] = ()
 
 
 def _targets(args: argparse.Namespace, results: list[tuple[Path, Imported]]) -> list[_Planned]:
@@ -83,10 +86,8 @@ def _report(plan: _Planned, stream: object) -> None:
         lines.extend(m.lines())
     else:
         lines.append(f"{plan.note} -> {where}: {len(imported.deck.cards)} card(s)")
-    if imported.skipped:
-        lines.append(f"  skipped (no text): {'; '.join(imported.skipped)}")
-    if imported.combined:
-        lines.append(f"  repeated names merged into one card: {'; '.join(imported.combined)}")
+    lines.extend(import_report_lines(imported))
+    lines.extend(f"  warning: {clash}" for clash in plan.clashes)
     print("\n".join(lines), file=stream)  # type: ignore[call-overload]
 
 
@@ -116,8 +117,11 @@ def import_notes(args: argparse.Namespace) -> int:
             except NoteError as exc:
                 raise _ImportFailed(f"{note}: {exc}") from None
         plans = _targets(args, results)
-        for plan in plans:
+        for index, plan in enumerate(plans):
             _prepare(plan, args.merge)
+            if plan.target is not None:
+                plan.clashes = tuple(folder_clashes(plan.imported.deck, plan.target, [
+                    (p.target, p.imported.deck) for p in plans[:index] if p.target is not None]))
     except _ImportFailed as exc:
         print(f"quizbot decks import: error: {exc}", file=sys.stderr)
         return 2

@@ -2,27 +2,35 @@
 
 Lookup order, first hit wins:
 
-1. exact: the query's match key (case, accents, punctuation, hyphens, a
+1. exact: the query's match key (case, accents, ``×``, punctuation, hyphens, a
    leading article and plain plurals ignored) equals a term or an alias;
-   ``batchnorm`` also finds ``Batch Norm`` (spaces ignored);
+   ``batchnorm`` also finds ``Batch Norm`` (spaces ignored); then the same with
+   abbreviations expanded (``lr decay``: see :mod:`bot.deck.abbreviations`);
 2. fuzzy: typo tolerance through rapidfuzz, over the few names that share a
-   word (or a near-spelling of a word: one edit, two in long words) with the
-   query, so the cost does not grow with the size of the glossary. A fuzzy
+   word (or a near-spelling of a word: one edit, two in long words, a swap or
+   a changed letter in a word of three or four letters, ``nsm``, ``rleu``) with
+   the query, so the cost does not grow with the size of the glossary. A fuzzy
    match also needs every word of the query to be (a near-spelling of) a word
    of the name: ``dice loss`` is not ``CE loss``;
-3. full text: the definitions are searched word by word (idf-weighted), so
-   "which pooling is robust to distractors" finds mean pooling. It matches only
-   on strong evidence: a clear lead, two query words found in the card, and
-   one of them naming the card (``pooling``); otherwise its hits are suggestions.
+3. ranked search: BM25 over names and definitions, stemmed (plurals, British
+   spellings), typo- and prefix-tolerant (:mod:`bot.deck.fulltext`), so
+   "what's the thing that removes duplicate boxes" finds non-maximum suppression.
+   Its best card is a match only when it is sure: it holds most of the query's
+   weight, the query's words all name it (or three of them are in it), and it
+   is the only card found or leads the next by :data:`RANKED_LEAD`. Equal scores
+   are ordered by how close the card's term is to the query.
 
 When no candidate is clearly best, the reply is "did you mean" with up to three
 suggestions; a name holding every word of the query (``sigmoid`` in ``Softmax vs
-sigmoid``) is one. A lookup never raises for user input except :class:`QueryTooLong`.
+sigmoid``) is one. A term no card has never matches: every path above needs
+every word of the query, or most of its weight, in the card it returns.
+A lookup never raises for user input except :class:`QueryTooLong`.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +39,8 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.deck.fulltext import STOPWORDS, FullTextIndex
+from bot.deck.abbreviations import expand
+from bot.deck.fulltext import STOPWORDS, FullTextIndex, Hit, content_words
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
 from bot.deck.text import match_key, normalize
@@ -44,6 +53,17 @@ WORD_HIT_SCORE = 70.0
 """A name holding every query word scores this plus up to 15 for how much of the name they cover."""
 FULLTEXT_SUGGEST_SCORE = MATCH_SCORE - 1
 """The best full-text hit that is not a match is suggested with this score, the others below it."""
+RANKED_POOL = 8
+"""How many cards the ranked search returns: the match, its runner-up and suggestions."""
+RANKED_LEAD = 1.25
+"""The best ranked card is a match only if its score is this many times the runner-up's."""
+RANKED_COVERAGE = 0.5
+"""... and it holds at least this share of the query's weight (idf) ..."""
+RANKED_DESCRIPTION_WORDS = 3
+"""... and either every query word names it, or it holds this many of them: "genetic
+algorithms", both words in one definition, is a term the decks lack, not a description."""
+SPELLED_EDIT_COST = 4.0
+"""A name spelled word for word within typo tolerance scores 100 less this per edit."""
 
 
 
@@ -100,9 +120,38 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
 
 
-def _allowed_edits(a: str, b: str) -> int:
+SHORT_WORD = 4
+"""Words up to this long allow only a swap or a changed letter, never one more or less:
+``rleu`` is ReLU, ``elu`` is not."""
+
+
+def _swaps(word: str) -> set[str]:
+    """``nsm`` -> ``snm``, ``nms``: the transpositions of a short word."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+
+
+def _allowed_edits(a: str, b: str, longer: int) -> int:
+    if longer <= SHORT_WORD:
+        return 1 if len(a) == len(b) else 0
+    return 1 if longer < TWO_EDIT_MIN_WORD else 2
+
+
+def _edits(a: str, b: str) -> int | None:
+    """The typo distance (OSA) between two words if it is within tolerance, else None.
+
+    Three-letter words: one swap of adjacent letters. Four letters: one swap or changed
+    letter. Longer: one edit, two when the longer word has :data:`TWO_EDIT_MIN_WORD` letters.
+    """
+    if a == b:
+        return 0
     longer = max(len(a), len(b))
-    return 0 if longer < FUZZY_MIN_WORD else 1 if longer < TWO_EDIT_MIN_WORD else 2
+    if longer < FUZZY_MIN_WORD:
+        return 1 if len(a) == len(b) and b in _swaps(a) else None
+    allowed = _allowed_edits(a, b, longer)
+    if abs(len(a) - len(b)) > allowed:
+        return None
+    distance = OSA.distance(a, b, score_cutoff=allowed)
+    return distance if distance <= allowed else None
 
 
 def _spells(word: str, name_key: str) -> bool:
@@ -110,13 +159,23 @@ def _spells(word: str, name_key: str) -> bool:
     words written together (``nonmaximum``) or the whole name without spaces."""
     parts = name_key.split()
     segments = {*parts, *(a + b for a, b in pairwise(parts)), "".join(parts)}
-    for segment in segments:
-        allowed = _allowed_edits(word, segment)
-        if abs(len(segment) - len(word)) <= allowed and OSA.distance(
-            word, segment, score_cutoff=allowed
-        ) <= allowed:
-            return True
-    return False
+    return any(_edits(word, segment) is not None for segment in segments)
+
+
+def _spelled_score(key: str, name_key: str) -> float:
+    """100 less :data:`SPELLED_EDIT_COST` per edit when the query spells the name word for
+    word within typo tolerance (``rleu`` -> ``relu``: 96), else 0. Edit ratios punish a
+    swap in a short word too hard (``rleu`` is 75% ``relu``) for a match."""
+    words, parts = key.split(), name_key.split()
+    if len(words) != len(parts):
+        return 0.0
+    total = 0
+    for word, part in zip(words, parts, strict=True):
+        edits = _edits(word, part)
+        if edits is None:
+            return 0.0
+        total += edits
+    return 100.0 - SPELLED_EDIT_COST * total
 
 
 @dataclass
@@ -136,6 +195,8 @@ class Glossary:
     0 or 1 for first or last letter, that letter): the second-edit search reads two small lists."""
     _sorted: list[tuple[str, int]] = field(default_factory=list)
     _text: FullTextIndex = field(default_factory=FullTextIndex)
+    _term_keys: list[str] = field(default_factory=list)
+    """``match_key`` of entry i's term: ties in the ranked search go to the closest term."""
     _by_id: dict[tuple[str, str], Entry] = field(default_factory=dict)
 
     @classmethod
@@ -146,6 +207,7 @@ class Glossary:
                 for card in deck.cards:
                     g._add(Entry(deck, card))
             g._sorted.sort()
+            g._text.freeze()
         return g
 
     def _add(self, entry: Entry) -> None:
@@ -171,7 +233,8 @@ class Glossary:
                             self._long_words[(length, 0, word[0])].append(word)
                             self._long_words[(length, 1, word[-1])].append(word)
                 self._word_names[word].append(index)
-        self._text.add(f"{entry.card.term} {entry.card.definition}")
+        self._text.add(entry.card.names, entry.card.definition)
+        self._term_keys.append(match_key(entry.card.term))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -185,13 +248,15 @@ class Glossary:
         key = match_key(query)
         if not key:
             return Lookup(query, None, None)
-        exact = self._exact.get(key) or self._compact.get(key.replace(" ", ""))
-        if exact:
-            best = min(exact, key=lambda n: n.is_alias)
-            others = self._distinct_entries(exact, best.entry)
-            return Lookup(query, best.entry, "alias" if best.is_alias else "exact",
-                          tuple(Suggestion(n.entry.card.term, n.entry.deck.id, n.entry.card.id, 100.0)
-                                for n in others[:MAX_SUGGESTIONS]))
+        found = self._exact_lookup(query, key)
+        if found is not None:
+            return found
+        expanded = match_key(" ".join(expand(key.split())))
+        if expanded != key:
+            found = self._exact_lookup(query, expanded)
+            if found is not None:
+                return Lookup(query, found.match, "abbreviation", found.suggestions)
+            key = expanded
         near = self._near_words(key)
         scored = self._fuzzy(key, near)
         if scored and scored[0].score >= MATCH_SCORE and (
@@ -203,17 +268,53 @@ class Glossary:
             # Close as a string, but a word of the query is in no name: only a suggestion.
             scored = _merge([_with_score(scored[0], MATCH_SCORE - 1)], scored[1:])
         scored = _merge(scored, self._word_hits(key, near))
-        if len(key.split()) >= 2:
-            found = self._fulltext(key)
-            if found:
-                (top, top_score), rest = found[0], found[1:]
-                if (not rest or top_score >= 1.5 * rest[0][1]) and self._strong_fulltext(top, key, near):
-                    also = [self._suggest(self.entries[d], 100 * s / top_score) for d, s in rest]
-                    return Lookup(query, self.entries[top], "fulltext", tuple(also[:MAX_SUGGESTIONS]))
-                scored = _merge(scored, [self._suggest(self.entries[d], FULLTEXT_SUGGEST_SCORE * s / top_score)
-                                         for d, s in found])
+        words = content_words(" ".join(expand(normalize(query).split())))
+        hits = self._ranked(key, words)
+        if hits:
+            top, top_score = hits[0], hits[0].score
+            # Each later card scores a little less than the one before, so equal scores keep
+            # the ranked order (the closest term first) through the merge with other suggestions.
+            also = [self._suggest(self.entries[h.doc], FULLTEXT_SUGGEST_SCORE * h.score / top_score - 0.1 * rank)
+                    for rank, h in enumerate(hits[1:], start=1)]
+            if self._sure(hits, words):
+                rest = _merge(also, [s for s in scored if s.card_id != self.entries[top.doc].card.id
+                                     or s.deck_id != self.entries[top.doc].deck.id])
+                return Lookup(query, self.entries[top.doc], "fulltext", tuple(rest[:MAX_SUGGESTIONS]))
+            scored = _merge(scored, [self._suggest(self.entries[top.doc], FULLTEXT_SUGGEST_SCORE), *also])
         suggestions = tuple(s for s in scored if s.score >= SUGGEST_SCORE)[:MAX_SUGGESTIONS]
         return Lookup(query, None, None, suggestions)
+
+    def _exact_lookup(self, query: str, key: str) -> Lookup | None:
+        exact = self._exact.get(key) or self._compact.get(key.replace(" ", ""))
+        if not exact:
+            return None
+        best = min(exact, key=lambda n: n.is_alias)
+        others = self._distinct_entries(exact, best.entry)
+        return Lookup(query, best.entry, "alias" if best.is_alias else "exact",
+                      tuple(Suggestion(n.entry.card.term, n.entry.deck.id, n.entry.card.id, 100.0)
+                            for n in others[:MAX_SUGGESTIONS]))
+
+    def _ranked(self, key: str, words: list[str]) -> list[Hit]:
+        """The ranked search's cards, best first; equal scores go to the closest term."""
+        if not words:
+            return []
+        hits = self._text.search(words, RANKED_POOL)
+        return sorted(hits, key=lambda h: (-round(h.score, 6), -fuzz.ratio(key, self._term_keys[h.doc])))
+
+    @staticmethod
+    def _sure(hits: list[Hit], words: list[str]) -> bool:
+        """Whether the best ranked card is a match rather than a suggestion. It must hold
+        much of the query, and then be the only card whose names hold every query word
+        (``focal lsos``, ``covariate``), or hold a description's worth of the query words
+        (or all of them in its names) and lead the runner-up clearly."""
+        top, runner_up = hits[0], (hits[1] if len(hits) > 1 else None)
+        if top.coverage < RANKED_COVERAGE:
+            return False
+        distinct = len(dict.fromkeys(words))
+        if top.named >= distinct and not any(h.named >= distinct for h in hits[1:]):
+            return True
+        evidence = top.named >= distinct or top.matched >= RANKED_DESCRIPTION_WORDS
+        return evidence and (runner_up is None or top.score >= RANKED_LEAD * runner_up.score)
 
     def _entry_of(self, suggestion: Suggestion) -> Entry:
         return self._by_id[(suggestion.deck_id, suggestion.card_id)]
@@ -255,6 +356,8 @@ class Glossary:
         near: set[str] = set()
         for variant in _deletes(word):
             near |= self._word_deletes.get(variant, set())
+        if len(word) < FUZZY_MIN_WORD:
+            near |= {swap for swap in _swaps(word) if swap in self._word_names}
         if near or not two_edits or len(word) < TWO_EDIT_MIN_WORD - 2:
             return near
         size = len(word)
@@ -291,7 +394,8 @@ class Glossary:
         choices = [keys[i] for i in ids]
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
         best: dict[tuple[str, str], Suggestion] = {}
-        for _, score, pos in results:
+        for choice, ratio, pos in results:
+            score = max(ratio, _spelled_score(key, choice))
             entry = self._names[ids[pos]].entry
             ident = (entry.deck.id, entry.card.id)
             if ident not in best or best[ident].score < score:
@@ -320,32 +424,20 @@ class Glossary:
             if not common:
                 return []
         typed = sum(len(w) for w in words)
-        best: dict[tuple[str, str], Suggestion] = {}
+        ranked: list[tuple[float, int]] = []
         for index in common or ():
-            name = self._names[index]
-            whole = set(name.key.split())
+            name_key = self._keys[index]
+            whole = name_key.split()
             base = WORD_HIT_SCORE if all(w in whole for w in words) else WORD_HIT_SCORE - 8
-            score = min(base + 15 * typed / max(len(name.key.replace(" ", "")), 1), MATCH_SCORE - 1)
-            ident = (name.entry.deck.id, name.entry.card.id)
+            ranked.append((min(base + 15 * typed / max(len(name_key) - len(whole) + 1, 1), MATCH_SCORE - 1), index))
+        # Only the best few can be suggested: a short typo may hit hundreds of names.
+        best: dict[tuple[str, str], Suggestion] = {}
+        for score, index in heapq.nlargest(4 * MAX_SUGGESTIONS, ranked):
+            entry = self._names[index].entry
+            ident = (entry.deck.id, entry.card.id)
             if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(name.entry, score)
+                best[ident] = self._suggest(entry, score)
         return sorted(best.values(), key=lambda s: (-s.score, s.term))
-
-    def _fulltext(self, key: str) -> list[tuple[int, float]]:
-        """The best few (entry index, score) pairs, best first."""
-        return self._text.search(key, MAX_SUGGESTIONS + 1)
-
-    def _strong_fulltext(self, doc: int, key: str, near: dict[str, set[str]]) -> bool:
-        """Enough evidence for a full-text match: two query words are in the card (in its
-        text, or a near-spelling in its names), and one of them names the card.
-        ``genetic algorithms`` only mentioned in the vanishing-gradients card is not."""
-        name_words = {w for n in self.entries[doc].card.names for w in match_key(n).split()}
-        found = named = 0
-        for word in dict.fromkeys(w for w in key.split() if w not in STOPWORDS):
-            in_name = bool(near.get(word, set()) & name_words) or word in name_words
-            named += in_name
-            found += in_name or self._text.contains(doc, word)
-        return found >= 2 and named >= 1
 
     # -- autocomplete ---------------------------------------------------------
 

@@ -26,6 +26,7 @@ import yaml
 from bot.deck.cache import DeckCache
 from bot.deck.files import MAX_FILE_BYTES, DeckFile, FileState, Unsettled, find_deck_files, read_deck_bytes
 from bot.deck.gc_pause import gc_paused
+from bot.deck.lint_rules import card_warnings
 from bot.deck.model import (
     CARD_ID_MAX,
     DECK_ID_MAX,
@@ -327,6 +328,7 @@ def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Proble
                     "warning")
         if not can_ask(card, deck):
             w.error(node, where, "this card can produce no question", "warning")
+    card_warnings(deck, nodes, lambda node, where, message: w.error(node, where, message, "warning"))
     return w.problems
 
 

@@ -12,6 +12,10 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _ARTICLES = frozenset({"a", "an", "the"})
+_FOLDS = str.maketrans({"×": "x", "✕": "x", "⨯": "x", "∗": "*", "−": "-", "·": " "})
+"""Characters Unicode compatibility folding leaves alone but members type for plain ones:
+``1×1 conv`` is ``1x1 conv``. Ligatures, full-width forms, superscripts and accents are
+folded by NFKD in :func:`strip_accents`; dashes and punctuation become spaces in :func:`normalize`."""
 _SINGULAR_S = frozenset({"alias", "atlas", "bias", "canvas", "lens", "news", "series", "species"})
 """Singular words ending in ``s`` that the plain rules would shorten."""
 
@@ -23,11 +27,12 @@ def strip_accents(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Lowercase, no accents, punctuation and hyphens as spaces, spaces collapsed.
+    """Lowercase, no accents, ``×`` as ``x``, ligatures split, punctuation and hyphens as
+    spaces, spaces collapsed.
 
     ``"Non-Maximum  Suppression!"`` -> ``"non maximum suppression"``.
     """
-    folded = (text.lower() if text.isascii() else strip_accents(text).casefold()).replace("_", " ")
+    folded = (text.lower() if text.isascii() else strip_accents(text.translate(_FOLDS)).casefold()).replace("_", " ")
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 

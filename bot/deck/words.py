@@ -4,9 +4,9 @@ Questions generated from a card must not give the answer away, and wrong
 options must come from the card's topic. Both questions are about *words*:
 does the clue share a meaningful word with the answer (``intersection`` in the
 clue of "Intersection over union")? How many meaningful words do two
-definitions share? A stem answers both for every form of a word (``invariance``
-and ``invariant``, ``boxes`` and ``box``); function words (``the``, ``of``,
-``which``) never count.
+definitions share? A stem (:func:`bot.deck.stemming.stem`, the one /define uses)
+answers both for every form of a word (``invariance`` and ``invariant``, ``boxes``
+and ``box``); function words (``the``, ``of``, ``which``) never count.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from __future__ import annotations
 import functools
 import re
 
-import snowballstemmer
-
+from bot.deck.stemming import stem
 from bot.deck.text import strip_accents
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STEMMER = snowballstemmer.stemmer("english")
 
 _STOP_TEXT = """
 a about above after again against all also an and any are as at be because been before being below between
@@ -32,12 +30,6 @@ e g eg ie vs versus etc
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 """Words that carry no topic: they never leak an answer and never make two cards related."""
-
-
-@functools.lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The English stem of one lowercase word (Snowball's Porter2)."""
-    return str(_STEMMER.stemWord(word))
 
 
 def tokens(text: str) -> list[str]:

@@ -2,11 +2,13 @@
 
 A click must still find its round after a restart, so everything needed is in
 the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
-``define:<deck>:<card>``. :func:`parse` is strict: anything that is not one of
+``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``.
+:func:`parse` is strict: anything that is not one of
 these forms (a forged or stale id) gives None, never an exception. Every id fits
 Discord's 100-character custom_id limit: deck ids are at most 40 characters and
 card ids at most 50 (:data:`bot.deck.model.DECK_ID_MAX`, ``CARD_ID_MAX``, which
-deck loading enforces), so ``define:<deck>:<card>`` is at most 98.
+deck loading enforces), so ``define:<deck>:<card>`` is at most 98 and
+``report:<deck>:<card>`` at most 98.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _CARD_ID = rf"[a-z0-9][a-z0-9-]{{0,{CARD_ID_MAX - 1}}}"
 _ANSWER = re.compile(r"^quiz:answer:(\d{1,18}):(\d{1,2})$")
 _TYPE = re.compile(r"^quiz:type:(\d{1,18})$")
 _DEFINE = re.compile(rf"^define:({_DECK_ID}):({_CARD_ID})$")
+_HINT = re.compile(r"^quiz:hint:(\d{1,18})$")
+_REPORT = re.compile(rf"^report:({_DECK_ID}):({_CARD_ID})$")
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,34 @@ class DefineAction:
         return f"define:{self.deck_id}:{self.card_id}"
 
 
-Action = AnswerAction | TypeAnswerAction | DefineAction
+@dataclass(frozen=True)
+class HintAction:
+    """Show the member a hint for a free-text round (their answer then scores half)."""
+
+    round_id: int
+
+    def pack(self) -> str:
+        return f"quiz:hint:{self.round_id}"
+
+
+@dataclass(frozen=True)
+class ReportAction:
+    """Report a card as wrong (on reveals and /define answers)."""
+
+    deck_id: str
+    card_id: str
+
+    def pack(self) -> str:
+        return f"report:{self.deck_id}:{self.card_id}"
+
+
+Action = AnswerAction | TypeAnswerAction | DefineAction | HintAction | ReportAction
 
 ANSWER_PATTERN = r"quiz:answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
 TYPE_PATTERN = r"quiz:type:(?P<round>\d{1,18})"
 DEFINE_PATTERN = rf"define:(?P<deck>{_DECK_ID}):(?P<card>{_CARD_ID})"
+HINT_PATTERN = r"quiz:hint:(?P<round>\d{1,18})"
+REPORT_PATTERN = rf"report:(?P<deck>{_DECK_ID}):(?P<card>{_CARD_ID})"
 
 
 def parse(custom_id: str) -> Action | None:
@@ -68,4 +95,8 @@ def parse(custom_id: str) -> Action | None:
         return TypeAnswerAction(int(m.group(1)))
     if m := _DEFINE.match(custom_id):
         return DefineAction(m.group(1), m.group(2))
+    if m := _HINT.match(custom_id):
+        return HintAction(int(m.group(1)))
+    if m := _REPORT.match(custom_id):
+        return ReportAction(m.group(1), m.group(2))
     return None

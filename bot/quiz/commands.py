@@ -11,7 +11,7 @@ import shlex
 
 from bot.quiz import messages as m
 from bot.quiz.ports import ChannelRef, Member
-from bot.quiz.schedule_spec import ScheduleError, looks_like_window, parse_window
+from bot.quiz.schedule_spec import QUOTED_EXAMPLE, ScheduleError, looks_like_window, parse_window, read_add_words
 from bot.quiz.service import QuizService
 from bot.quiz.standings import PERIOD_WORDS
 
@@ -22,10 +22,13 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz start N [deck] [30s]: N questions back to back; /quiz stop ends it",
     "/quiz answers final|changeable: whether members may change their answer (admins)",
     "/quiz close: reveal the open question now (admins)",
-    "/quiz schedule add \"weekdays 09:30\" [Time/Zone] [deck,deck] [10m] (admins)",
-    "/quiz schedule list (anyone) | /quiz schedule remove ID (admins)",
+    "/quiz schedule add weekdays 09:30 [Time/Zone] [deck,deck] [10m] (admins)",
+    "/quiz schedule list (anyone) | /quiz schedule pause|resume|remove ID (admins)",
     "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
+    "/quiz report [reason]: report the card of the last revealed question as wrong",
+    "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
@@ -41,6 +44,9 @@ async def handle(service: QuizService, channel: ChannelRef, member: Member, comm
         return [m.error(f"That command is too long (at most {MAX_COMMAND_CHARS} characters).")]
     if command == "define":
         return [service.define(text)]
+    first, _, rest = text.strip().partition(" ")
+    if command == "quiz" and first.lower() == "report":  # a reason is prose: quotes and apostrophes as typed
+        return [await service.report_last(channel, member, rest)]
     try:
         words = shlex.split(text)
     except ValueError:
@@ -91,11 +97,24 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         if len(args) > 2 or (len(args) == 2 and not confirm):
             return m.error("Use `/quiz season new`, `/quiz season new confirm` or `/quiz season list`.")
         return await service.season(channel, member, args[0].lower() if args else "list", confirm)
+    if action == "hint":
+        return await service.hint_in_channel(channel, member)
+    if action == "reports":
+        if not args:
+            return await service.reports(member)
+        if args[0].lower() == "resolve" and len(args) == 2:
+            return await service.resolve_report(member, args[1])
+        return m.error("Use `/quiz reports` or `/quiz reports resolve ID`.")
     if action == "decks":
         return service.decks()
     if action == "help":
         return HELP
     return m.error("Unknown subcommand {0}. Try `/quiz help`.", said=(repr(action[:30]),))
+
+
+SCHEDULE_USAGE = ("Usage: `/quiz schedule add weekdays 09:30 [Time/Zone] [decks] [window]` "
+                  f"(with quotes too: `{QUOTED_EXAMPLE}`), `/quiz schedule list`, "
+                  "`/quiz schedule pause|resume|remove ID`.")
 
 
 async def _schedule(service: QuizService, channel: ChannelRef, member: Member, args: list[str]) -> m.Notice:
@@ -104,19 +123,19 @@ async def _schedule(service: QuizService, channel: ChannelRef, member: Member, a
     action, rest = args[0].lower(), args[1:]
     if action == "remove" and rest:
         return await service.schedule_remove(channel, member, rest[0])
+    if action == "pause" and rest:
+        return await service.schedule_pause(channel, member, rest[0])
+    if action == "resume" and rest:
+        return await service.schedule_resume(channel, member, rest[0])
     if action == "add" and rest:
-        spec, extra = rest[0], rest[1:]
-        tz = decks = window = None
-        for word in extra:
-            if "/" in word or word.upper() == "UTC":
-                tz = word
-            elif looks_like_window(word):
-                window = word
-            else:
-                decks = word
-        return await service.schedule_add(channel, member, spec, tz, decks, window)
-    return m.error("Usage: `/quiz schedule add \"weekdays 09:30\" [Time/Zone] [decks] [window]`, "
-                   "`/quiz schedule list` or `/quiz schedule remove ID`.")
+        if not member.is_admin:  # the service refuses too; this keeps the refusal first
+            return await service.schedule_add(channel, member, " ".join(rest))
+        try:
+            words = read_add_words(rest)
+        except ScheduleError as exc:
+            return m.error(str(exc))
+        return await service.schedule_add(channel, member, words.spec, words.tz, words.decks, words.window)
+    return m.error(SCHEDULE_USAGE)
 
 
 async def _leaderboard(service: QuizService, channel: ChannelRef, member: Member, words: list[str]) -> m.Message:

@@ -4,6 +4,11 @@ Each adapter has one renderer that turns these into Block Kit (Slack), embeds
 and views (Discord) or plain text (console). Text fields hold raw text from
 decks and members; escaping it (so nothing can ping ``@everyone`` or smuggle a
 link) is the renderer's job, done in one place per platform.
+
+Card text is made readable here, once for every platform: LaTeX math in a
+prompt, an option, an answer, an explanation or a definition is stored in the
+message as Unicode text (``$\\alpha$`` -> ``α``, see :mod:`bot.deck.mathtext`),
+whoever builds the message.
 """
 
 from __future__ import annotations
@@ -12,11 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.deck.mathtext import math_to_text
 from bot.quiz.percent import percent, shares
 
 LABELS = "ABCDEFGHIJ"
+ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+"""The refusal of an admin action; ``{what}`` names the action."""
 STREAK_MEANING = "streak: consecutive scheduled rounds answered right in this channel"
 """What ``/quiz stats`` says a streak counts (sessions and ``/quiz now`` rounds do not)."""
+
+
+def _readable(message: object, *fields: str) -> None:
+    """Rewrite the named text fields of a frozen message with their math as text."""
+    for name in fields:
+        value = getattr(message, name)
+        readable = tuple(map(math_to_text, value)) if isinstance(value, tuple) else math_to_text(value)
+        object.__setattr__(message, name, readable)
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,9 @@ class QuestionCard:
     answered: int = 0
     position: tuple[int, int] | None = None
     """(n, of) when the round is part of a ``/quiz start N`` session."""
+
+    def __post_init__(self) -> None:
+        _readable(self, "prompt", "options")
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -87,6 +106,12 @@ class Reveal:
     leaderboard: Leaderboard | None = None
     right: int = 0
     """How many got it right (may exceed ``len(winners)``)."""
+    deck_id: str = ""
+    card_id: str = ""
+    """The card asked (for the "Report" button); '' when unknown."""
+
+    def __post_init__(self) -> None:
+        _readable(self, "prompt", "options", "answer", "explanation")
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -112,6 +137,9 @@ class CardRef:
     deck_id: str
     card_id: str
 
+    def __post_init__(self) -> None:
+        _readable(self, "term")
+
 
 @dataclass(frozen=True)
 class Definition:
@@ -128,6 +156,9 @@ class Definition:
     links: tuple[str, ...] = ()
     how: str = "exact"
     see_also: tuple[CardRef, ...] = ()
+
+    def __post_init__(self) -> None:
+        _readable(self, "term", "aliases", "definition")
 
 
 @dataclass(frozen=True)
@@ -210,7 +241,24 @@ class Notice:
         return formatted(self.text).format(*(literal(part) for part in self.said))
 
 
-Message = QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
+@dataclass(frozen=True)
+class SlotSkipped:
+    """A scheduled question that was not asked, told to its channel (no ping): members who
+    expected the daily question learn why it did not come."""
+
+    schedule_id: int
+    schedule: str
+    """The schedule in the words it was given, with its zone ("weekdays 09:30 (Europe/Berlin)")."""
+    reason: Literal["channel_busy"]
+
+    @property
+    def text(self) -> str:
+        why = {"channel_busy": "a question was already open here"}[self.reason]
+        return f"Scheduled question skipped (#{self.schedule_id} {self.schedule}): {why}."
+
+
+Message = (QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
+           | SlotSkipped)
 
 
 def error(text: str, said: tuple[str, ...] = ()) -> Notice:

@@ -102,4 +102,4 @@ class Reveals:
             kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
             explanation=why(question, tally), source=question.source, winners=tuple(winners),
             tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
-            leaderboard=board, right=len(winner_ids))
+            leaderboard=board, right=len(winner_ids), deck_id=question.deck_id, card_id=question.card_id)

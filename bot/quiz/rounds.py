@@ -6,7 +6,9 @@ Guarantees:
 - answers still queued when a round closes are committed before it closes;
 - the question message is never edited per answer: the "N answered" counter
   is refreshed at most once per ``counter_interval_s``, and the reveal
-  (:mod:`bot.quiz.reveals`) replaces the question once, at the close.
+  (:mod:`bot.quiz.reveals`) replaces the question once, at the close;
+- an answer from a member who took a hint (:mod:`bot.quiz.hints`) scores half, set in
+  the closing transaction.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from bot.deck.text import match_key
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.grading import is_correct_choice, is_correct_text
-from bot.quiz.ports import ChannelRef, Member, MessageRef
+from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.reveals import REVEAL_LEASE_S, Reveals, ref_of, stored_answers
 from bot.quiz.review import review
-from bot.quiz.scoring import period_keys, points_for
+from bot.quiz.scoring import period_keys, points_for, with_hint
 from bot.store.answers import AnswerIn, Outcome
+from bot.store.hints import Hints
 from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
 from bot.store.reviews import load_states, save_states
 from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
@@ -40,7 +43,14 @@ class ChannelBusy(Exception):
 
 
 class PostFailed(Exception):
-    """The question could not be posted; the round was withdrawn (nothing changed)."""
+    """The question could not be posted; the round was withdrawn (nothing changed).
+
+    ``reason`` is the adapter's member-facing explanation (``ChatError.member_reason``),
+    or None when it gave none."""
+
+    def __init__(self, channel_key: str, reason: str | None = None) -> None:
+        super().__init__(channel_key)
+        self.reason = reason
 
 
 class SlotTaken(Exception):
@@ -102,7 +112,9 @@ class RoundKeeper:
         """Open a round and post its question.
 
         ``claim`` runs inside the transaction that inserts the round (a schedule
-        moves its next slot there), so the two commit together or not at all.
+        moves its next slot there), so the two commit together or not at all. That
+        transaction is grouped (:meth:`Database.grouped`): rounds opened at the same
+        moment share one commit, each in its own savepoint.
         Raises :class:`ChannelBusy`, :class:`SlotTaken` (``claim`` said no, or the
         slot already has its round) or :class:`PostFailed` (the round was withdrawn).
         """
@@ -110,18 +122,21 @@ class RoundKeeper:
         channel_id = await ctx.channel_id(channel)
         now = opened_at if opened_at is not None else ctx.clock()
         deadline = closes_at if closes_at is not None else now + window_s
-        try:
-            async with ctx.stores.db.transaction() as conn:
-                if claim is not None and not await claim(conn):
-                    raise SlotTaken(channel.key)
-                season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
-                async with conn.execute("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,)) as cur:
-                    mode = await cur.fetchone()
-                allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
-                round_id = await Rounds.insert(
-                    conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
-                    season_id=season_id, allow_change=allow_change,
-                    schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
+
+        async def insert(conn: aiosqlite.Connection) -> int:
+            if claim is not None and not await claim(conn):
+                raise SlotTaken(channel.key)
+            season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
+            modes = await conn.execute_fetchall("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,))
+            mode = next(iter(modes), None)
+            allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
+            return await Rounds.insert(
+                conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
+                season_id=season_id, allow_change=allow_change,
+                schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
+
+        try:  # grouped: a slot opening rounds in many channels at once shares its commits
+            round_id = await ctx.stores.db.grouped(insert)
         except sqlite3.IntegrityError as exc:
             if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
                 raise ChannelBusy(channel.key) from None
@@ -143,10 +158,11 @@ class RoundKeeper:
         """Post an inserted round's question; withdraw the round when that fails."""
         ctx = self.ctx
         card = self.question_card(round_id, question, deadline, 0, position)
-        ref = await ctx.post(channel, card)
-        if ref is None:
+        try:
+            ref = await ctx.send(channel, card)
+        except ChatError as exc:
             await self._withdraw(round_id)
-            raise PostFailed(channel.key)
+            raise PostFailed(channel.key, exc.member_reason) from exc
         await ctx.stores.rounds.set_message(round_id, ref.message_id)
         ctx.metrics.round_posted()
 
@@ -290,6 +306,10 @@ class RoundKeeper:
             if not await Rounds.mark_closed(conn, round_id, now, REVEAL_LEASE_S):
                 return None
             answers = await stored_answers(conn, round_id)
+            hinted = await Hints.takers(conn, round_id)
+            if hinted:  # a hint halves the answer's points, however often it was asked for
+                answers = [(a[0], a[1], a[2], with_hint(a[3]) if a[0] in hinted else a[3], a[4]) for a in answers]
+                await Hints.set_points(conn, round_id, {a[0]: a[3] for a in answers if a[0] in hinted})
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
                              period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)

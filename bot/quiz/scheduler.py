@@ -6,12 +6,16 @@ if that has passed), and a schedule slot missed while the bot was down is
 posted at start if its answer window is still open, otherwise skipped and
 logged. A slot opens at most one round, whatever happens around a restart:
 ``UNIQUE(schedule_id, slot_at)`` plus a compare-and-set on ``next_run_at``.
+
+Due schedules open concurrently, at most :data:`POSTS_IN_FLIGHT` at a time per
+platform, so thousands of channels sharing one slot time all get their question
+inside the answer window instead of waiting for each other's platform post.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import TypeVar
 
 import aiosqlite
@@ -20,7 +24,7 @@ from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import ChannelRef
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper, SlotTaken
-from bot.quiz.schedule_spec import latest_slot, next_slot, parse_tz, slots_between
+from bot.quiz.schedule_spec import describe, latest_slot, next_slot, parse_tz, slot_after, slots_between
 from bot.quiz.selection import next_question
 from bot.quiz.standings import session_result
 from bot.store.schedules import ScheduleRow, Schedules
@@ -31,11 +35,30 @@ T = TypeVar("T")
 IDLE_WAKE_S = 60.0
 FAILURE_BACKOFF_S = 5.0
 
+POSTS_IN_FLIGHT: dict[str, int] = {
+    # Slack: chat.postMessage allows about 1 message a second *per channel* (PLATFORMS.md,
+    # "rate"); a slot posts once per channel, so that limit never binds, and other channels
+    # go in parallel. 50 at a time stays well inside one aiohttp session's 100 connections.
+    "slack": 50,
+    # Discord: about 5 messages per 5 s per channel and 50 requests/s global (PLATFORMS.md,
+    # "rate"; a 429 carries retry-after). One post per channel again; 10 in flight at a
+    # REST round trip of ~200 ms is the 50/s global budget, and discord.py's own rate
+    # limiter waits out any 429 (global or per route) before the post returns.
+    "discord": 10,
+}
+"""How many scheduled questions one platform may be posting at the same time."""
+DEFAULT_POSTS_IN_FLIGHT = 20
+"""For platforms without a published limit (the console, tests)."""
+
 
 class Scheduler:
-    def __init__(self, ctx: Context, keeper: RoundKeeper) -> None:
+    def __init__(self, ctx: Context, keeper: RoundKeeper,
+                 posts_in_flight: Mapping[str, int] | None = None) -> None:
         self.ctx = ctx
         self.keeper = keeper
+        self.posts_in_flight = dict(POSTS_IN_FLIGHT if posts_in_flight is None else posts_in_flight)
+        """Per platform: how many due schedules may be opening (posting) at once."""
+        self._gates: dict[str, asyncio.Semaphore] = {}
         self._wake = asyncio.Event()
         self.failed = False
         """Whether a step of the last tick failed."""
@@ -59,8 +82,7 @@ class Scheduler:
         await self._step("unposted", self.keeper.post_unposted())
         for row in await ctx.stores.rounds.due(now):
             await self._step(f"round:{row.id}", self.keeper.close(row.id))
-        for schedule in await ctx.stores.schedules.due(ctx.clock()):
-            await self._step(f"schedule:{schedule.id}", self.run_schedule(schedule))
+        await self._run_due_schedules()
         for session in await ctx.stores.sessions.due(ctx.clock()):
             await self._step(f"session:{session.id}", self.run_session(session))
         retry = await self._step("reveals", self.keeper.reveals.retry())
@@ -93,6 +115,27 @@ class Scheduler:
         self._backoff.pop(key, None)
         return result
 
+    def _gate(self, platform: str) -> asyncio.Semaphore:
+        gate = self._gates.get(platform)
+        if gate is None:
+            limit = self.posts_in_flight.get(platform, DEFAULT_POSTS_IN_FLIGHT)
+            gate = self._gates[platform] = asyncio.Semaphore(max(1, limit))
+        return gate
+
+    async def _run_due_schedules(self) -> None:
+        """Open every due schedule's slot, concurrently within each platform's limit; returns
+        when all are handled. Each schedule is its own step: one failing holds up no other."""
+        due = await self.ctx.stores.schedules.due(self.ctx.clock())
+
+        async def one(schedule: ScheduleRow) -> None:
+            async with self._gate(schedule.platform):
+                await self._step(f"schedule:{schedule.id}", self.run_schedule(schedule))
+
+        if len(due) == 1:
+            await one(due[0])
+        elif due:
+            await asyncio.gather(*(one(schedule) for schedule in due))
+
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, sleeping until the next due time or a poke."""
         while not stop.is_set():
@@ -119,10 +162,15 @@ class Scheduler:
         ctx = self.ctx
         now = ctx.clock()
         tz = parse_tz(schedule.tz)
-        slot = latest_slot(schedule.cron, tz, now)
-        following = next_slot(schedule.cron, tz, now)
+        following = slot_after(schedule.cron, schedule.tz, schedule.next_run_at)
+        if schedule.next_run_at <= now < following:  # as usual: the due slot is the latest one
+            slot, missed = schedule.next_run_at, 0
+        else:  # the bot was down (or busy) past a slot: find the latest, count the skipped ones
+            slot = latest_slot(schedule.cron, tz, now)
+            following = next_slot(schedule.cron, tz, now)
+            missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
         channel = ChannelRef(schedule.platform, schedule.workspace, schedule.native_id)
-        missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
+        ctx.stores.directory.know_channel(schedule.channel_key, schedule.channel_id)
         if missed:
             log.warning("event=slot_skipped schedule=%s slots=%d reason=bot_was_down", schedule.id, missed)
         post = slot >= schedule.next_run_at - 1e-6
@@ -150,7 +198,10 @@ class Scheduler:
         except ChannelBusy:
             log.warning("event=slot_skipped schedule=%s reason=channel_busy", schedule.id)
             async with ctx.stores.db.transaction() as conn:
-                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+                moved = await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+            if moved:  # told once, by whoever moved the slot on
+                await ctx.post(channel, m.SlotSkipped(schedule.id, describe(schedule.spec or schedule.cron,
+                                                                            schedule.tz), "channel_busy"))
         except PostFailed:
             log.warning("event=slot_skipped schedule=%s reason=post_failed", schedule.id)
         except SlotTaken:  # the slot has its round already; make sure the schedule moves on

@@ -51,3 +51,8 @@ PERIODS = ("week", "month", "season", "all")
 
 def utc(moment: float) -> datetime:
     return datetime.fromtimestamp(moment, timezone.utc)
+
+
+def with_hint(points: int) -> int:
+    """The points of an answer given after taking a hint: half, rounded down."""
+    return points // 2

@@ -14,20 +14,34 @@ from __future__ import annotations
 import asyncio
 import time
 
+from croniter import CroniterError
+
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import standings
+from bot.quiz import reports, standings
 from bot.quiz.context import Context, log
-from bot.quiz.ports import ChannelRef, Chat, Member
+from bot.quiz.hints import give_hint
+from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
-from bot.quiz.schedule_spec import ScheduleError, next_slot, parse_spec, parse_tz, parse_window
+from bot.quiz.schedule_spec import (
+    ScheduleError,
+    describe,
+    never_happens,
+    next_slot,
+    parse_spec,
+    parse_tz,
+    parse_window,
+    slot_text,
+    window_text,
+)
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.deliveries import Deliveries
+from bot.store.schedules import ScheduleRow
 from bot.store.sessions import SessionRunning
 
-ADMIN_ONLY = "Only admins (Manage Server in Discord, workspace admins in Slack) can {what}."
+ADMIN_ONLY = m.ADMIN_ONLY
 
 
 class QuizService:
@@ -131,8 +145,9 @@ class QuizService:
             await self.rounds.open(channel, question, self._window(None))
         except ChannelBusy:
             return m.error("A question is already open here; answer it or wait for it to close.")
-        except PostFailed:
-            return m.error("The question could not be posted here. Is the bot a member of this channel?")
+        except PostFailed as exc:  # the platform's reason, when it gave one, as a line of the error
+            return m.Notice("The question could not be posted here. Is the bot a member of this channel?",
+                            "error", lines=(exc.reason,) if exc.reason else ())
         return None
 
     async def answer_choice(self, round_id: int, member: Member, choice: int) -> m.Notice:
@@ -147,6 +162,38 @@ class QuizService:
         if row is None:
             return m.error("No question is open. Start one with `/quiz now`.")
         return await self.rounds.answer(row.id, member, text=text)
+
+    async def hint(self, round_id: int, member: Member) -> m.Notice:
+        """The "Hint" button: the answer's first letters, privately; the member's answer in
+        this round then scores half (once, however often asked)."""
+        return await give_hint(self.ctx, round_id, member)
+
+    async def hint_in_channel(self, channel: ChannelRef, member: Member) -> m.Notice:
+        """``/quiz hint``: a hint for the channel's open round."""
+        channel_id = await self.ctx.channel_id(channel)
+        rounds = self.ctx.stores.rounds
+        row = await rounds.open_in(channel_id) or await rounds.last_closed_in(channel_id)
+        if row is None:
+            return m.error("No question is open. Start one with `/quiz now`.")
+        return await give_hint(self.ctx, row.id, member)
+
+    # -- card reports ---------------------------------------------------------------
+
+    async def report_card(self, member: Member, deck_id: str, card_id: str, reason: str = "") -> m.Notice:
+        """The "Report" button on a reveal or a /define answer: flag the card as wrong."""
+        return await reports.report_card(self.ctx, member, deck_id, card_id, reason)
+
+    async def report_last(self, channel: ChannelRef, member: Member, reason: str = "") -> m.Notice:
+        """``/quiz report [reason]``: flag the card of the channel's last revealed round."""
+        return await reports.report_last(self.ctx, channel, member, reason)
+
+    async def reports(self, member: Member) -> m.Notice:
+        """``/quiz reports``: open reports per card, newest first (admins)."""
+        return await reports.list_reports(self.ctx, member)
+
+    async def resolve_report(self, member: Member, report_id: str) -> m.Notice:
+        """``/quiz reports resolve ID``: close the open reports of that card (admins)."""
+        return await reports.resolve_report(self.ctx, member, report_id)
 
     async def open_question(self, round_id: int) -> m.QuestionCard | None:
         """The question of a round still taking answers (what a platform's answer box
@@ -204,8 +251,13 @@ class QuizService:
         row = await self.ctx.stores.rounds.open_in(channel_id)
         if row is not None and row.session_id == session.id:
             await self.rounds.close(row.id)
-        await self.ctx.post(channel, await standings.session_result(self.ctx, session.id, session.asked, True))
-        return m.ok(f"Session stopped after {session.asked} question(s).")
+        stopped = f"Session stopped after {session.asked} question(s)."
+        try:
+            await self.ctx.send(channel, await standings.session_result(self.ctx, session.id, session.asked, True))
+        except ChatError as exc:  # the session is over all the same; say why its result is missing
+            if exc.member_reason:
+                return m.ok(stopped, lines=(f"Its result could not be posted: {exc.member_reason}",))
+        return m.ok(stopped)
 
     async def answer_mode(self, channel: ChannelRef, member: Member, mode: str) -> m.Notice:
         """``/quiz answers final|changeable``: may members change their answer until the close?"""
@@ -224,8 +276,10 @@ class QuizService:
 
     async def schedule_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,
                            decks: str | None = None, window: str | None = None) -> m.Notice:
+        """Add a schedule; it keeps ``spec`` in the words it was given for the list."""
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change schedules"))
+        spec = " ".join(spec.split())
         try:
             cron = parse_spec(spec)
             zone_name = tz or self.ctx.settings.timezone
@@ -236,10 +290,6 @@ class QuizService:
         deck_ids, problem = self._decks(decks)
         if problem:
             return problem
-        from croniter import CroniterError  # local: only schedule_add needs them
-
-        from bot.quiz.schedule_spec import never_happens
-
         try:
             first = next_slot(cron, zone, self.ctx.clock())
         except CroniterError:  # any croniter failure is the schedule's fault, not a crash
@@ -247,28 +297,25 @@ class QuizService:
         channel_id = await self.ctx.channel_id(channel)
         member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
         schedule_id = await self.ctx.stores.schedules.add(
-            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id)
+            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id, spec)
         self.scheduler.poke()
-        from bot.quiz.scoring import utc
-
-        local = utc(first).astimezone(zone)
         log.info("event=schedule_added schedule=%s channel=%s cron=%r tz=%s", schedule_id, channel.key,
                  cron, zone_name)
-        return m.ok(f"Schedule #{schedule_id} added: `{cron}` ({zone_name}), answers open {window_s // 60 or 1} "
-                    f"min. Next question {local:%a %Y-%m-%d %H:%M %Z}.")
+        return m.ok(f"Schedule #{schedule_id} added: {describe(spec, zone_name)}, answers open "
+                    f"{window_text(window_s)}. Next question {slot_text(first, zone)}.")
 
     async def schedule_list(self, channel: ChannelRef) -> m.Notice:
-        from bot.quiz.scoring import utc
-
+        """Each schedule in the words it was given, its zone, window and next slot (or paused)."""
         rows = await self.ctx.stores.schedules.in_channel(await self.ctx.channel_id(channel))
         if not rows:
-            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add \"weekdays 09:30\"`.")
+            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add weekdays 09:30`.")
         lines = []
         for s in rows:
-            local = utc(s.next_run_at).astimezone(parse_tz(s.tz))
-            decks = ", ".join(s.decks) or "all decks"
-            lines.append(f"#{s.id}: `{s.cron}` ({s.tz}), {decks}, {s.window_s}s window; "
-                         f"next {local:%a %Y-%m-%d %H:%M}")
+            decks = ", ".join(s.decks) or "all"
+            when = (f"paused (`/quiz schedule resume {s.id}` starts it at its next slot)" if s.paused
+                    else f"next {slot_text(s.next_run_at, parse_tz(s.tz))}")
+            lines.append(f"#{s.id} {describe(s.spec, s.tz)}, decks: {decks}, window {window_text(s.window_s)}, "
+                         f"{when}")
         return m.Notice("Schedules in this channel:", lines=tuple(lines))
 
     async def schedule_remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
@@ -279,6 +326,44 @@ class QuizService:
             return m.error("Usage: `/quiz schedule remove ID` (see `/quiz schedule list`).")
         removed = await self.ctx.stores.schedules.remove(await self.ctx.channel_id(channel), int(ident))
         return m.ok(f"Schedule #{ident} removed.") if removed else m.error(f"No schedule #{ident} in this channel.")
+
+    async def schedule_pause(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
+        """Pause a schedule (admins): it posts nothing until resumed."""
+        found = await self._own_schedule(channel, member, schedule_id, "pause")
+        if isinstance(found, m.Notice):
+            return found
+        if not await self.ctx.stores.schedules.pause(found.id, self.ctx.clock()):
+            return m.error(f"Schedule #{found.id} is already paused; `/quiz schedule resume {found.id}` restarts it.")
+        self.scheduler.poke()
+        log.info("event=schedule_paused schedule=%s channel=%s", found.id, channel.key)
+        return m.ok(f"Schedule #{found.id} paused ({describe(found.spec, found.tz)}); nothing is posted until "
+                    f"`/quiz schedule resume {found.id}`.")
+
+    async def schedule_resume(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
+        """Resume a paused schedule (admins) at its next future slot; slots missed while it was
+        paused are not posted."""
+        found = await self._own_schedule(channel, member, schedule_id, "resume")
+        if isinstance(found, m.Notice):
+            return found
+        zone = parse_tz(found.tz)
+        following = next_slot(found.cron, zone, self.ctx.clock())
+        if not await self.ctx.stores.schedules.resume(found.id, following):
+            return m.error(f"Schedule #{found.id} is not paused.")
+        self.scheduler.poke()
+        log.info("event=schedule_resumed schedule=%s channel=%s", found.id, channel.key)
+        return m.ok(f"Schedule #{found.id} resumed ({describe(found.spec, found.tz)}). "
+                    f"Next question {slot_text(following, zone)}.")
+
+    async def _own_schedule(self, channel: ChannelRef, member: Member, schedule_id: str,
+                            action: str) -> ScheduleRow | m.Notice:
+        """The channel's schedule ``schedule_id`` ("3" or "#3"), or the error to reply."""
+        if not member.is_admin:
+            return m.error(ADMIN_ONLY.format(what="change schedules"))
+        ident = schedule_id.strip().lstrip("#")
+        if not ident.isdigit() or len(ident) > 18:
+            return m.error(f"Usage: `/quiz schedule {action} ID` (see `/quiz schedule list`).")
+        row = await self.ctx.stores.schedules.get(await self.ctx.channel_id(channel), int(ident))
+        return row if row is not None else m.error(f"No schedule #{ident} in this channel.")
 
     # -- standings ----------------------------------------------------------------
 

@@ -129,9 +129,9 @@ class Seasons:
 
     async def current(self, conn: aiosqlite.Connection, workspace: str, now: float) -> tuple[int, int]:
         """(id, number) of the open season, starting season 1 on first use."""
-        async with conn.execute(
-            "SELECT id, number FROM seasons WHERE workspace = ? AND ended_at IS NULL", (workspace,)) as cur:
-            row = await cur.fetchone()
+        rows = await conn.execute_fetchall(  # one round trip: this runs in every round's opening
+            "SELECT id, number FROM seasons WHERE workspace = ? AND ended_at IS NULL", (workspace,))
+        row = next(iter(rows), None)
         if row:
             return int(row[0]), int(row[1])
         cursor = await conn.execute(

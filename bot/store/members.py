@@ -105,6 +105,10 @@ class Directory:
                 self._members[key] = (out[key], name)
         return out
 
+    def know_channel(self, key: str, channel_id: int) -> None:
+        """Remember a channel id read elsewhere (a schedule row carries it), saving a lookup."""
+        self._channels[key] = channel_id
+
     async def channel_id(self, key: str, workspace: str, platform: str, native_id: str) -> int:
         cached = self._channels.get(key)
         if cached:

@@ -7,6 +7,7 @@ the database, not the process, guarantees both.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ def _row(r: aiosqlite.Row) -> RoundRow:
 class Rounds:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._messages: list[tuple[str, int, asyncio.Future[None]]] = []
+        """Message ids waiting for the next commit (see :meth:`set_message`)."""
+        self._writer: asyncio.Task[None] | None = None
 
     @staticmethod
     async def insert(conn: aiosqlite.Connection, *, channel_id: int, question: AskedQuestion,
@@ -81,7 +85,36 @@ class Rounds:
         return int(cursor.lastrowid or 0)
 
     async def set_message(self, round_id: int, message_id: str) -> None:
-        await self.db.execute("UPDATE rounds SET message_id = ? WHERE id = ?", (message_id, round_id))
+        """Record a posted question's message id; returns once it is committed (raises what the
+        commit raised). Ids that arrive while a commit runs share the next one (one statement,
+        one commit), so a slot posting in thousands of channels costs a few commits, not one
+        per question."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._messages.append((message_id, round_id, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_messages())
+        await asyncio.shield(done)
+
+    async def _write_messages(self) -> None:
+        while self._messages:
+            batch, self._messages = self._messages, []
+            try:
+                async with self.db.transaction() as conn:
+                    await conn.executemany("UPDATE rounds SET message_id = ? WHERE id = ?",
+                                           [(message_id, round_id) for message_id, round_id, _ in batch])
+            except BaseException as exc:
+                closing = not isinstance(exc, Exception)
+                waiting = batch + (self._messages if closing else [])
+                for *_, done in waiting:
+                    if not done.done():
+                        done.set_exception(RuntimeError("the database is closing") if closing else exc)
+                if closing:
+                    self._messages = []
+                    raise
+                continue
+            for *_, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     async def get(self, round_id: int) -> RoundRow | None:
         row = await self.db.fetchone(
@@ -93,6 +126,14 @@ class Rounds:
         row = await self.db.fetchone(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.channel_id = ? AND r.closed_at IS NULL", (channel_id,))
+        return _row(row) if row else None
+
+    async def last_closed_in(self, channel_id: int) -> RoundRow | None:
+        """The channel's most recently closed round (what ``/quiz report`` is about)."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
+            "WHERE r.channel_id = ? AND r.closed_at IS NOT NULL ORDER BY r.closed_at DESC, r.id DESC LIMIT 1",
+            (channel_id,))
         return _row(row) if row else None
 
     async def due(self, now: float) -> list[RoundRow]:

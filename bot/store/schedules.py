@@ -1,6 +1,13 @@
 """Schedules: when a channel gets its next question. ``next_run_at`` is the
 first slot not handled yet; it only moves forward, in the same transaction
-that opens (or skips) the slot's round."""
+that opens (or skips) the slot's round, except on resume, which moves it to the
+next future slot so nothing missed while paused is posted.
+
+A paused schedule (``paused_at`` set) is never due. The due query and the
+clock's "next run" read the partial index ``schedules_due`` (migration 0005),
+which holds only running schedules, so a tick costs an index range scan, not a
+scan of every schedule.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,12 @@ import aiosqlite
 from bot.store.db import Database
 
 _COLUMNS = ("s.id, s.channel_id, c.key, c.workspace, c.platform, c.native_id, s.cron, s.tz, s.decks, "
-            "s.window_s, s.next_run_at")
+            "s.window_s, s.next_run_at, COALESCE(s.spec, s.cron), s.paused_at IS NOT NULL")
+
+DUE_QUERY = (f"SELECT {_COLUMNS} FROM schedules s INDEXED BY schedules_due JOIN channels c ON c.id = s.channel_id "
+             "WHERE s.paused_at IS NULL AND s.next_run_at <= ? ORDER BY s.next_run_at")
+"""The clock's query for due schedules (``INDEXED BY``: a plan without the index is an error,
+not a silent full scan)."""
 
 
 @dataclass(frozen=True)
@@ -30,11 +42,14 @@ class ScheduleRow:
     decks: tuple[str, ...]
     window_s: int
     next_run_at: float
+    spec: str = ""
+    """The schedule in the words it was given ("weekdays 09:30"); the cron for rows older than that."""
+    paused: bool = False
 
 
 def _row(r: aiosqlite.Row) -> ScheduleRow:
     return ScheduleRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
-                       str(r[7]), tuple(json.loads(r[8])), int(r[9]), float(r[10]))
+                       str(r[7]), tuple(json.loads(r[8])), int(r[9]), float(r[10]), str(r[11]), bool(r[12]))
 
 
 class Schedules:
@@ -42,16 +57,39 @@ class Schedules:
         self.db = db
 
     async def add(self, channel_id: int, cron: str, tz: str, decks: tuple[str, ...], window_s: int,
-                  next_run_at: float, member_id: int | None) -> int:
+                  next_run_at: float, member_id: int | None, spec: str | None = None) -> int:
         return await self.db.execute(
-            "INSERT INTO schedules(channel_id, cron, tz, decks, window_s, next_run_at, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (channel_id, cron, tz, json.dumps(list(decks)), window_s, next_run_at, member_id, time.time()))
+            "INSERT INTO schedules(channel_id, cron, tz, decks, window_s, next_run_at, created_by, created_at, spec) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (channel_id, cron, tz, json.dumps(list(decks)), window_s, next_run_at, member_id, time.time(),
+             spec or cron))
 
     async def remove(self, channel_id: int, schedule_id: int) -> bool:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM schedules WHERE id = ? AND channel_id = ?", (schedule_id, channel_id))
+            return cursor.rowcount == 1
+
+    async def get(self, channel_id: int, schedule_id: int) -> ScheduleRow | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM schedules s JOIN channels c ON c.id = s.channel_id "
+            "WHERE s.id = ? AND s.channel_id = ?", (schedule_id, channel_id))
+        return _row(row) if row else None
+
+    async def pause(self, schedule_id: int, now: float) -> bool:
+        """Pause a running schedule; False when it was already paused (or is gone)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedules SET paused_at = ? WHERE id = ? AND paused_at IS NULL", (now, schedule_id))
+            return cursor.rowcount == 1
+
+    async def resume(self, schedule_id: int, next_run_at: float) -> bool:
+        """Resume a paused schedule at ``next_run_at`` (its next future slot); False when it
+        was not paused (or is gone)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedules SET paused_at = NULL, next_run_at = ? WHERE id = ? AND paused_at IS NOT NULL",
+                (next_run_at, schedule_id))
             return cursor.rowcount == 1
 
     async def in_channel(self, channel_id: int) -> list[ScheduleRow]:
@@ -61,21 +99,21 @@ class Schedules:
         return [_row(r) for r in rows]
 
     async def due(self, now: float) -> list[ScheduleRow]:
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM schedules s JOIN channels c ON c.id = s.channel_id "
-            "WHERE s.next_run_at <= ? ORDER BY s.next_run_at", (now,))
-        return [_row(r) for r in rows]
+        """Running schedules whose next slot is at or before ``now``, earliest first."""
+        return [_row(r) for r in await self.db.fetchall(DUE_QUERY, (now,))]
 
     async def next_run(self, exclude: Collection[int] = ()) -> float | None:
         marks = ",".join("?" * len(exclude))
         row = await self.db.fetchone(
-            f"SELECT MIN(next_run_at) FROM schedules WHERE id NOT IN ({marks})", tuple(exclude))
+            "SELECT MIN(next_run_at) FROM schedules INDEXED BY schedules_due "
+            f"WHERE paused_at IS NULL AND id NOT IN ({marks})", tuple(exclude))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
     async def advance(conn: aiosqlite.Connection, schedule_id: int, expected: float, next_run_at: float) -> bool:
-        """Move ``next_run_at`` forward, only if nobody else did (compare-and-set)."""
+        """Move ``next_run_at`` forward, only if nobody else did and the schedule is not
+        paused (compare-and-set): a slot whose schedule was paused meanwhile is not posted."""
         cursor = await conn.execute(
-            "UPDATE schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ?",
+            "UPDATE schedules SET next_run_at = ? WHERE id = ? AND next_run_at = ? AND paused_at IS NULL",
             (next_run_at, schedule_id, expected))
         return cursor.rowcount == 1

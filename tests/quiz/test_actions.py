@@ -13,3 +13,16 @@ def test_define_button_for_the_longest_deck_and_card_ids_fits_discords_limit_and
 def test_define_ids_longer_than_the_deck_limits_are_not_ours() -> None:
     assert actions.parse(f"define:{'d' * 41}:card") is None
     assert actions.parse(f"define:deck:{'c' * 51}") is None
+
+
+def test_report_button_for_the_longest_deck_and_card_ids_fits_discords_limit_and_parses_back() -> None:
+    action = actions.ReportAction("d" * 40, "c" * 50)
+    packed = action.pack()
+    assert len(packed) <= 100
+    assert actions.parse(packed) == action
+
+
+def test_hint_button_parses_back_and_forged_hint_or_report_ids_are_not_ours() -> None:
+    assert actions.parse(actions.HintAction(42).pack()) == actions.HintAction(42)
+    for forged in ("quiz:hint:x", "quiz:hint:1:2", "report:Deck:card", "report:deck", f"report:{'d' * 41}:c"):
+        assert actions.parse(forged) is None

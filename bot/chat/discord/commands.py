@@ -8,7 +8,7 @@ every rule (admins only, which deck, is a round open) is the service's.
 
 Admin rights: Discord's ``default_member_permissions`` applies only to a whole top-level
 command, so the admin actions live in their own command, ``/quizadmin`` (``close``,
-``answers``, ``schedule add|remove``, ``season new``, ``group delete``), which carries
+``answers``, ``schedule add|pause|resume|remove``, ``season new``, ``group delete``), which carries
 Manage Server: Discord shows it only to members who have it. A server can override that per
 role or channel (Server Settings → Integrations), so the service still checks: Manage Server
 in the channel becomes ``Member.is_admin`` and everyone else gets an ephemeral refusal.
@@ -45,6 +45,8 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz schedule list: the schedules of this channel",
     "/quiz group create|join|leave|list name: study groups",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
+    "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz season list: the seasons so far",
     "/quiz decks: the loaded decks",
     "/leaderboard [period] [scope] [group] [season]",
@@ -52,7 +54,9 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quizadmin close: reveal the open question now (admins, as all of /quizadmin)",
     "/quizadmin answers final|changeable: whether members may change their answer",
     "/quizadmin schedule add when [timezone] [decks] [window] | /quizadmin schedule remove id",
+    "/quizadmin schedule pause id | /quizadmin schedule resume id: nothing is posted while paused",
     "/quizadmin season new [confirm] | /quizadmin group delete name",
+    "/quizadmin reports [resolve]: open card reports; resolve:ID closes that card's reports",
 ))
 """``/quiz help`` on Discord: its own commands and options (the shared ``bot.quiz.commands.HELP``
 describes the text syntax of Slack and the console, where admin actions are ``/quiz`` words)."""
@@ -164,6 +168,18 @@ def quiz_group() -> app_commands.Group:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "list"))
 
+    @root.command(name="hint", description="The first letters of the answer (your answer then scores half)")
+    async def hint(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.hint_in_channel(c, mem))
+
+    @root.command(name="report", description="Report the card of the last revealed question as wrong")
+    @app_commands.describe(reason="What is wrong with it (optional)")
+    async def report(interaction: discord.Interaction,
+                     reason: app_commands.Range[str, 0, 500] | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.report_last(c, mem, reason or ""))
+
     @root.command(name="decks", description="The decks questions come from")
     async def decks_(interaction: discord.Interaction) -> None:
         await quiz(interaction).reply(interaction, quiz(interaction).service.decks())
@@ -217,11 +233,31 @@ def quizadmin_group() -> app_commands.Group:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.schedule_remove(c, mem, str(id)))
 
+    @schedule.command(name="pause", description="Pause a schedule: nothing is posted until it is resumed")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_pause(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_pause(c, mem, str(id)))
+
+    @schedule.command(name="resume", description="Resume a paused schedule at its next slot")
+    @app_commands.describe(id="The schedule's number, from /quiz schedule list")
+    async def schedule_resume(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.schedule_resume(c, mem, str(id)))
+
     @group.command(name="delete", description="Delete a study group")
     @app_commands.describe(name="The group's name")
     async def group_delete(interaction: discord.Interaction, name: app_commands.Range[str, 1, 40]) -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.group(c, mem, "delete", name))
+
+    @root.command(name="reports", description="Open reports of wrong cards, or resolve one card's reports")
+    @app_commands.describe(resolve="A report number from the list: resolves every open report of its card")
+    async def reports(interaction: discord.Interaction, resolve: app_commands.Range[int, 1] | None = None) -> None:
+        service = quiz(interaction).service
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: service.reports(mem) if resolve is None
+            else service.resolve_report(mem, str(resolve)))
 
     @season.command(name="new", description="End the season and start a new one (asks to confirm)")
     @app_commands.describe(confirm="True ends the current season now; without it you are told what would happen")

@@ -160,6 +160,12 @@ class Handlers:
     async def on_define(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None:
         await self.reply(interaction, self.service.define_card(deck_id, card_id))
 
+    async def on_hint(self, interaction: discord.Interaction, round_id: int) -> None:
+        await self.reply(interaction, self.service.hint(round_id, member_of(interaction)))
+
+    async def on_report(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None:
+        await self.reply(interaction, self.service.report_card(member_of(interaction), deck_id, card_id))
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Every interaction passes here after discord.py's own routing: answer-modal
         submissions are handled, clicks on ids that are not ours (forged, or from an old

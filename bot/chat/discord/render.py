@@ -18,7 +18,7 @@ from typing import Any
 import discord
 
 from bot.chat import plain
-from bot.chat.discord.views import AnswerButton, DefineButton, TypeAnswerButton, clip
+from bot.chat.discord.views import AnswerButton, DefineButton, HintButton, ReportButton, TypeAnswerButton, clip
 from bot.quiz import messages as m
 
 MAX_CONTENT = 2000
@@ -61,18 +61,19 @@ def render(message: m.Message) -> Rendered:
     if isinstance(message, m.QuestionCard):
         return Rendered(embed=question_embed(message), view=question_view(message))
     if isinstance(message, m.Reveal):
-        return Rendered(embed=reveal_embed(message))
+        return Rendered(embed=reveal_embed(message), view=report_view(message.deck_id, message.card_id))
     if isinstance(message, m.Leaderboard):
         return Rendered(embed=leaderboard_embed(message))
     if isinstance(message, m.Definition):
-        refs = message.see_also
-        return Rendered(embed=definition_embed(message), view=suggestion_view(refs) if refs else None)
+        return Rendered(embed=definition_embed(message), view=definition_view(message))
     if isinstance(message, m.DidYouMean):
         return did_you_mean(message)
     if isinstance(message, m.Stats):
         return Rendered(embed=stats_embed(message))
     if isinstance(message, m.SessionResult):
         return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
+    if isinstance(message, m.SlotSkipped):
+        return Rendered(content=clip(name(message.text), MAX_CONTENT))
     return Rendered(content=notice_text(message))
 
 
@@ -139,6 +140,16 @@ def question_view(card: m.QuestionCard) -> discord.ui.View:
             view.add_item(AnswerButton(card.round_id, i, f"{label}) {option}", row=i // ROW_SIZE))
     rows = (len(card.options) + ROW_SIZE - 1) // ROW_SIZE if card.kind == "choice" else 0
     view.add_item(TypeAnswerButton(card.round_id, row=min(rows, 4)))
+    if card.kind == "text":
+        view.add_item(HintButton(card.round_id, row=min(rows, 4)))
+    return view
+
+
+def report_view(deck_id: str, card_id: str) -> discord.ui.View:
+    """The reveal's one button: "Report a wrong card" (none when the card is unknown)."""
+    view = discord.ui.View(timeout=None)
+    if deck_id and card_id:
+        view.add_item(ReportButton(deck_id, card_id))
     return view
 
 
@@ -212,6 +223,14 @@ def suggestion_view(refs: tuple[m.CardRef, ...]) -> discord.ui.View:
     return view
 
 
+def definition_view(found: m.Definition) -> discord.ui.View:
+    """The "see also" suggestions, then "Report a wrong card" on the row after them."""
+    view = suggestion_view(found.see_also[: ROW_SIZE * 4])
+    row = (len(view.children) + ROW_SIZE - 1) // ROW_SIZE
+    view.add_item(ReportButton(found.deck_id, found.card_id, row=row))
+    return view
+
+
 def did_you_mean(miss: m.DidYouMean) -> Rendered:
     query = name(clip(miss.query, 100))
     if not miss.suggestions:
@@ -223,13 +242,16 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 # -- short replies ---------------------------------------------------------------------
 
 
-_ADMIN_COMMAND = re.compile(r"/quiz (?=(?:close|answers|schedule add|schedule remove|season new|group delete)\b)")
+_ADMIN_COMMAND = re.compile(
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports)\b)")
 
 
 def discord_commands(text: str) -> str:
     """Shared replies name admin actions the Slack way (``/quiz close``); on Discord they are
-    ``/quizadmin close`` (see ``commands.py``), and a new season is confirmed with an option."""
-    return _ADMIN_COMMAND.sub("/quizadmin ", text).replace("season new confirm`", "season new confirm:True`")
+    ``/quizadmin close`` (see ``commands.py``), and a new season is confirmed (a report resolved)
+    with an option."""
+    return (_ADMIN_COMMAND.sub("/quizadmin ", text).replace("season new confirm`", "season new confirm:True`")
+            .replace("reports resolve ID`", "reports resolve:ID`"))
 
 
 def notice_text(notice: m.Notice) -> str:

@@ -42,6 +42,10 @@ class ComponentHandler(Protocol):
 
     async def on_define(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None: ...
 
+    async def on_hint(self, interaction: discord.Interaction, round_id: int) -> None: ...
+
+    async def on_report(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None: ...
+
 
 def handler_of(interaction: discord.Interaction) -> ComponentHandler:
     """The handler of the client that received ``interaction`` (set by ``client.QuizClient``)."""
@@ -131,7 +135,55 @@ class DefineButton(discord.ui.DynamicItem[Button], template=actions.DEFINE_PATTE
         await handler_of(interaction).on_define(interaction, self.deck_id, self.card_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AnswerButton, TypeAnswerButton, DefineButton)
+class HintButton(discord.ui.DynamicItem[Button], template=actions.HINT_PATTERN):
+    """"Hint" on a free-text question: ``quiz:hint:<round>``."""
+
+    def __init__(self, round_id: int, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Hint (half points)",
+                style=discord.ButtonStyle.secondary,
+                custom_id=actions.HintAction(round_id).pack(),
+            ),
+            row=row,
+        )
+        self.round_id = round_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> HintButton:
+        return cls(int(match["round"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_hint(interaction, self.round_id)
+
+
+class ReportButton(discord.ui.DynamicItem[Button], template=actions.REPORT_PATTERN):
+    """"Report a wrong card" on reveals and /define answers: ``report:<deck>:<card>``."""
+
+    def __init__(self, deck_id: str, card_id: str, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Report a wrong card",
+                style=discord.ButtonStyle.secondary,
+                custom_id=actions.ReportAction(deck_id, card_id).pack(),
+            ),
+            row=row,
+        )
+        self.deck_id = deck_id
+        self.card_id = card_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ReportButton:
+        return cls(match["deck"], match["card"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_report(interaction, self.deck_id, self.card_id)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AnswerButton, TypeAnswerButton, DefineButton, HintButton, ReportButton)
 
 
 def answer_modal(round_id: int, prompt: str | None, max_chars: int) -> discord.ui.Modal:

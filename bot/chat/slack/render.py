@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.chat import plain
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, TypeAnswerAction
+from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction
 
 Block = dict[str, Any]
 
@@ -132,7 +132,7 @@ def _when(moment: float) -> str:
 def render(message: m.Message) -> Rendered:
     """Block Kit for one neutral message, plus the escaped plain-text fallback."""
     blocks = _blocks(message)[:MAX_BLOCKS]
-    text = clip(escape(plain.render(message)), MAX_FALLBACK)
+    text = clip(escape(plain.layout(message)), MAX_FALLBACK)
     return Rendered(text, blocks)
 
 
@@ -151,6 +151,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return _stats(message)
     if isinstance(message, m.SessionResult):
         return [_section(plain.session_result(message, literal))]
+    if isinstance(message, m.SlotSkipped):
+        return [_context(escape(message.text))]
     return _notice(message)
 
 
@@ -166,8 +168,9 @@ def _question(card: m.QuestionCard) -> list[Block]:
         ]))
         how = "Pick an option"
     else:
-        blocks.append(_actions([_button("Answer", TypeAnswerAction(card.round_id).pack(), "primary")]))
-        how = "Type your answer"
+        blocks.append(_actions([_button("Answer", TypeAnswerAction(card.round_id).pack(), "primary"),
+                                _button("Hint", HintAction(card.round_id).pack())]))
+        how = "Type your answer (a hint halves your points)"
     status = f"{how}; closes at {_when(card.closes_at)}. Only you see your answer until then."
     if card.answered:
         status += f" *{card.answered} answered so far.*"
@@ -198,10 +201,17 @@ def _reveal(reveal: m.Reveal) -> list[Block]:
     blocks.append(_section(f"*Right ({reveal.right} of {reveal.answered}):* {winners or 'nobody'}"))
     if reveal.source:
         blocks.append(_context(f"Source: {escape(reveal.source)}"))
+    if reveal.deck_id and reveal.card_id:  # about the card, so above the leaderboard
+        blocks.append(_actions([_report_button(reveal.deck_id, reveal.card_id)]))
     if reveal.leaderboard and reveal.leaderboard.rows:
         blocks.append({"type": "divider"})
         blocks.extend(_leaderboard(reveal.leaderboard))
     return blocks
+
+
+def _report_button(deck_id: str, card_id: str) -> Block:
+    """"Report": the card is wrong (``report:<deck>:<card>``)."""
+    return _button("Report a wrong card", ReportAction(deck_id, card_id).pack())
 
 
 def _row(row: m.LeaderboardRow) -> str:
@@ -233,6 +243,7 @@ def _definition(d: m.Definition) -> list[Block]:
     if d.see_also:
         blocks.append(_context("See also:"))
         blocks.append(_actions(_define_buttons(d.see_also)))
+    blocks.append(_actions([_report_button(d.deck_id, d.card_id)]))
     return blocks
 
 

@@ -8,8 +8,13 @@ Markdown heading, an HTML heading, a CSV row and a trivia answer all split
 
 Guarantees of :func:`build_deck`:
 - card ids are lowercase slugs, unique within the deck;
-- no term or alias is claimed by two cards (a later card whose term clashes is
-  merged into the earlier one, a clashing alias is dropped), so the deck loads;
+- no term or alias is claimed by two cards, so the deck loads; distinct entries
+  are never merged: a later draft whose short term clashes keeps its full name
+  ("Bias (ML)" beside "Bias"), only an identical name is merged into the
+  earlier card, and every merge is a line in :attr:`Imported.combined`;
+- a suffix shared by every name (" - definition", " (ML)") and section numbers
+  ("1.1 ") are taken off before names are split; step labels ("s1:") and
+  placeholder definitions ("TODO") are not cards and are reported;
 - every card has a non-empty term and definition; drafts without text are
   listed in :attr:`Imported.skipped`, never dropped silently;
 - every card's ``source.text_hash`` is the :func:`fingerprint` of its definition
@@ -23,7 +28,10 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 
+from bot.deck.lint_rules import is_placeholder
 from bot.deck.model import CARD_ID_MAX, Card, Deck, Question, Source
+from bot.deck.notes.inline import join_items, render_scripts
+from bot.deck.notes.names import is_step_label, shared_suffix, strip_section_number, strip_suffix
 from bot.deck.text import match_key, strip_accents
 
 
@@ -47,6 +55,7 @@ class Draft:
     """False when ``name`` is an answer to keep verbatim, not a heading to split."""
     within: tuple[str, ...] = ()
     """Headings of the sections enclosing ``heading``, outermost first (not the note's title)."""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,15 @@ class Imported:
     skipped: tuple[str, ...] = ()
     """Names found without any text (not cards), e.g. an empty heading."""
     combined: tuple[str, ...] = field(default=())
-    """Names that repeated an earlier card's name and were merged into it."""
+    """One line per merge: a name that repeated an earlier card's name, and what became of it."""
+    placeholders: tuple[str, ...] = ()
+    """Names whose definition was a placeholder ("TODO", "Be the first to contribute!"): not cards."""
+    not_cards: tuple[str, ...] = ()
+    """What looked like a name but is not a term, with why: step labels, tables of contents."""
+    kept_apart: tuple[str, ...] = ()
+    """One line per name kept under its full form because its short form was another card's."""
+    suffix: str = ""
+    """The suffix every name shared, taken off (``' - definition'``), or ''."""
 
 
 # --- text cleaning ----------------------------------------------------------
@@ -102,8 +119,9 @@ def inline_code(code: str) -> str:
 
 
 def strip_html(text: str) -> str:
-    """Tags removed, entities decoded (CSV fields exported by Anki carry HTML)."""
-    return collapse(html.unescape(_TAG.sub(" ", text)))
+    """Tags removed (sub/superscripts made readable), entities decoded (CSV fields exported
+    by Anki carry HTML)."""
+    return collapse(html.unescape(_TAG.sub(" ", render_scripts(text))))
 
 
 def clean_markdown(text: str) -> str:
@@ -125,7 +143,7 @@ def clean_markdown(text: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) if m.group(1).strip() else m.group(2), text)
     text = _REF_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
-    text = _TAG.sub(" ", text)
+    text = _TAG.sub(" ", render_scripts(text))
     for pattern in (_BOLD, _ITALIC, _STRIKE):
         text = pattern.sub(lambda m: m.group(m.lastindex or 0), text)
     text = html.unescape(text)
@@ -136,6 +154,7 @@ def clean_markdown(text: str) -> str:
 # --- names ------------------------------------------------------------------
 
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)\s*$")
+_OTHER_NAME = re.compile(r"^(?:or|aka|a\.k\.a\.?|also(?: called| known as)?|also:)\s+(?P<names>.+)$", re.IGNORECASE)
 _DASH = re.compile(r"^(?P<a>.+?)\s+[-–—]{1,2}\s+(?P<b>.+)$")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -193,11 +212,21 @@ def split_name(name: str) -> tuple[str, tuple[str, ...]]:
       when Y is a short restatement sharing a word with X, Y is an alias
       (``Cross-Entropy Loss (log loss)``).
     - ``X - Y`` with Y an acronym (``Max Pooling - MAC``) gives alias Y.
+    - ``X (or Y)``, ``X (aka Y)``: Y is an alias (``X (or Y, Z)``: both).
+    - ``X (ACR)`` with ACR an acronym starting with X's first letter gives alias
+      ACR even when its letters do not spell X (the id comes from X);
+      ``Transfer Learning (CNNs)`` stays a qualifier.
+    - A leading section number goes (``1.1 Gradient descent`` -> ``Gradient descent``).
     - Any other ``(…)`` is a qualifier and is dropped from the term
       (``Mixup (Data augmentation technique)`` -> ``Mixup``); any other
       ``X - Y`` stays whole (``Tensor Sizes - PyTorch``).
     """
-    name = collapse(name).strip(" :-–—")
+    name = strip_section_number(collapse(name)).strip(" :-–—")
+    paren = _PAREN.match(name)
+    other = _OTHER_NAME.match(paren.group("b").strip()) if paren else None
+    if paren and other:
+        names = [n.strip(" .,;") for n in re.split(r",|\s+or\s+", other.group("names"))]
+        return paren.group("a").strip(" :-–—"), tuple(n for n in names if n)
     for pattern, is_paren in ((_PAREN, True), (_DASH, False)):
         m = pattern.match(name)
         if not m:
@@ -212,6 +241,8 @@ def split_name(name: str) -> tuple[str, tuple[str, ...]]:
         if not is_paren and looks_like_acronym(a) and not looks_like_acronym(b):
             return b, (a,)
         if not is_paren and looks_like_acronym(b):
+            return a, (b,)
+        if looks_like_acronym(b) and not looks_like_acronym(a) and b[0].lower() == a[0].lower():
             return a, (b,)
         if len(b.split()) <= 4 and "," not in b and _shares_word(a, b):
             return a, (b,)
@@ -259,31 +290,46 @@ def build_deck(
     description: str = "",
     tags: tuple[str, ...] = (),
     skipped: tuple[str, ...] = (),
+    not_cards: tuple[str, ...] = (),
 ) -> Imported:
     """Turn drafts into a valid deck (see the module doc). Raises :class:`NoteError` when no card results."""
     cards: list[Card] = []
+    written: list[str] = []  # the name each card was drafted from, for telling repeats from clashes
     owner: dict[str, int] = {}
     ids: set[str] = set()
     skipped_names = list(skipped)
-    combined: list[str] = []
+    report = _Report(not_cards=list(not_cards))
+    suffix = shared_suffix([collapse(d.name) for d in drafts if d.split])
     for draft in drafts:
         definition = collapse(draft.definition)
-        term, aliases = split_name(draft.name) if draft.split else (collapse(draft.name), ())
+        written_name = collapse(draft.name)
+        name = strip_suffix(written_name, suffix) if draft.split else written_name
+        if draft.split and is_step_label(name):
+            report.not_cards.append(f"{written_name} (a step label, not a term)")
+            continue
+        term, aliases = split_name(name) if draft.split else (name, ())
         if not term or not (definition or draft.questions):
-            skipped_names.append(collapse(draft.name) or draft.heading)
+            skipped_names.append(written_name or draft.heading)
+            continue
+        if is_placeholder(definition) and not draft.questions:
+            report.placeholders.append(f"{written_name} ({definition!r})")
             continue
         definition = definition or collapse(draft.questions[0].ask)
         claimed = owner.get(match_key(term))
+        if claimed is not None and match_key(name) != match_key(written[claimed]) and draft.split:
+            full = strip_section_number(name)
+            if owner.get(match_key(full)) is None:
+                report.kept_apart.append(f"{full!r} kept as its own card: {term!r} is already card "
+                                         f"{cards[claimed].id!r} (from {written[claimed]!r})")
+                term, aliases, claimed = full, (), None
         if claimed is not None:
-            earlier = cards[claimed]
-            text = earlier.definition if definition in earlier.definition else f"{earlier.definition} {definition}"
-            cards[claimed] = replace(
-                earlier,
-                definition=text,
-                links=_union(earlier.links, draft.links),
-                questions=earlier.questions + draft.questions,
-            )
-            combined.append(term)
+            cards[claimed] = _merged(cards[claimed], draft, definition)
+            if draft.questions:
+                report.combined.append(f"{written_name!r} answers more than one question: kept as separate "
+                                       f"questions of card {cards[claimed].id!r} (a term belongs to one card)")
+            else:
+                report.combined.append(f"{written_name!r} repeats the name of card {cards[claimed].id!r}: "
+                                       "its text was added to that card's definition")
             continue
         own = {match_key(term)}
         kept: list[str] = []
@@ -296,6 +342,7 @@ def build_deck(
         index = len(cards)
         for key in own:
             owner[key] = index
+        written.append(name)
         cards.append(Card(
             id=unique_id(slugify(term), ids),
             term=term,
@@ -304,6 +351,7 @@ def build_deck(
             source=Source(note=note, heading=collapse(draft.heading),
                           within=tuple(collapse(h) for h in draft.within if collapse(h))),
             links=_union((), draft.links),
+            tags=_union((), draft.tags),
             questions=draft.questions,
         ))
     if not cards:
@@ -311,7 +359,33 @@ def build_deck(
     cards = [replace(card, source=replace(card.source, text_hash=fingerprint(card.definition))) for card in cards]
     deck = Deck(id=deck_id, title=title or title_from_stem(deck_id), cards=tuple(cards),
                 description=description, source=note, tags=tags)
-    return Imported(deck=deck, skipped=tuple(s for s in skipped_names if s), combined=tuple(combined))
+    return Imported(deck=deck, skipped=tuple(s for s in skipped_names if s), combined=tuple(report.combined),
+                    placeholders=tuple(report.placeholders), not_cards=tuple(report.not_cards),
+                    kept_apart=tuple(report.kept_apart), suffix=suffix)
+
+
+@dataclass
+class _Report:
+    combined: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    not_cards: list[str] = field(default_factory=list)
+    kept_apart: list[str] = field(default_factory=list)
+
+
+def _merged(earlier: Card, draft: Draft, definition: str) -> Card:
+    """``earlier`` with a repeat of its name folded in: a question is added as its own
+    question (the definition stays the first one's), note text is appended as a new item."""
+    if draft.questions or definition in earlier.definition:
+        text = earlier.definition
+    else:
+        text = join_items((earlier.definition, definition))
+    return replace(
+        earlier,
+        definition=text,
+        links=_union(earlier.links, draft.links),
+        tags=_union(earlier.tags, draft.tags),
+        questions=earlier.questions + draft.questions,
+    )
 
 
 def _union(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

@@ -4,7 +4,8 @@
 anything, which is all an export needs. The document is reduced to the same
 :class:`Outline` the Markdown importer builds, so both formats follow the
 rules of :mod:`bot.deck.notes.outline`. Images, scripts, styles, the ``<head>``
-(except ``<title>``) and tables of contents (``class="toc"``) are dropped;
+(except ``<title>``) and tables of contents (``class="toc"``, or blocks that are only ``#anchor`` links) are dropped;
+``<sub>``/``<sup>`` become readable text (``xᵢ``, ``x²``);
 links keep their text; inline code stays inline code; a paragraph that is
 only a link becomes a card link.
 """
@@ -15,6 +16,7 @@ import re
 from html.parser import HTMLParser
 
 from bot.deck.notes.draft import Imported, collapse, inline_code
+from bot.deck.notes.inline import script
 from bot.deck.notes.outline import (
     Block,
     BlockKind,
@@ -27,8 +29,19 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = {"p", "li", "pre", "blockquote", "div", "dt", "dd", "tr", "table", "ul", "ol", "dl",
            "section", "article", "hr", "body", "main", "figure", "details", "summary"}
 _SKIP = {"script", "style", "head", "template", "svg", "nav", "noscript"}
+_SCRIPT_MARK = {"sub": "\x02", "sup": "\x03"}
 _FOOTER = re.compile(r"^Written with \S+\.?$")
 """The line StackEdit adds to every export; it is not part of any note."""
+
+
+def _only_anchor_links(text: str, anchors: list[tuple[str, str]]) -> bool:
+    """Whether a block is nothing but links to ``#anchors`` on the same page (and separators)."""
+    if not anchors or not all(href.startswith("#") for _, href in anchors):
+        return False
+    rest = text
+    for anchor_text, _ in anchors:
+        rest = rest.replace(anchor_text, "", 1)
+    return not re.sub(r"[\s,;|·•.\d]+", "", rest)
 
 
 class _OutlineParser(HTMLParser):
@@ -81,6 +94,8 @@ class _OutlineParser(HTMLParser):
             return
         if _FOOTER.match(text):
             return
+        if kind != "code" and _only_anchor_links(text, anchors):
+            return  # a table of contents: links to this page's own headings
         if (kind != "code" and not lead and len(anchors) == 1 and anchors[0][0] == text
                 and anchors[0][1].startswith(("http://", "https://"))):
             self.sections[-1].blocks.append(Block("link", anchors[0][1]))
@@ -127,6 +142,8 @@ class _OutlineParser(HTMLParser):
         elif tag == "code" and not self.pre:
             self.code += 1
             self.buffer.append("\x01")
+        elif tag in _SCRIPT_MARK:
+            self.buffer.append(_SCRIPT_MARK[tag])
         elif tag == "a":
             self.href = dict(attrs).get("href") or ""
             self.anchor_start = len("".join(self.buffer))
@@ -160,6 +177,11 @@ class _OutlineParser(HTMLParser):
         elif tag == "code" and self.code:
             self.code -= 1
             self._close_code()
+        elif tag in _SCRIPT_MARK:
+            joined = "".join(self.buffer)
+            start = joined.rfind(_SCRIPT_MARK[tag])
+            if start >= 0:
+                self.buffer = [joined[:start], script(joined[start + 1:], tag)]
         elif tag == "a" and self.href is not None:
             text = collapse("".join(self.buffer)[self.anchor_start:])
             self.anchors.append((text, self.href))

@@ -24,6 +24,9 @@ from typing import Literal
 
 from bot.deck.model import DECK_ID_MAX
 from bot.deck.notes.draft import Draft, Imported, build_deck, inline_code, slugify
+from bot.deck.notes.inline import join_items
+from bot.deck.notes.names import is_step_label, is_toc_heading
+from bot.deck.text import match_key
 
 BlockKind = Literal["para", "item", "code", "quote", "link"]
 
@@ -88,7 +91,7 @@ def _item_term(block: Block) -> tuple[str, str] | None:
             return None
         term, rest = m.group("term").strip(), m.group("rest").strip()
     if (not term or len(term.split()) > MAX_TERM_WORDS or term.lower().rstrip(".") in _LABELS
-            or re.search(r"[.!?;]\s|https?:|`", term)):
+            or re.search(r"[.!?;]\s|https?:|`", term) or is_step_label(term)):
         return None
     return term, rest
 
@@ -103,7 +106,7 @@ class _Collector:
         self.own_links: list[str] = []
 
     def add(self, name: str, parts: list[str], links: list[str]) -> None:
-        self.drafts.append(Draft(name=name, definition=" ".join(parts), heading=self.heading or name,
+        self.drafts.append(Draft(name=name, definition=join_items(parts), heading=self.heading or name,
                                  links=tuple(links)))
 
 
@@ -158,12 +161,14 @@ def _section_drafts(section: Section, out: _Collector) -> None:
                     parts.append(block_text(item))
             out.add(name, parts, [])
         else:
-            out.own_text.extend(block_text(b) for b in run)
+            out.own_text.append(join_items(block_text(b) for b in run))
         i = j
 
 
-def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[list[Draft], list[str]]:
-    """Every draft of the note, in reading order, and the headings skipped for lack of text.
+def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[list[Draft], list[str], list[str]]:
+    """Every draft of the note, in reading order, the headings skipped for lack of text, and
+    the headings that are not cards (with why): a heading over a glossary of two or more
+    terms is a group, its own text an introduction, not a definition.
 
     ``title_section`` is the index of the section whose heading is the deck
     title (its glossary terms still become cards, its heading does not). Each
@@ -172,6 +177,7 @@ def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[li
     """
     drafts: list[Draft] = []
     skipped: list[str] = []
+    groups: list[str] = []
     sections = outline.sections
     enclosing: list[tuple[int, str]] = []
     for index, section in enumerate(sections):
@@ -180,18 +186,24 @@ def drafts_from_outline(outline: Outline, title_section: int | None) -> tuple[li
         within = tuple(heading for _, heading in enclosing)
         if section.heading and index != title_section:
             enclosing.append((section.level, section.heading))
+        if is_toc_heading(section.heading) and not any(b.lead for b in section.blocks):
+            continue  # navigation: the parser already dropped its anchor links
+        if not section.blocks and outline.title and match_key(section.heading) == match_key(outline.title):
+            continue  # the document title repeated as a heading (pandoc's title block)
         out = _Collector(section.heading)
         _section_drafts(section, out)
         is_heading_card = bool(section.heading) and index != title_section
-        if is_heading_card and out.own_text:
-            drafts.append(Draft(name=section.heading, definition=" ".join(out.own_text),
+        if is_heading_card and out.own_text and len(out.drafts) >= 2:
+            groups.append(f"{section.heading} (the heading of a glossary; its text introduces the terms)")
+        elif is_heading_card and out.own_text:
+            drafts.append(Draft(name=section.heading, definition=join_items(out.own_text),
                                 heading=section.heading, links=tuple(out.own_links), within=within))
         elif is_heading_card:
             has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
             if not out.drafts and not has_children:
                 skipped.append(section.heading)
         drafts.extend(replace(draft, within=within) for draft in out.drafts)
-    return drafts, skipped
+    return drafts, skipped, groups
 
 
 def title_section(outline: Outline) -> int | None:
@@ -208,7 +220,7 @@ def deck_from_outline(outline: Outline, note: str, stem: str, *, description: st
     """The draft deck of an outline, whichever format it was read from.
     Raises :class:`NoteError` when it holds no card."""
     title_index = title_section(outline)
-    drafts, skipped = drafts_from_outline(outline, title_index)
+    drafts, skipped, groups = drafts_from_outline(outline, title_index)
     title = outline.title or (outline.sections[title_index].heading if title_index is not None else "")
     return build_deck(drafts, deck_id=slugify(stem, "deck", DECK_ID_MAX), title=title, note=note,
-                      description=description, tags=tags, skipped=tuple(skipped))
+                      description=description, tags=tags, skipped=tuple(skipped), not_cards=tuple(groups))

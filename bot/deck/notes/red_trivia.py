@@ -7,13 +7,19 @@ no tag is ever constructed and every answer keeps its text exactly as written:
 
 Each question becomes a card: the term is the first answer, the definition is
 the question, and a hand-written free-text question accepts every answer, so
-the quiz asks exactly what the list asked. Two questions with the same answer
-(``Paris`` for two clues) become one card with two questions, since a term may
-belong to one card only. ``AUTHOR``, ``DESCRIPTION`` and ``CONFIG`` are not
-questions; DESCRIPTION (and AUTHOR) make the deck description.
+the quiz asks exactly what the list asked. A ``[Category]`` prefix on a
+question (``[Networks] What does LAN stand for?``) becomes a tag of its card.
+Two questions with the same answer (``Two`` for two clues) stay two separate
+questions, each with its own accepted answers; since a term may belong to one
+card only, they are questions of one card (its definition is the first
+question, never the two glued together), and the import report says so.
+``AUTHOR``, ``DESCRIPTION`` and ``CONFIG`` are not questions; DESCRIPTION (and
+AUTHOR) make the deck description.
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
@@ -34,6 +40,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 _META = {"AUTHOR", "DESCRIPTION", "CONFIG"}
+_CATEGORY = re.compile(r"^\s*\[([^\[\]]{1,40})\]\s*(.*)$", re.DOTALL)
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _NULL = "tag:yaml.org,2002:null"
@@ -67,6 +74,14 @@ def _scalar(node: yaml.Node) -> str:
     return ""
 
 
+def _category(question: str) -> tuple[str, str]:
+    """``[Networks] What is…`` -> (``networks``, ``What is…``); no prefix -> ('', question)."""
+    m = _CATEGORY.match(question)
+    if not m or not m.group(2).strip():
+        return "", question
+    return slugify(m.group(1), fallback=""), m.group(2).strip()
+
+
 def import_red_trivia(text: str, note: str, stem: str) -> Imported:
     """A deck from a Red trivia list; raises :class:`NoteError` for anything else."""
     root = compose(text)
@@ -92,12 +107,14 @@ def import_red_trivia(text: str, note: str, stem: str) -> Imported:
             skipped.append(question or "(empty question)")
             continue
         unique = list(dict.fromkeys(answers))
+        category, question = _category(question)
         drafts.append(Draft(
             name=unique[0],
             definition=question,
             aliases=tuple(unique[1:]),
             questions=(TextQuestion(ask=question, accept=tuple(unique)),),
             split=False,
+            tags=(category,) if category else (),
         ))
     if not drafts:
         raise NoteError("no cards found: no 'question: [answers]' entry with an answer")

@@ -31,10 +31,11 @@ async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_e
         assert member["default_member_permissions"] is None
         assert commands["leaderboard"]["default_member_permissions"] is None
         assert admin["dm_permission"] is member["dm_permission"] is False  # guild only
-        assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "season new",
-                                      "group delete"}
+        assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "schedule pause",
+                                      "schedule resume", "season new", "group delete", "reports"}
         assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
-                                       "season list", "group create", "group join", "group leave", "group list"}
+                                       "season list", "group create", "group join", "group leave", "group list",
+                                       "hint", "report"}
 
 
 async def test_member_without_manage_server_calling_quizadmin_is_refused_and_nothing_changes(quiz: Quiz) -> None:
@@ -100,7 +101,9 @@ async def test_refused_question_post_is_answered_clearly_and_leaves_no_round(
     reply = await quiz.command("quiz", subcommand="now", user=quiz.owner)
 
     assert reply.ephemeral
-    assert reply.content == "⚠️ The question could not be posted here. Is the bot a member of this channel?"
+    assert reply.content == ("⚠️ The question could not be posted here. Is the bot a member of this channel?\n"
+                             "• Discord says I lack permission here: give me View Channel, Send Messages and "
+                             "Embed Links in this channel and try again.")
     assert await quiz.service.open_round_id(quiz_channel(quiz)) is None
     assert any("event=discord_post_failed reason=forbidden" in r.getMessage() for r in caplog.records)
 
@@ -174,7 +177,8 @@ async def test_help_on_discord_sends_admins_to_quizadmin(quiz: Quiz) -> None:
     assert helped.content
     admin = "\n".join(line for line in helped.content.splitlines() if line.startswith("• /quizadmin"))
     member_commands = [line.split(":")[0] for line in helped.content.splitlines() if "/quizadmin" not in line]
-    for action in ("close", "answers", "schedule add", "schedule remove", "season new", "group delete"):
+    for action in ("close", "answers", "schedule add", "schedule remove", "schedule pause", "schedule resume",
+                   "season new", "group delete", "reports"):
         assert f"/quizadmin {action}" in admin
         assert not any(action in command for command in member_commands), action
 
@@ -265,3 +269,17 @@ async def test_quizadmin_season_new_asks_to_confirm_and_only_confirm_ends_the_se
 
     assert "Season 2 has started" in (done.content or "")
     assert [tuple(r) for r in await quiz.db.fetchall("SELECT number FROM seasons WHERE ended_at IS NULL")] == [(2,)]
+
+
+async def test_quizadmin_schedule_pause_and_resume_reach_the_schedule(quiz: Quiz) -> None:
+    await quiz.command("quizadmin", {"when": "weekdays 09:30", "timezone": "Europe/Berlin"},
+                       group="schedule", subcommand="add", user=quiz.owner)
+    paused = await quiz.command("quizadmin", {"id": 1}, group="schedule", subcommand="pause", user=quiz.owner)
+    listed = await quiz.command("quiz", group="schedule", subcommand="list", user=quiz.fake.world.alice)
+    resumed = await quiz.command("quizadmin", {"id": 1}, group="schedule", subcommand="resume", user=quiz.owner)
+
+    assert paused.ephemeral and paused.content and paused.content.startswith("✅ Schedule #1 paused")
+    assert listed.content and "weekdays 09:30 (Europe/Berlin)" in listed.content
+    assert "paused (`/quizadmin schedule resume 1`" in listed.content
+    assert resumed.content and resumed.content.startswith("✅ Schedule #1 resumed")
+    assert await quiz.db.fetchall("SELECT id FROM schedules WHERE paused_at IS NOT NULL") == []

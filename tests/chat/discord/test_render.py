@@ -38,10 +38,29 @@ async def test_ten_options_fill_rows_of_five_and_long_labels_are_cut() -> None:
     assert all(len(c["label"]) <= 80 for row in rows for c in row["components"])
 
 
-async def test_text_question_has_only_the_type_answer_button() -> None:
+async def test_text_question_has_the_type_answer_and_hint_buttons() -> None:
     rendered = render(card(kind="text", options=()))
 
-    assert rendered.view is not None and button_rows(rendered.view) == [["quiz:type:12"]]
+    assert rendered.view is not None and button_rows(rendered.view) == [["quiz:type:12", "quiz:hint:12"]]
+
+
+async def test_reveal_has_one_report_button_for_its_card() -> None:
+    reveal = m.Reveal(round_id=1, deck_title="D", prompt="p", kind="text", options=(), correct=None, answer="a",
+                      explanation="e", source="s", winners=(), tally=(), answered=0, deck_id="demo", card_id="nms")
+
+    rendered = render(reveal)
+
+    assert rendered.view is not None and button_rows(rendered.view) == [["report:demo:nms"]]
+
+
+async def test_definition_has_its_suggestions_then_a_report_button_on_the_next_row() -> None:
+    found = m.Definition(query="nms", term="NMS", aliases=(), definition="d", deck_id="demo", deck_title="Demo",
+                         card_id="nms", source="", see_also=(m.CardRef("Adam", "demo", "adam"),))
+
+    rendered = render(found)
+
+    assert rendered.view is not None
+    assert button_rows(rendered.view) == [["define:demo:adam"], ["report:demo:nms"]]
 
 
 async def test_huge_texts_fit_every_embed_limit() -> None:

@@ -68,7 +68,7 @@ async def test_full_round_clicks_modal_close_reveal_and_leaderboard(quiz: Quiz) 
     edit = await quiz.fake.wait_for("PATCH", rf"/channels/{quiz.channel_id}/messages/{message_id}")
     assert edit.json["allowed_mentions"] == {"parse": []}
     revealed = quiz.fake.message(message_id)
-    assert revealed["components"] == []
+    assert custom_ids(revealed) == [f"report:{question['deck_id']}:{question['card_id']}"]  # answer buttons gone
     (embed,) = revealed["embeds"]
     assert embed["title"].startswith(f"Round {round_id} closed")
     fields = {f["name"]: f["value"] for f in embed["fields"]}

@@ -96,7 +96,7 @@ async def test_full_round_three_clicks_close_reveal_in_place_and_leaderboard(htt
     shown = str(reveal["blocks"])
     assert f"Round {question.round_id} closed" in shown
     assert "Right (2 of 3):* u1, u2" in shown  # the names the clicks carried
-    assert buttons(reveal) == []  # the buttons are gone with the question
+    assert [b for b in buttons(reveal) if b.startswith("quiz:")] == []  # the answer buttons are gone
     assert len(fake.calls("chat.postMessage")) == 1  # revealed in place, not re-posted
 
     url = await command(http_bot, "/leaderboard")
@@ -178,7 +178,7 @@ async def test_free_text_round_answer_button_opens_modal_and_submit_records(http
     admin = Member(member_key(TEAM_ID, ADMIN_ID), "Ada", is_admin=True)
     assert await http_bot.service.ask(CHANNEL, admin, kind="text") is None
     question = await http_bot.question()
-    assert question.action_ids == [f"quiz:type:{question.round_id}"]
+    assert question.action_ids == [f"quiz:type:{question.round_id}", f"quiz:hint:{question.round_id}"]
 
     await http_bot.send(click(question.action_ids[0], "U1", fake, trigger="trigger-1"))
     opened = await fake.wait_for("views.open")

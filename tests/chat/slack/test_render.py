@@ -17,7 +17,7 @@ from bot.chat.slack.render import (
     render,
 )
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, TypeAnswerAction, parse
+from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
 
 PING = "<!channel> <!here> <!everyone> <@U0ADMIN> <#C0QUIZ> <https://evil.example|the docs> & more"
 
@@ -111,11 +111,26 @@ def test_question_has_one_button_per_option_carrying_the_shared_ids() -> None:
     assert "<!date^1795000600^{time}|" in json.dumps(blocks)
 
 
-def test_free_text_question_has_one_answer_button() -> None:
+def test_free_text_question_has_an_answer_and_a_hint_button() -> None:
     blocks = render(card(kind="text", options=())).blocks
 
     elements = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [(e["action_id"], e["text"]["text"]) for e in elements] == [(TypeAnswerAction(7).pack(), "Answer")]
+    assert [(e["action_id"], e["text"]["text"]) for e in elements] == [
+        (TypeAnswerAction(7).pack(), "Answer"), (HintAction(7).pack(), "Hint")]
+
+
+def test_reveal_and_definition_carry_a_report_button_for_their_card() -> None:
+    shown = render(reveal(deck_id="demo", card_id="nms")).blocks
+    definition = m.Definition(query="nms", term="NMS", aliases=(), definition="d", deck_id="demo",
+                              deck_title="Demo", card_id="nms", source="")
+    for blocks in (shown, render(definition).blocks):
+        elements = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+        assert [parse(e["action_id"]) for e in elements] == [ReportAction("demo", "nms")]
+
+
+def test_hint_underscores_show_literally_instead_of_italics() -> None:
+    text = mrkdwn_texts(render(m.Notice("Hint: {0}", said=("N__-m______ s__________",))).blocks)[0]
+    assert "_" in text and text.replace("\u200b", "") == "Hint: N__-m______ s__________"
 
 
 def test_answered_counter_is_shown_when_there_are_answers() -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.deck.load import load_deck_file
 from bot.deck.notes.write import leading_comments
+from tests.process import quizbot
 
 ROOT = Path(__file__).resolve().parents[3]
 REAL_NOTES = ("dl-basics.html", "dl-flashcards.md", "dl-techniques.md", "understanding-dl-language.md")
@@ -192,3 +193,37 @@ def test_merging_the_unchanged_notes_into_the_shipped_decks_only_records_fingerp
     assert _import(*notes, "-o", decks, "--merge") == 0
     again = capsys.readouterr().out
     assert "fingerprinted" not in again and again.count(": merged: 0 added, 0 updated, ") == 4
+
+
+def test_import_warns_about_names_another_deck_in_the_folder_claims(notes_dir: Path, tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    first = quizbot("decks", "import", notes_dir / "dl-basics.html", "-o", decks / "dl-basics.yaml", cwd=ROOT)
+    assert first.returncode == 0 and "warning" not in first.stdout
+    done = quizbot("decks", "import", notes_dir / "dl-techniques.md", "-o", decks / "dl-techniques.yaml", cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    (warning,) = [line for line in done.stdout.splitlines() if "warning:" in line]
+    assert "card focal-loss of deck 'dl-techniques'" in warning
+    assert "'Focal Loss' is already the term or an alias of card 'focal-loss' in deck 'dl-basics'" in warning
+    assert "To resolve: rename the term, drop the alias from one deck, or keep only one of the two cards" in warning
+    alone = quizbot("decks", "lint", decks / "dl-techniques.yaml", cwd=ROOT)
+    assert alone.returncode == 0, alone.stdout  # the written deck is clean on its own
+
+
+def test_one_run_of_several_notes_warns_about_clashes_between_them(notes_dir: Path, tmp_path: Path) -> None:
+    notes = [notes_dir / name for name in REAL_NOTES]
+    done = quizbot("decks", "import", *notes, "-o", tmp_path / "decks", cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stdout.splitlines() if "warning:" in line]
+    assert len(warnings) == 2  # the same two clashes `quizbot decks lint` reports for the folder
+    assert any("deck 'dl-flashcards'" in w and "in deck 'dl-basics'" in w for w in warnings)
+
+
+def test_report_names_placeholders_and_merges(tmp_path: Path) -> None:
+    note = tmp_path / "g.md"
+    note.write_text("**Epoch**\nOne full pass over the training set.\n\n**Curriculum learning**\nTODO\n\n"
+                    "**Epoch**\nProgress is often reported per epoch.\n", encoding="utf-8")
+    done = quizbot("decks", "import", note, "-o", tmp_path / "g.yaml", cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "  skipped (placeholder definition): Curriculum learning ('TODO')" in done.stdout
+    assert "  merged: 'Epoch' repeats the name of card 'epoch': its text was added to that card's definition" \
+        in done.stdout

@@ -76,8 +76,9 @@ def test_repeated_term_is_merged_into_the_first_card(reload: Reload) -> None:
                            Draft("focal loss", "gamma is the focusing parameter")],
                           deck_id="d", title="D", note="n.md")
     (card,) = imported.deck.cards
-    assert card.definition == "down-weights easy examples gamma is the focusing parameter"
-    assert imported.combined == ("focal loss",)
+    assert card.definition == "down-weights easy examples; gamma is the focusing parameter"
+    assert imported.combined == (("'focal loss' repeats the name of card 'focal-loss': "
+                                 "its text was added to that card's definition"),)
     reload(imported.deck)
 
 
@@ -135,3 +136,22 @@ def test_deck_id_slug_from_a_long_file_name_is_at_most_40_characters(reload: Rel
     deck = import_markdown(text, f"notes/{stem}.md", stem).deck
     assert deck.id == "notes-from-the-very-long-study-session-a"  # the first 40 characters
     reload(deck)
+
+
+def test_distinct_names_with_the_same_short_term_are_kept_apart_and_reported(reload: Reload) -> None:
+    imported = build_deck([Draft("Bias (statistics)", "the gap between an estimator's mean and the truth"),
+                           Draft("Bias (neural networks)", "the offset a layer adds to its weighted sum")],
+                          deck_id="d", title="D", note="n.md")
+    assert [c.term for c in imported.deck.cards] == ["Bias", "Bias (neural networks)"]
+    assert imported.combined == ()
+    assert imported.kept_apart == (("'Bias (neural networks)' kept as its own card: 'Bias' is already card 'bias' "
+                                   "(from 'Bias (statistics)')"),)
+    reload(imported.deck)
+
+
+def test_placeholder_definitions_are_not_cards_and_are_reported() -> None:
+    imported = build_deck([Draft("Curriculum learning", "Be the first to contribute!"),
+                           Draft("Epoch", "one full pass over the training set")],
+                          deck_id="d", title="D", note="n.md")
+    assert [c.term for c in imported.deck.cards] == ["Epoch"]
+    assert imported.placeholders == ("Curriculum learning ('Be the first to contribute!')",)

@@ -71,3 +71,24 @@ def test_definition_list_terms_become_cards_with_aliases() -> None:
 def test_dl_basics_deck_loads_after_writing(notes_dir: Path, reload: Reload) -> None:
     deck = _basics(notes_dir)
     assert reload(deck) == deck
+
+
+def test_sub_and_superscripts_read_as_text() -> None:
+    deck = import_html("<h2>Weight decay</h2><p>Adds λ‖w‖<sup>2</sup> to the loss, pulling each "
+                       "w<sub>i</sub> toward zero.</p>", "n.html", "n").deck
+    assert deck.cards[0].definition == "Adds λ‖w‖² to the loss, pulling each wᵢ toward zero."
+
+
+def test_definition_list_terms_become_cards_and_anchor_lists_are_navigation() -> None:
+    deck = import_html("<ul><li><a href='#adam'>Adam</a></li><li><a href='#bias'>Bias</a></li></ul>"
+                       "<dl><dt>Adam</dt><dd>Steps scaled by running moments of each gradient.</dd>"
+                       "<dt>Bias</dt><dd>The offset a layer adds to its weighted sum.</dd></dl>", "n.html", "n").deck
+    assert [(c.term, c.definition) for c in deck.cards] == [
+        ("Adam", "Steps scaled by running moments of each gradient."),
+        ("Bias", "The offset a layer adds to its weighted sum.")]
+
+
+def test_pandoc_section_numbers_are_not_part_of_terms() -> None:
+    deck = import_html('<h2><span class="header-section-number">1.1</span> Gradient descent</h2>'
+                       "<p>Steps against the gradient of the loss.</p>", "n.html", "n").deck
+    assert deck.cards[0].term == "Gradient descent" and deck.cards[0].id == "gradient-descent"

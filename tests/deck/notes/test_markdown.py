@@ -108,13 +108,13 @@ def test_bold_words_inside_a_mixed_section_do_not_split_it() -> None:
                  " **precision** how often a yes is right\n")
     (card,) = deck.cards
     assert card.term == "Precision vs. Recall"
-    assert card.definition == "in words: recall how often yes is found precision how often a yes is right"
+    assert card.definition == "in words: recall how often yes is found; precision how often a yes is right"
 
 
 def test_plain_list_stays_in_the_definition_of_its_heading() -> None:
     deck = _deck("## Regularization\n\n  1. dropout\n  2. weight decay\n\n* source: fast.ai\n")
     (card,) = deck.cards
-    assert card.definition == "1. dropout 2. weight decay source: fast.ai"
+    assert card.definition == "1. dropout; 2. weight decay; source: fast.ai"
 
 
 def test_indented_and_lazy_lines_continue_a_term_item() -> None:

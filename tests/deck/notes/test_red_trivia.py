@@ -84,3 +84,23 @@ def test_invalid_yaml_is_a_one_line_error() -> None:
     with pytest.raises(NoteError, match=r"^not valid YAML \(line 3\): ") as caught:
         import_red_trivia("Q?:\n- [unclosed\n", "x.yaml", "x")
     assert "\n" not in str(caught.value)
+
+
+def test_category_prefix_becomes_a_tag_and_leaves_the_question() -> None:
+    imported = import_red_trivia("'[Optimisation] Which optimiser keeps a velocity term?':\n- Momentum\n",
+                                 "t.yaml", "t")
+    (card,) = imported.deck.cards
+    assert card.tags == ("optimisation",)
+    assert card.definition == "Which optimiser keeps a velocity term?"
+    assert [q.ask for q in card.questions] == ["Which optimiser keeps a velocity term?"]
+
+
+def test_questions_sharing_an_answer_stay_separate_questions_and_are_reported() -> None:
+    imported = import_red_trivia("How many moons does Mars have?:\n- Two\n- 2\n"
+                                 "How many gates does a GRU have?:\n- two\n", "t.yaml", "t")
+    (card,) = imported.deck.cards
+    assert card.definition == "How many moons does Mars have?"
+    assert [(q.ask, q.accept) for q in card.questions] == [  # type: ignore[union-attr]
+        ("How many moons does Mars have?", ("Two", "2")), ("How many gates does a GRU have?", ("two",))]
+    assert imported.combined == (("'two' answers more than one question: kept as separate questions of card "
+                                 "'two' (a term belongs to one card)"),)
