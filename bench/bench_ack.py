@@ -122,6 +122,7 @@ def _clicks(base_url: str, posted: dict[str, Any], action_id: str) -> list[str]:
 # -- the bot under load ---------------------------------------------------------------------------
 
 async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
+    from bot.app import start_adapter
     from bot.chat.slack.adapter import SlackAdapter
     from bot.chat.slack.identity import channel_ref
     from bot.deck.library import DeckLibrary
@@ -153,7 +154,7 @@ async def measure(folder: Path, *, group_commit: bool) -> dict[str, Any]:
         book.record = record_alone  # type: ignore[method-assign]
     adapter = SlackAdapter(service, "xoxb-bench", signing_secret=SECRET, http_port=0, http_host="127.0.0.1",
                            api_url=api_url)
-    await adapter.start()
+    await start_adapter(service, adapter)  # as `quizbot run` does: the root attaches, then starts
     try:
         channel = channel_ref(TEAM_ID, CHANNEL_ID)
         opened = await service.ask(channel, Member("slack:bench:admin", "admin", True), kind="choice")
