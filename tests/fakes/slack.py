@@ -70,13 +70,15 @@ class ApiCall:
     """One request the fake answered.
 
     ``args`` merges query string, form fields and JSON body, minus the token;
-    ``error`` is the Slack error the fake replied with, or None when it replied ``ok``.
+    ``error`` is the Slack error the fake replied with, or None when it replied ``ok``;
+    ``response_id`` the ``<id>`` of a post to ``/response/<id>`` (a ``response_url``).
     """
 
     method: str
     args: Args
     token: str | None
     error: str | None
+    response_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,25 @@ class FakeSlack:
     def socket_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/socket"
 
-    def response_url(self) -> str:
-        """A fresh ``response_url``; posts to it are recorded as ``RESPONSE_URL_METHOD``."""
-        return f"{self.base_url}/response/{next(self._response_urls)}"
+    def response_url(self, owner: str | None = None) -> str:
+        """A fresh ``response_url``; posts to it are recorded as ``RESPONSE_URL_METHOD``. With
+        ``owner`` (e.g. a user id) every post to it is recorded with that ``response_id``."""
+        return f"{self.base_url}/response/{owner or next(self._response_urls)}"
+
+    def ephemerals_to(self, user_id: str) -> list[Args]:
+        """What ``user_id`` alone was shown: ``chat.postEphemeral`` to them, and posts to
+        ``response_url(user_id)``, in order."""
+        return [c.args for c in self._api_calls if c.error is None and (
+            (c.method == "chat.postEphemeral" and c.args.get("user") == user_id)
+            or (c.method == RESPONSE_URL_METHOD and c.response_id == user_id))]
+
+    async def wait_for_ephemeral(self, user_id: str, predicate: Predicate | None = None,
+                                 timeout: float = DEFAULT_TIMEOUT) -> Args:
+        """The first of :meth:`ephemerals_to` ``user_id`` that ``predicate`` accepts (waits for it)."""
+        def find() -> Args | None:
+            return next((a for a in self.ephemerals_to(user_id) if predicate is None or predicate(a)), None)
+
+        return await self._until(find, timeout, f"no ephemeral to {user_id}")
 
     # -- configuration -----------------------------------------------------------------
 
@@ -317,8 +335,9 @@ class FakeSlack:
                 queue.pop(0)
         return fault
 
-    async def _record(self, method: str, args: Args, token: str | None, error: str | None) -> None:
-        self._api_calls.append(ApiCall(method, args, token, error))
+    async def _record(self, method: str, args: Args, token: str | None, error: str | None,
+                      response_id: str | None = None) -> None:
+        self._api_calls.append(ApiCall(method, args, token, error, response_id))
         await self._notify()
 
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -344,8 +363,19 @@ class FakeSlack:
         return web.json_response({"ok": True, **body})
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
+        """A ``response_url`` post; ``set_latency`` and ``fail`` apply under ``RESPONSE_URL_METHOD``
+        (a fault answers its HTTP ``status``, 404 when that is 200, with the error as text, as
+        Slack answers an expired or overused URL)."""
         args = await _read_args(request)
-        await self._record(RESPONSE_URL_METHOD, args, None, None)
+        delay = self._latency.get(RESPONSE_URL_METHOD, self._latency[None])
+        if delay > 0:
+            await asyncio.sleep(delay)
+        response_id = request.match_info["id"]
+        fault = self._take_fault(RESPONSE_URL_METHOD)
+        if fault is not None:
+            await self._record(RESPONSE_URL_METHOD, args, None, fault.error, response_id)
+            return web.Response(status=fault.status if fault.status != 200 else 404, text=fault.error)
+        await self._record(RESPONSE_URL_METHOD, args, None, None, response_id)
         return web.Response(text="ok")
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:

@@ -167,15 +167,21 @@ class SlackBotProcess(BotProcess):
 
     def click(self, action_id: str, user: str) -> SlackRequest:
         return block_actions(action_id, action_id, user_id=user, user_name=user.lower(), channel_id=CHANNEL_ID,
-                             response_url=self.fake.response_url())
+                             response_url=self.fake.response_url(user))
 
     def confirmed(self) -> set[str]:
-        """Members the fake Slack showed "Answer recorded"."""
-        return {a["user"] for a in self.fake.calls("chat.postEphemeral") if "Answer recorded" in a["text"]}
+        """Members the fake Slack showed "Answer recorded" (through their click's response_url, or
+        chat.postEphemeral when that failed)."""
+        return {user for user in self._clickers() if any("Answer recorded" in str(a.get("text"))
+                                                         for a in self.fake.ephemerals_to(user))}
 
     def told(self, user: str) -> list[str]:
         """Every ephemeral text the member was shown, in order."""
-        return [a["text"] for a in self.fake.calls("chat.postEphemeral") if a["user"] == user]
+        return [str(a.get("text")) for a in self.fake.ephemerals_to(user)]
+
+    def _clickers(self) -> set[str]:
+        return {c.response_id for c in self.fake.api_calls if c.response_id is not None} | {
+            str(a["user"]) for a in self.fake.calls("chat.postEphemeral")}
 
 
 async def start_slack_bot(fake: FakeSlack, cwd: Path, *, health: bool = False, db_name: str = "q.db",

@@ -10,7 +10,7 @@ have been told.
 
 from __future__ import annotations
 
-from tests.fakes.slack import TEAM_ID, FakeSlack
+from tests.fakes.slack import RESPONSE_URL_METHOD, TEAM_ID, FakeSlack
 from tests.faults.conftest import Counts, SlackBotProcess, slack_burst, start_slack_bot, stored_members
 
 BURST = 250
@@ -20,7 +20,7 @@ FAULT_AFTER = 60
 
 async def burst_with_stop(fake_slack: FakeSlack, tmp_path, slack_bots: list[SlackBotProcess], *,  # type: ignore[no-untyped-def]
                           kill: bool) -> tuple[Counts, dict[str, int | None], int]:
-    fake_slack.set_latency(0.01, "chat.postEphemeral")  # confirmations take a little while, as Slack's do
+    fake_slack.set_latency(0.01, RESPONSE_URL_METHOD)  # confirmations take a little while, as Slack's do
     bot = await start_slack_bot(fake_slack, tmp_path)
     slack_bots.append(bot)
     first = await bot.ask()

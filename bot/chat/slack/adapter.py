@@ -40,6 +40,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.chat.slack.http import EventsEndpoint
 from bot.chat.slack.identity import Identities
 from bot.chat.slack.listeners import DRAIN_SECONDS, Listeners, register
+from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.web import (
     AUTH_ERRORS,
     SlackCallError,
@@ -95,10 +96,15 @@ class SlackAdapter:
         self.mode = "socket" if app_token else "http"
         self.client = make_client(bot_token, api_url)
         self.chat = SlackChat(self.client, on_dead_token=self._token_refused)
-        self.listeners = Listeners(service, self.chat, Identities(self.chat), service.deliveries)
+        self.listeners = Listeners(service, self.chat, Identities(self.chat), service.deliveries,
+                                   ResponseUrls(lambda: self.client.session))
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
                             request_verification_enabled=self.mode == "http",
                             process_before_response=True,  # the listener acks after the commit
+                            # middleware for what the app never receives (no Events API, no workflow
+                            # functions) would only cost time on every request
+                            ignoring_self_events_enabled=False, url_verification_enabled=False,
+                            attaching_function_token_enabled=False, attaching_conversation_kwargs_enabled=False,
                             logger=_bolt_logger())
         register(self.app, self.listeners)
         self._signing_secret = signing_secret or "unused-in-socket-mode"

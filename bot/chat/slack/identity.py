@@ -8,9 +8,10 @@ needs one. Lookups are cached briefly, so a round's worth of clicks costs one
 ``users.info`` per member, and a failed lookup falls back to the last one known
 (or the name in the payload, without rights).
 
-Answers need no rights, so they never wait for ``users.info`` (rate limits can hold
-it for a minute): :meth:`Identities.known` names the member from the last lookup or
-the payload, and the listener refreshes the name after the answer is stored.
+Answers need no rights, so they never ask ``users.info`` (rate limits can hold it for a
+minute, and a burst of first answers would be a burst of lookups):
+:meth:`Identities.known` names the member from the last lookup, else from the payload
+(every interaction carries ``user.name``/``user.username``, the member's Slack handle).
 """
 
 from __future__ import annotations
@@ -87,11 +88,6 @@ class Identities:
         key = member_key(caller.team_id, caller.user_id)
         cached = self._known.get(key)
         return Member(key, cached[1].name if cached else _display_name({}, caller.user_name))
-
-    def fresh(self, caller: Caller) -> bool:
-        """Whether a lookup of the caller is still cached (so :meth:`member` costs no call)."""
-        cached = self._known.get(member_key(caller.team_id, caller.user_id))
-        return cached is not None and self.clock() - cached[0] < self.ttl
 
     async def member(self, caller: Caller) -> Member:
         key = member_key(caller.team_id, caller.user_id)

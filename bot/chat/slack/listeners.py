@@ -15,14 +15,19 @@ stores one per member per round, so a retried click is told it was already answe
 
 Bolt runs each listener before it answers the HTTP request (``process_before_response``), so
 the HTTP 200 leaves as soon as the listener acks, with no polling for the ack; what follows
-the ack (replies, "Answer recorded", the name lookup) runs in :meth:`Listeners.later`. Both
-parts are counted, log any failure in one line, tell the waiting member, and are waited for
-by :meth:`Listeners.drain` at shutdown.
+the ack (replies, "Answer recorded") runs in :meth:`Listeners.later`. Both parts are counted,
+log any failure in one line, tell the waiting member, and are waited for by
+:meth:`Listeners.drain` at shutdown.
 
-Replies the caller alone needs are ephemeral: a slash command's through its
-``response_url`` (it works even where the bot is not a member), a click on a
-question or a modal submit through ``chat.postEphemeral`` in the question's
-channel.
+**Cheap per answer.** An answer costs one commit (shared with the burst) and one reply: no
+``users.info`` (the payload names the member; rights are not needed to answer), and the
+confirmation goes to the click's ``response_url`` over a pooled connection
+(:mod:`bot.chat.slack.replies`), not through a rate-limited Web API method.
+
+Replies the caller alone needs are ephemeral: a slash command's and a click's through its
+``response_url`` (it works even where the bot is not a member), falling back to
+``chat.postEphemeral`` in the channel when that fails; a modal submit (which has none)
+through ``chat.postEphemeral``.
 """
 
 from __future__ import annotations
@@ -36,11 +41,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_modal, render
+from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.web import SlackCallError, SlackChat
 from bot.quiz import commands
 from bot.quiz import messages as m
@@ -57,7 +62,7 @@ OUR_VIEWS = re.compile(r"^quiz:type:")
 DRAIN_SECONDS = 25.0
 PLATFORM = "slack"
 FOLLOWUP_LANES = 16
-"""Follow-ups (replies, confirmations, name lookups) running at once. Under a burst the rest
+"""Follow-ups (replies, confirmations) running at once. Under a burst the rest
 wait their turn, so the acks, which Slack needs within 3 s, keep the event loop; a
 confirmation may lag, an ack may not."""
 
@@ -68,10 +73,13 @@ STALE_BUTTON = m.error("That button is out of date or not one of mine. Use the b
 
 
 def register(app: AsyncApp, listeners: Listeners) -> None:
-    """Attach every listener: three slash commands, our buttons, the answer modal."""
+    """Attach every listener: our buttons, three slash commands, the answer modal.
+
+    Bolt tries listeners in this order for every request, so the buttons (a burst of answers)
+    come first and match at the first try."""
+    app.action(OUR_ACTIONS)(listeners.on_action)
     for name in COMMANDS:
         app.command(name)(listeners.on_command)
-    app.action(OUR_ACTIONS)(listeners.on_action)
     app.view_submission(OUR_VIEWS)(listeners.on_answer_submit)
     app.error(listeners.on_error)
 
@@ -98,6 +106,7 @@ class Listeners:
     chat: SlackChat
     identities: Identities
     deliveries: Deliveries
+    replies: ResponseUrls
     _running: int = field(default=0, init=False)
     _followups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
@@ -108,8 +117,9 @@ class Listeners:
 
     # -- slash commands -----------------------------------------------------------------
 
-    async def on_command(self, ack: Any, body: dict[str, Any], respond: Any) -> None:
+    async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
         caller = caller_of(body)
+        response_url = _response_url(body)
         command = str(body.get("command", ""))
         delivery = str(body.get("trigger_id") or "")
         once = Ack(ack)
@@ -117,7 +127,7 @@ class Listeners:
             return
 
         async def tell(message: m.Message) -> None:
-            await self._respond(respond, caller, message, replace_original=False)
+            await self._respond(response_url, caller, message, replace_original=False)
 
         async with self.work(command, caller, tell, once):
             if caller.channel_id is None:
@@ -152,15 +162,16 @@ class Listeners:
 
     # -- buttons ------------------------------------------------------------------------
 
-    async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+    async def on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         caller = caller_of(body)
+        response_url = _response_url(body)
         parsed = parse(str(action.get("action_id", "")))
         once = Ack(ack)
         if not isinstance(parsed, AnswerAction | HintAction | ReportAction):
             await once()  # nothing to store: opening a box, looking a card up, refusing a forged id
 
         async def tell(message: m.Message) -> None:
-            await self._tell_clicker(respond, caller, message)
+            await self._respond(response_url, caller, message, replace_original=False)
 
         async with self.work("action", caller, tell, once):
             if isinstance(parsed, TypeAnswerAction):
@@ -170,11 +181,11 @@ class Listeners:
                 member = self.identities.known(caller)
                 notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
                 await once()  # the answer is committed (or refused): only now does Slack hear "got it"
-                self.later("action", caller, tell, lambda: self._confirm(tell, notice, caller, member))
+                self.later("action", caller, tell, lambda: tell(notice))
             elif isinstance(parsed, DefineAction):
                 found = self.service.define_card(parsed.deck_id, parsed.card_id)
                 self.later("action", caller, tell,
-                           lambda: self._respond(respond, caller, found, replace_original=True))
+                           lambda: self._respond(response_url, caller, found, replace_original=True))
             elif isinstance(parsed, HintAction):
                 notice = await self.service.hint(parsed.round_id, self.identities.known(caller))
                 await once()  # the hint is stored (or refused) before Slack hears "got it"
@@ -187,11 +198,6 @@ class Listeners:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
                 self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
-
-    async def _confirm(self, tell: Tell, notice: m.Message, caller: Caller, member: Member) -> None:
-        """After an answer's ack: tell the member, then learn their name for the reveal."""
-        await tell(notice)
-        await self._learn_name(caller, member)
 
     async def _open_answer_box(self, action: TypeAnswerAction, caller: Caller, trigger_id: str, tell: Tell) -> None:
         card = await self.service.open_question(action.round_id)
@@ -229,27 +235,13 @@ class Listeners:
         once = Ack(ack)
 
         async def tell(message: m.Message) -> None:
-            await self._tell_clicker(None, caller, message)
+            await self._ephemeral(caller, render(message))
 
         async with self.work("view_submission", caller, tell, once):
             member = self.identities.known(caller)
             notice = await self.service.answer_text(parsed.round_id, member, text)
             await once()  # stored (or refused): the modal closes now
-            self.later("view_submission", caller, tell, lambda: self._confirm(tell, notice, caller, member))
-
-    async def _learn_name(self, caller: Caller, used: Member) -> None:
-        """After an answer was stored under ``used`` (no ``users.info`` wait): look the member
-        up, if not done recently, and rename them when Slack knows a better name. Never raises:
-        the answer is safe whatever happens here (shutdown may cut it short)."""
-        if self.identities.fresh(caller):
-            return
-        named = await self.identities.member(caller)  # never raises; logs a failed call
-        if named.name == used.name:
-            return
-        try:
-            await self.service.rename_member(named)
-        except Exception as exc:  # e.g. the database closing at shutdown: the next answer renames
-            log.info("event=slack_rename_skipped user=%s error=%r", caller.user_id, exc)
+            self.later("view_submission", caller, tell, lambda: tell(notice))
 
     # -- errors bolt itself caught ------------------------------------------------------
 
@@ -327,17 +319,13 @@ class Listeners:
             return False
         return True
 
-    async def _respond(self, respond: Any, caller: Caller, message: m.Message, *, replace_original: bool) -> None:
+    async def _respond(self, response_url: str | None, caller: Caller, message: m.Message, *,
+                       replace_original: bool) -> None:
         """Reply through ``response_url``; ``chat.postEphemeral`` when that fails."""
         body = render(message)
-        if not await self._via_response_url(respond, caller, body, replace_original):
+        if not await self.replies.send(response_url, body, user_id=caller.user_id,
+                                       replace_original=replace_original):
             await self._ephemeral(caller, body)
-
-    async def _tell_clicker(self, respond: Any, caller: Caller, message: m.Message) -> None:
-        """Reply with ``chat.postEphemeral``; through ``response_url`` when that fails."""
-        body = render(message)
-        if not await self._ephemeral(caller, body) and respond is not None:
-            await self._via_response_url(respond, caller, body, False)
 
     async def _ephemeral(self, caller: Caller, body: Rendered) -> bool:
         if caller.channel_id is None:
@@ -348,18 +336,10 @@ class Listeners:
             return False
         return True
 
-    async def _via_response_url(self, respond: Any, caller: Caller, body: Rendered, replace_original: bool) -> bool:
-        try:
-            reply = await respond(text=body.text, blocks=body.blocks, response_type="ephemeral",
-                                  replace_original=replace_original)
-        except (ValueError, aiohttp.ClientError, TimeoutError) as exc:  # no response_url, or unreachable
-            log.warning("event=slack_call_failed method=response_url error=%r user=%s", exc, caller.user_id)
-            return False
-        if reply.status_code != 200:
-            log.warning("event=slack_call_failed method=response_url status=%s body=%r user=%s",
-                        reply.status_code, str(reply.body)[:100], caller.user_id)
-            return False
-        return True
+
+def _response_url(body: dict[str, Any]) -> str | None:
+    url = body.get("response_url")
+    return url if isinstance(url, str) and url else None
 
 
 def _metadata_channel(raw: object) -> str | None:

@@ -76,9 +76,12 @@ def buttons(message: dict[str, Any]) -> list[str]:
 
 
 def click(action_id: str, user_id: str, fake: FakeSlack, message_ts: str = "1700000000.000100",
-          **kwargs: Any) -> SlackRequest:
-    return block_actions(action_id, action_id, user_id=user_id, user_name=user_id.lower(), channel_id=CHANNEL_ID,
-                         message_ts=message_ts, response_url=fake.response_url(), **kwargs)
+          user_name: str | None = None, **kwargs: Any) -> SlackRequest:
+    """A click by ``user_id`` (named ``user_name``, else the id in lower case); its
+    ``response_url`` is the user's own (see ``fake.ephemerals_to``)."""
+    return block_actions(action_id, action_id, user_id=user_id, user_name=user_name or user_id.lower(),
+                         channel_id=CHANNEL_ID,
+                         message_ts=message_ts, response_url=fake.response_url(user_id), **kwargs)
 
 
 async def _service(tmp_path: Path, seed: int) -> tuple[QuizService, Database, Clock]:

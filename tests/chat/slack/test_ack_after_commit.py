@@ -9,7 +9,7 @@ import sqlite3
 
 from bot.chat.slack.identity import member_key
 from tests.chat.slack.conftest import ADMIN_ID, SlackBot, click
-from tests.fakes.slack import TEAM_ID
+from tests.fakes.slack import RESPONSE_URL_METHOD, TEAM_ID
 from tests.fakes.slack_requests import slash_command
 
 
@@ -47,7 +47,7 @@ async def test_stopping_adapter_refuses_new_requests_with_503_and_confirms_the_a
         http_bot: SlackBot) -> None:
     await http_bot.send(slash_command("/quiz", "now", response_url=http_bot.fake.response_url()))
     question = await http_bot.question()
-    http_bot.fake.set_latency(0.3, "chat.postEphemeral")  # the accepted answer's confirmation is slow
+    http_bot.fake.set_latency(0.3, RESPONSE_URL_METHOD)  # the accepted answer's confirmation is slow
     accepted = await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
 
     stopping = asyncio.create_task(http_bot.adapter.stop())
@@ -57,7 +57,7 @@ async def test_stopping_adapter_refuses_new_requests_with_503_and_confirms_the_a
 
     assert accepted.status == 200
     assert (refused.status, refused.headers.get("Retry-After")) == (503, "5")
-    confirmed = [a["user"] for a in http_bot.fake.calls("chat.postEphemeral") if "recorded" in a["text"]]
+    confirmed = [u for u in ("U1", "U2") if any("recorded" in a["text"] for a in http_bot.fake.ephemerals_to(u))]
     assert confirmed == ["U1"]  # sent before stop() returned
     assert on_disk(http_bot, "SELECT m.key FROM answers a JOIN members m ON m.id = a.member_id") == [
         (member_key(TEAM_ID, "U1"),)]

@@ -63,9 +63,9 @@ async def test_quizbot_run_plays_a_round_in_http_mode(
 
     for user in ("U1", "U2", "U3"):
         await deliver(block_actions(ids[0], ids[0], user_id=user, channel_id=CHANNEL_ID,
-                                    response_url=fake_slack.response_url()))
+                                    response_url=fake_slack.response_url(user)))
     for user in ("U1", "U2", "U3"):
-        await fake_slack.wait_for("chat.postEphemeral", lambda a, u=user: a["user"] == u)  # type: ignore[misc]
+        await fake_slack.wait_for_ephemeral(user, lambda a: "recorded" in a["text"])
 
     await deliver(slash_command("/quiz", "close", user_id=ADMIN_ID, response_url=fake_slack.response_url()))
     reveal = await fake_slack.wait_for("chat.update", lambda a: "closed" in a["text"])
@@ -75,7 +75,7 @@ async def test_quizbot_run_plays_a_round_in_http_mode(
     board = await fake_slack.wait_for(RESPONSE_URL_METHOD, lambda a: "Leaderboard" in a.get("text", ""))
     assert board["response_type"] == "ephemeral"
 
-    assert len(fake_slack.calls("chat.postEphemeral")) == 3
+    assert len([a for a in fake_slack.calls(RESPONSE_URL_METHOD) if "recorded" in a["text"]]) == 3
     process.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(process.wait(), 10) == 0
     stdout = await process.stdout.read() if process.stdout else b""

@@ -27,8 +27,8 @@ async def test_hint_button_on_a_free_text_question_tells_only_the_clicker_the_fi
     assert hint_id in question.action_ids
 
     assert (await http_bot.send(click(hint_id, "U1", fake))).status == 200
-    notice = await fake.wait_for("chat.postEphemeral")
-    assert (notice["channel"], notice["user"]) == (CHANNEL_ID, "U1")
+    notice = await fake.wait_for_ephemeral("U1")  # through the click's response_url: to U1 alone
+    assert notice["response_type"] == "ephemeral"
     assert notice["text"].startswith("Hint: ") and "half" in notice["text"]
     await http_bot.settle()
     row = await http_bot.db.fetchone(
@@ -48,8 +48,7 @@ async def test_report_button_on_the_reveal_records_the_card_and_thanks_privately
 
     for _ in range(2):  # a second click updates the report, never adds one
         assert (await http_bot.send(click(report_id, "U2", fake))).status == 200
-    thanks = await fake.wait_for("chat.postEphemeral", lambda a: "updated" in a["text"])
-    assert thanks["user"] == "U2"
+    await fake.wait_for_ephemeral("U2", lambda a: "updated" in a["text"])
     await http_bot.settle()
     stored = await http_bot.db.fetchall(
         "SELECT m.key, r.deck_id, r.card_id, r.reason FROM card_reports r JOIN members m ON m.id = r.member_id")

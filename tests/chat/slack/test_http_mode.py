@@ -81,12 +81,12 @@ async def test_full_round_three_clicks_close_reveal_in_place_and_leaderboard(htt
     for user, action_id in (("U1", right), ("U2", right), ("U3", wrong)):
         assert (await http_bot.send(click(action_id, user, fake))).status == 200
     for user in ("U1", "U2", "U3"):
-        notice = await fake.wait_for("chat.postEphemeral", lambda a, u=user: a["user"] == u)  # type: ignore[misc]
-        assert notice["channel"] == CHANNEL_ID
+        notice = await fake.wait_for_ephemeral(user)
+        assert notice["response_type"] == "ephemeral" and notice["replace_original"] is False
         assert "revealed when the round closes" in notice["text"]
         assert "right" not in notice["text"].lower() and "wrong" not in notice["text"].lower()
     assert fake.calls("chat.update") == []  # never edited per answer
-    await http_bot.settle()  # names from users.info, looked up after each answer was stored
+    await http_bot.settle()
 
     await command(http_bot, "/quiz", "close", user_id=ADMIN_ID)
     reveal = await fake.wait_for("chat.update")
@@ -95,14 +95,14 @@ async def test_full_round_three_clicks_close_reveal_in_place_and_leaderboard(htt
     assert (reveal["channel"], reveal["ts"]) == (CHANNEL_ID, row.message_id)
     shown = str(reveal["blocks"])
     assert f"Round {question.round_id} closed" in shown
-    assert "Right (2 of 3):* member-u1, member-u2" in shown
+    assert "Right (2 of 3):* u1, u2" in shown  # the names the clicks carried
     assert [b for b in buttons(reveal) if b.startswith("quiz:")] == []  # the answer buttons are gone
     assert len(fake.calls("chat.postMessage")) == 1  # revealed in place, not re-posted
 
     url = await command(http_bot, "/leaderboard")
     board = await fake.wait_for(RESPONSE_URL_METHOD, lambda a: "Leaderboard" in a.get("text", ""))
     assert url and board["response_type"] == "ephemeral"
-    assert "member-u1" in board["text"] and "member-u3" in board["text"]
+    assert "1. u1" in board["text"] and "u3: 0 pts" in board["text"]
     assert sorted(key for _, key, _, _ in await http_bot.answers()) == [
         member_key(TEAM_ID, u) for u in ("U1", "U2", "U3")]
 
@@ -117,7 +117,7 @@ async def test_retried_and_double_clicks_store_one_answer(http_bot: SlackBot) ->
 
     for request in (first, retried, first, second_button):
         assert (await http_bot.send(request)).status == 200
-    await fake.wait_for("chat.postEphemeral", lambda a: "first answer counts" in a["text"])
+    await fake.wait_for_ephemeral("U1", lambda a: "first answer counts" in a["text"])
 
     assert await http_bot.answers() == [(question.round_id, member_key(TEAM_ID, "U1"), 0, None)]
 
@@ -231,7 +231,7 @@ async def test_answer_button_of_a_closed_round_says_so_without_a_modal(http_bot:
 
     await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
 
-    notice = await http_bot.fake.wait_for("chat.postEphemeral")
+    notice = await http_bot.fake.wait_for_ephemeral("U1")
     assert "This round is closed" in notice["text"]
     assert http_bot.fake.calls("views.open") == []
 
@@ -265,7 +265,7 @@ async def test_stale_timestamp_is_refused_401_with_no_side_effects(http_bot: Sla
 async def test_forged_button_id_gets_a_polite_ephemeral_error(http_bot: SlackBot) -> None:
     await http_bot.send(click("quiz:answer:1:../../etc", "U1", http_bot.fake))
 
-    notice = await http_bot.fake.wait_for("chat.postEphemeral")
+    notice = await http_bot.fake.wait_for_ephemeral("U1")
     assert "out of date or not one of mine" in notice["text"]
     assert await http_bot.answers() == []
 
@@ -320,54 +320,47 @@ async def test_long_rate_limit_is_not_waited_out_and_the_member_is_told(http_bot
     assert len(http_bot.fake.calls("chat.postMessage")) == 1
 
 
-async def test_failing_ephemeral_reply_keeps_the_answer_and_logs_one_line(
+async def test_confirmation_goes_through_the_clicks_response_url_not_a_web_api_call(http_bot: SlackBot) -> None:
+    await command(http_bot, "/quiz", "now")
+    question = await http_bot.question()
+    calls_before = len(http_bot.fake.api_calls)
+
+    await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
+    await http_bot.settle()
+
+    after = http_bot.fake.api_calls[calls_before:]
+    assert [(c.method, c.response_id) for c in after] == [(RESPONSE_URL_METHOD, "U1")]
+    assert "recorded" in after[0].args["text"]
+
+
+async def test_failing_response_url_falls_back_to_post_ephemeral_and_logs_one_line(
     http_bot: SlackBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     await command(http_bot, "/quiz", "now")
     question = await http_bot.question()
-    http_bot.fake.fail("chat.postEphemeral", "invalid_auth")
+    http_bot.fake.fail(RESPONSE_URL_METHOD, "expired_url")
 
     with caplog.at_level(logging.WARNING):
         await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
-        fallback = await http_bot.fake.wait_for(RESPONSE_URL_METHOD, lambda a: "recorded" in a.get("text", ""))
+        fallback = await http_bot.fake.wait_for("chat.postEphemeral", lambda a: "recorded" in a.get("text", ""))
 
-    assert fallback["response_type"] == "ephemeral" and fallback["replace_original"] is False
-    lines = [r.getMessage() for r in caplog.records if "invalid_auth" in r.getMessage()]
-    assert len(lines) == 1 and "method=chat.postEphemeral" in lines[0]
+    assert (fallback["channel"], fallback["user"]) == (CHANNEL_ID, "U1")
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1 and "method=response_url status=404" in lines[0] and "user=U1" in lines[0]
     assert len(await http_bot.answers()) == 1
 
 
-async def test_users_info_failure_still_records_the_answer_under_the_payload_name(http_bot: SlackBot) -> None:
+async def test_answer_never_asks_users_info_and_keeps_the_name_the_click_carries(http_bot: SlackBot) -> None:
     await command(http_bot, "/quiz", "now")
     question = await http_bot.question()
-    http_bot.fake.fail("users.info", "ratelimited", times=None)
 
     await http_bot.send(click(question.action_ids[0], "U7", http_bot.fake))
+    await http_bot.fake.wait_for_ephemeral("U7", lambda a: "recorded" in a["text"])
+    await http_bot.settle()
 
-    await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U7")
+    assert {"user": "U7"} not in http_bot.fake.calls("users.info")  # only /quiz now's caller was looked up
     name = await http_bot.db.fetchone("SELECT name FROM members WHERE key = ?", (member_key(TEAM_ID, "U7"),))
     assert name is not None and name[0] == "u7"
-
-
-async def test_slow_users_info_delays_neither_the_answer_row_nor_answer_recorded(http_bot: SlackBot) -> None:
-    # users.info can sit behind a minute of rate-limit retries; shutdown drains for 5 s only
-    await command(http_bot, "/quiz", "now")
-    question = await http_bot.question()
-    http_bot.fake.set_latency(1.5, "users.info")
-
-    await http_bot.send(click(question.action_ids[0], "U8", http_bot.fake))
-
-    notice = await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U8", timeout=1.0)
-    assert "recorded" in notice["text"]
-    rows = await http_bot.db.fetchall("SELECT a.choice FROM answers a JOIN members m ON m.id = a.member_id "
-                                      "WHERE m.key = ?", (member_key(TEAM_ID, "U8"),))
-    assert [tuple(r) for r in rows] == [(0,)]
-    assert {"user": "U8"} not in http_bot.fake.calls("users.info")  # Slack has not answered yet
-
-    await http_bot.fake.wait_for("users.info", lambda a: a["user"] == "U8", timeout=3.0)
-    await http_bot.settle()  # then the member gets the name Slack knows, for the reveal
-    name = await http_bot.db.fetchone("SELECT name FROM members WHERE key = ?", (member_key(TEAM_ID, "U8"),))
-    assert name is not None and name[0] == "member-u8"
 
 
 async def test_modal_answer_does_not_wait_for_users_info(http_bot: SlackBot) -> None:
@@ -390,14 +383,14 @@ async def test_admin_command_still_asks_slack_for_rights(http_bot: SlackBot) -> 
     await command(http_bot, "/quiz", "now")
     question = await http_bot.question()
     await http_bot.send(click(question.action_ids[0], ADMIN_ID, http_bot.fake))  # an answer: no rights needed
-    await http_bot.fake.wait_for("chat.postEphemeral")
+    await http_bot.fake.wait_for_ephemeral(ADMIN_ID)
     await http_bot.settle()
 
     await command(http_bot, "/quiz", "close", user_id=ADMIN_ID)
 
     await http_bot.fake.wait_for("chat.update", lambda a: "closed" in a["text"])  # the admin's right was seen
     asked = [a["user"] for a in http_bot.fake.calls("users.info")]
-    assert asked.count(ADMIN_ID) == 1  # looked up after the answer, then cached for the close
+    assert asked.count(ADMIN_ID) == 1  # for the close only, never for the answer
 
 
 # -- the service survives -------------------------------------------------------------------
@@ -416,14 +409,14 @@ async def test_a_failing_listener_logs_one_line_tells_the_member_and_the_next_cl
     monkeypatch.setattr(http_bot.service, "answer_choice", broken)
     with caplog.at_level(logging.ERROR):
         assert (await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))).status == 200
-        sorry = await http_bot.fake.wait_for("chat.postEphemeral")
+        sorry = await http_bot.fake.wait_for_ephemeral("U1")
     assert "Something went wrong" in sorry["text"]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
         "event=slack_listener_failed kind=action user=U1 channel=C0QUIZ"]
 
     monkeypatch.setattr(http_bot.service, "answer_choice", real)
     await http_bot.send(click(question.action_ids[0], "U1", http_bot.fake))
-    await http_bot.fake.wait_for("chat.postEphemeral", lambda a: "recorded" in a["text"])
+    await http_bot.fake.wait_for_ephemeral("U1", lambda a: "recorded" in a["text"])
     assert len(await http_bot.answers()) == 1
 
 
@@ -437,7 +430,7 @@ async def test_answered_counter_is_refreshed_in_place_with_buttons_kept(http_bot
 
     for user in ("U1", "U2"):
         await http_bot.send(click(question.action_ids[0], user, http_bot.fake))
-    await http_bot.fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U2")
+    await http_bot.fake.wait_for_ephemeral("U2")
 
     refresh = await http_bot.fake.wait_for("chat.update", lambda a: "2 answered so far" in str(a["blocks"]))
     row = await ctx.stores.rounds.get(question.round_id)

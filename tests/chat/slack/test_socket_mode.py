@@ -35,7 +35,7 @@ async def test_socket_mode_round_from_command_to_reveal(socket_bot: SlackBot) ->
         sent = await fake.socket_send(click(question.action_ids[0], user, fake).envelope())
         await fake.wait_for_ack(sent)
     for user in ("U1", "U2", "U3"):
-        await fake.wait_for("chat.postEphemeral", lambda a, u=user: a["user"] == u)  # type: ignore[misc]
+        await fake.wait_for_ephemeral(user, lambda a: "recorded" in a["text"])
     await fake.socket_send(slash_command("/quiz", "close", user_id=ADMIN_ID,
                                          response_url=fake.response_url()).envelope())
 
@@ -54,7 +54,7 @@ async def test_socket_mode_redelivered_click_is_counted_once(socket_bot: SlackBo
     await fake.wait_for_ack(await fake.socket_send(request.envelope("env-1")))
     await fake.wait_for_ack(await fake.socket_send(request.envelope("env-1")))  # the same envelope again
 
-    await fake.wait_for("chat.postEphemeral", lambda a: "first answer counts" in a["text"])
+    await fake.wait_for_ephemeral("U1", lambda a: "first answer counts" in a["text"])
     assert await socket_bot.answers() == [(question.round_id, member_key(TEAM_ID, "U1"), 1, None)]
 
 
@@ -140,15 +140,15 @@ async def test_socket_mode_reconnects_when_slack_asks_and_keeps_working(socket_b
     assert "adaptive moment" in (await fake.wait_for(RESPONSE_URL_METHOD))["text"]
 
 
-async def test_bold_display_name_shows_literally_in_the_reveal_leaderboard(socket_bot: SlackBot) -> None:
+async def test_bold_member_name_shows_literally_in_the_reveal_leaderboard(socket_bot: SlackBot) -> None:
     from bot.chat.slack.render import literal
 
     fake = socket_bot.fake
-    fake.add_user("U1", profile={"display_name": "*bold* <!channel>"})
     await fake.socket_send(slash_command("/quiz", "now", response_url=fake.response_url()).envelope())
     question = await socket_bot.question()
-    await fake.wait_for_ack(await fake.socket_send(click(question.action_ids[0], "U1", fake).envelope()))
-    await fake.wait_for("chat.postEphemeral", lambda a: a["user"] == "U1")
+    sneaky = click(question.action_ids[0], "U1", fake, user_name="*bold* <!channel>")
+    await fake.wait_for_ack(await fake.socket_send(sneaky.envelope()))
+    await fake.wait_for_ephemeral("U1")
     await socket_bot.settle()
     await fake.socket_send(slash_command("/quiz", "close", user_id=ADMIN_ID,
                                          response_url=fake.response_url()).envelope())
