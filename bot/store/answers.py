@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +52,16 @@ class PastAnswer:
     question: dict[str, Any]
 
 
-async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
-    """The round's answers (inside the caller's transaction, or on the connection)."""
-    rows = await conn.execute_fetchall(
-        "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?", (round_id,))
+_ROUND_ANSWERS = "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?"
+
+
+def _stored(rows: Iterable[Sequence[Any]]) -> list[StoredAnswer]:
     return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
+
+
+async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
+    """The round's answers, inside the caller's transaction (the close scores what it reads)."""
+    return _stored(await conn.execute_fetchall(_ROUND_ANSWERS, (round_id,)))
 
 
 class Outcome(enum.Enum):
@@ -240,7 +246,7 @@ class AnswerBook:
 
     async def of_round(self, round_id: int) -> list[StoredAnswer]:
         """The round's stored answers (committed ones)."""
-        return await stored_answers(self.db.conn, round_id)
+        return _stored(await self.db.fetchall(_ROUND_ANSWERS, (round_id,)))
 
     async def history(self, member_id: int, workspace: str) -> list[PastAnswer]:
         """The member's answers to closed rounds in the workspace's channels (``/quiz stats``)."""
