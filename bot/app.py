@@ -1,10 +1,19 @@
-"""Wiring and lifecycle: settings -> store -> decks -> service -> clock -> adapters.
+"""Wiring and lifecycle: settings -> store -> decks -> service -> ops -> adapters -> clock.
 
-The one place where parts are put together; nothing is global. ``run`` starts
-every adapter whose credentials are set (the console when none is), runs until
-SIGTERM/SIGINT (or the console's end of input), then stops in order: adapters
-stop taking events and finish the ones they accepted (all adapters at once, each within
-``QUIZBOT_STOP_TIMEOUT``), acknowledged answers are flushed, the database is closed.
+The composition root, the one place where parts are put together; nothing is global.
+``run`` starts every adapter whose credentials are set (the console when none is), runs until
+SIGTERM/SIGINT (or the console's end of input), then stops.
+
+Each part declares its teardown on one :class:`contextlib.AsyncExitStack` the moment it has
+started, so teardown is the start order reversed, and a part that fails to start (the health
+port in use, a Slack port taken) still unwinds everything started before it:
+
+1. the clock stops (nothing more is posted into adapters that are going away);
+2. every started adapter stops taking events and finishes the ones it accepted (all at once,
+   each within ``QUIZBOT_STOP_TIMEOUT``, so the process ends within that bound, not a multiple);
+3. acknowledged answers are flushed;
+4. the deck watcher, the health endpoint and the storage watch end;
+5. the database is closed, last.
 """
 
 from __future__ import annotations
@@ -14,17 +23,23 @@ import logging
 import random
 import signal
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 
+from bot import ops
 from bot.chat.adapter import Adapter
 from bot.config import NO_PLATFORM, ConfigError, Settings
 from bot.deck.cache import DeckCache
 from bot.deck.library import DeckLibrary
+from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import log_problems
 from bot.quiz.context import Context, Stores
+from bot.quiz.metrics import Metrics
 from bot.quiz.service import QuizService
 from bot.store.db import Database
 
 log = logging.getLogger("bot.app")
+
+READY_TIMEOUT_S = 30.0
 
 
 def load_library(settings: Settings) -> DeckLibrary:
@@ -33,6 +48,13 @@ def load_library(settings: Settings) -> DeckLibrary:
     log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
              settings.decks_dir)
     return library
+
+
+def build_service(settings: Settings, db: Database, metrics: Metrics) -> QuizService:
+    """The core over an open database, counting into ``metrics`` from its first call."""
+    ctx = Context(Stores(db), load_library(settings), settings.quiz, rng=random.Random(settings.seed),
+                  metrics=metrics)
+    return QuizService(ctx)
 
 
 def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], None]) -> list[Adapter]:
@@ -59,65 +81,78 @@ def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], 
     return adapters
 
 
-async def open_service(settings: Settings) -> tuple[Database, QuizService]:
-    db = await Database.open(settings.db_path)
-    ctx = Context(Stores(db), load_library(settings), settings.quiz,
-                  rng=random.Random(settings.seed))
-    return db, QuizService(ctx)
+async def start_adapter(service: QuizService, adapter: Adapter) -> None:
+    """Make ``adapter`` the way out for its platform's channels, then let it take events.
+
+    The root attaches adapters (an adapter never registers itself), so what the core can post
+    through is decided here, in one place."""
+    service.attach(adapter.chat)
+    await adapter.start()
 
 
 async def run(settings: Settings) -> int:
-    """Run the bot until a signal or the end of console input. Returns an exit code."""
+    """Run the bot until a signal or the end of console input. Returns an exit code.
+
+    Raises what a part raised while starting (:class:`ConfigError` for a port in use), after
+    tearing down every part started before it."""
     stop = asyncio.Event()
+    _stop_on_signals(stop)
+    async with AsyncExitStack() as parts:
+        parts.callback(log.info, "event=shutdown_done")
+        try:
+            await _start_and_wait(parts, settings, stop)
+        finally:
+            log.info("event=shutdown_started")
+    return 0
+
+
+async def _start_and_wait(parts: AsyncExitStack, settings: Settings, stop: asyncio.Event) -> None:
+    """Start each part, pushing its teardown on ``parts`` as it starts; return once ``stop`` is set."""
+    db = await Database.open(settings.db_path)
+    parts.push_async_callback(db.close)
+
+    metrics = PrometheusMetrics()
+    service = build_service(settings, db, metrics)
+    adapters = build_adapters(settings, service, stop.set)
+    await parts.enter_async_context(ops.running(settings, service, db, adapters, metrics, stop))
+
+    parts.push_async_callback(service.shutdown)  # after the adapters stop: what they acknowledged is committed
+    parts.callback(stop.set)  # whatever ended the run, everything waiting on ``stop`` ends too
+    started: list[Adapter] = []
+    parts.push_async_callback(_stop_adapters, started)  # one callback: they stop at once, not in turn
+    for adapter in adapters:
+        await start_adapter(service, adapter)  # one whose start() raised is not stopped
+        started.append(adapter)
+        log.info("event=adapter_started adapter=%s", adapter.name)
+
+    # The clock reveals overdue rounds and posts missed slots at once: only when the adapters
+    # can post, or those reveals and questions would go nowhere.
+    if not await _ready_unless_stopped(started, stop):
+        return  # SIGTERM while an adapter was still connecting
+    clock_stop = asyncio.Event()
+    clock = asyncio.create_task(service.run(clock_stop), name="clock")
+    parts.push_async_callback(_stop_clock, clock_stop, clock)
+    await stop.wait()
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
             pass
-    db, service = await open_service(settings)
-    adapters: list[Adapter] = []
-    started: list[Adapter] = []
-    clock_stop = asyncio.Event()
-    clock: asyncio.Task[None] | None = None
-    extras: list[asyncio.Task[None]] = []
-    try:  # everything after the database is open is undone in order below, whatever fails
-        adapters.extend(build_adapters(settings, service, stop.set))
-        extras.extend(await _start_extras(settings, service, db, adapters, stop))
-        for adapter in adapters:
-            await adapter.start()
-            started.append(adapter)
-            log.info("event=adapter_started adapter=%s", adapter.name)
-        # The clock reveals overdue rounds and posts missed slots at once: only when the
-        # adapters can post, or those reveals and questions would go nowhere.
-        waiting = asyncio.create_task(_wait_ready(started))
-        stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
-        stopping.cancel()
-        if stop.is_set():  # SIGTERM while an adapter was still connecting
-            return 0
-        clock = asyncio.create_task(service.run(clock_stop), name="clock")
-        await stop.wait()
-    finally:
-        log.info("event=shutdown_started")
-        clock_stop.set()  # first the clock: nothing is posted into adapters that are going away
-        if clock is not None:
-            await clock
-        # at once, not one after another: each refuses new work at the start of its stop and
-        # drains within the stop timeout, so the process ends within that bound, not a multiple
-        await asyncio.gather(*(_stop_adapter(adapter) for adapter in reversed(started)))
-        stop.set()
-        await service.shutdown()
-        for task in extras:
-            task.cancel()
-        await asyncio.gather(*extras, return_exceptions=True)
-        await db.close()
-        log.info("event=shutdown_done")
-    return 0
 
 
-READY_TIMEOUT_S = 30.0
+async def _stop_clock(clock_stop: asyncio.Event, clock: asyncio.Task[None]) -> None:
+    clock_stop.set()
+    await clock
+
+
+async def _stop_adapters(started: list[Adapter]) -> None:
+    """Stop every started adapter at once: each refuses new work at the start of its stop and
+    drains within the stop timeout, so all of them are done within that one bound."""
+    await asyncio.gather(*(_stop_adapter(adapter) for adapter in reversed(started)))
 
 
 async def _stop_adapter(adapter: Adapter) -> None:
@@ -125,6 +160,19 @@ async def _stop_adapter(adapter: Adapter) -> None:
         await adapter.stop()
     except Exception:
         log.exception("event=adapter_stop_failed adapter=%s", adapter.name)
+
+
+async def _ready_unless_stopped(adapters: list[Adapter], stop: asyncio.Event) -> bool:
+    """Wait until every adapter can post, or ``stop`` is set first (then False)."""
+    waiting = asyncio.create_task(_wait_ready(adapters))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+        stopping.cancel()
+        await asyncio.gather(waiting, stopping, return_exceptions=True)
+    return not stop.is_set()
 
 
 async def _wait_ready(adapters: list[Adapter]) -> None:
@@ -137,15 +185,3 @@ async def _wait_ready(adapters: list[Adapter]) -> None:
             await wait_ready(READY_TIMEOUT_S)
         except Exception as exc:  # the rest of the service runs; its rounds wait in SQLite
             log.warning("event=adapter_not_ready adapter=%s error=%r", adapter.name, str(exc) or type(exc).__name__)
-
-
-async def _start_extras(settings: Settings, service: QuizService, db: Database, adapters: list[Adapter],
-                        stop: asyncio.Event) -> list[asyncio.Task[None]]:
-    """Optional parts: the health/metrics endpoint and deck hot reload."""
-    tasks: list[asyncio.Task[None]] = []
-    try:
-        from bot import ops
-    except ImportError:
-        return tasks
-    tasks.extend(await ops.start(settings, service, db, adapters, stop))
-    return tasks

@@ -11,6 +11,7 @@ from bot.deck.library import DeckLibrary
 from bot.deck.load import load_deck_text
 from bot.quiz import messages as m
 from bot.quiz.context import Context, QuizSettings, Stores
+from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.service import QuizService
 from bot.store.db import Database
@@ -66,6 +67,8 @@ class FakeChat:
     shown: list[m.Message] = field(default_factory=list)
     """Every posted or edited message, in the order the platform got them."""
     fail_posts: bool = False
+    fail_reason: str | None = None
+    """The member-facing reason a failed post carries (``ChatError.member_reason``)."""
     fail_updates: bool = False
     update_delay: float = 0.0
     """Seconds an edit takes (a slow platform)."""
@@ -76,7 +79,7 @@ class FakeChat:
         if self.hold_posts is not None:
             await self.hold_posts.wait()
         if self.fail_posts:
-            raise ChatError("channel_not_found")
+            raise ChatError("channel_not_found", self.fail_reason)
         self.posts.append((channel, message))
         self.shown.append(message)
         return MessageRef(channel, f"msg-{len(self.posts)}")
@@ -115,10 +118,10 @@ def small_library() -> DeckLibrary:
 
 async def make_service(db_path: Path, clock: Clock, chat: FakeChat | None = None,
                        settings: QuizSettings | None = None, library: DeckLibrary | None = None,
-                       seed: int = 7) -> tuple[QuizService, Database]:
+                       seed: int = 7, metrics: Metrics | None = None) -> tuple[QuizService, Database]:
     db = await Database.open(db_path)
     ctx = Context(Stores(db), library or small_library(), settings or QuizSettings(counter_interval_s=0.05),
-                  clock=clock, rng=random.Random(seed))
+                  clock=clock, rng=random.Random(seed), metrics=metrics or NoMetrics())
     service = QuizService(ctx)
     service.attach(chat or FakeChat())
     return service, db

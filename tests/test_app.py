@@ -6,6 +6,7 @@ from pathlib import Path
 from bot import app
 from bot.config import load_settings
 from bot.quiz import messages as m
+from bot.quiz.metrics import NoMetrics
 from bot.quiz.ports import ChannelRef, MessageRef
 from bot.store.db import Database
 
@@ -28,8 +29,12 @@ class LateAdapter:
     def connected(self) -> bool:
         return self.ready.is_set()
 
+    @property
+    def chat(self):
+        return self
+
     async def start(self) -> None:
-        self.service.attach(self)
+        pass
 
     async def wait_ready(self, timeout: float) -> None:
         await self.ready.wait()
@@ -97,9 +102,10 @@ def test_slack_and_discord_run_side_by_side_and_the_console_stays_off(tmp_path):
                              config_file=tmp_path / "none.yaml")
 
     async def build():
-        db, service = await app.open_service(
-            load_settings(env={}, config_file=tmp_path / "none.yaml", db_path=tmp_path / "q.db",
-                          decks_dir=ROOT / "decks"))
+        here = load_settings(env={}, config_file=tmp_path / "none.yaml", db_path=tmp_path / "q.db",
+                             decks_dir=ROOT / "decks")
+        db = await Database.open(here.db_path)
+        service = app.build_service(here, db, NoMetrics())
         try:
             return [type(a) for a in app.build_adapters(settings, service, lambda: None)]
         finally:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.quiz.ports import Chat
+
 
 class Adapter(Protocol):
     name: str
+
+    @property
+    def chat(self) -> Chat:
+        """The outbound port for this platform's channels. The root attaches it to the service
+        before :meth:`start`; an adapter never attaches itself."""
+        ...
 
     async def start(self) -> None:
         """Connect and begin taking events. Returns once started."""

@@ -83,8 +83,12 @@ class ConsoleChat:
     def connected(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def chat(self) -> ConsoleChat:
+        """The console is its own :class:`~bot.quiz.ports.Chat` port."""
+        return self
+
     async def start(self) -> None:
-        self.service.attach(self)
         self._task = asyncio.create_task(self._read_loop(), name="console")
 
     async def stop(self) -> None:

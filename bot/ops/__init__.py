@@ -1,17 +1,19 @@
-"""Running the bot for real: metrics, the health endpoint, deck hot reload.
+"""Running the bot for real: metrics, the health endpoint, storage watch, deck hot reload.
 
-:func:`start` is called once by ``bot/app.py`` after the service is built and
-before the adapters start. It returns the background tasks it started; the app
-cancels them at shutdown (after the answers are flushed, before the database
-is closed), and each one cleans up after itself when cancelled.
+:func:`running` is entered once by ``bot/app.py`` after the service is built (with its
+:class:`PrometheusMetrics`) and before the adapters start. Each part it starts declares its
+teardown as it starts, so leaving it (at shutdown: after the answers are flushed, before the
+database is closed) ends them in reverse order, and a part that fails to start ends the ones
+started before it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from typing import Any
 
 from bot.chat.adapter import Adapter
 from bot.config import ConfigError, Settings, parse_addr
@@ -20,48 +22,56 @@ from bot.ops.reload import DeckWatcher
 from bot.quiz.service import QuizService
 from bot.store.db import Database
 
-if TYPE_CHECKING:
-    from bot.ops.health import HealthServer
-
 log = logging.getLogger("bot.ops")
 
-__all__ = ["DeckWatcher", "PrometheusMetrics", "start"]
+__all__ = ["DeckWatcher", "PrometheusMetrics", "running"]
 
 
-async def start(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
-                stop: asyncio.Event) -> list[asyncio.Task[None]]:
-    """Install Prometheus metrics in the service; start the endpoint (when ``http_addr`` is
-    set), the storage watch (always) and the deck watcher (when ``reload_interval_s`` > 0). Raises :class:`ConfigError`
-    when the address cannot be bound: a misconfigured endpoint should stop the start, not hide."""
-    metrics = PrometheusMetrics()
+@contextlib.asynccontextmanager
+async def running(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
+                  metrics: PrometheusMetrics, stop: asyncio.Event) -> AsyncIterator[None]:
+    """Point ``metrics`` (the service's own, given at its construction) at the decks, adapters and
+    storage; run the storage watch (always), the endpoint (when ``http_addr`` is set) and the deck
+    watcher (when ``reload_interval_s`` > 0) while inside. Raises :class:`ConfigError` when the
+    address cannot be bound (a misconfigured endpoint should stop the start, not hide), after
+    ending what it had started."""
     metrics.library_loaded(service.library)
     metrics.watch_adapters(adapters)
     metrics.watch_storage(db.health)
-    service.ctx.metrics = metrics
     from bot.ops.storage_watch import watch_storage
 
-    tasks: list[asyncio.Task[None]] = [asyncio.create_task(watch_storage(db), name="storage-watch")]
-    if settings.http_addr:
-        from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
+    async with contextlib.AsyncExitStack() as parts:
+        parts.push_async_callback(_cancel, _spawn(watch_storage(db), "storage-watch"))
+        if settings.http_addr:
+            from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
 
-        host, port = parse_addr(settings.http_addr)
-        server = HealthServer(make_app(db, adapters, metrics), host, port)
-        try:
-            await server.start()
-        except OSError as exc:
-            raise ConfigError(f"cannot serve /healthz on QUIZBOT_HTTP_ADDR={settings.http_addr}: "
-                              f"{exc.strerror or exc}") from None
-        tasks.append(asyncio.create_task(_serve(server), name="http"))
-    if settings.reload_interval_s > 0:
-        watcher = DeckWatcher(service, settings.decks_dir, settings.reload_interval_s,
-                              on_reload=metrics.library_reloaded)
-        tasks.append(asyncio.create_task(watcher.run(stop), name="deck-watch"))
-    return tasks
+            host, port = parse_addr(settings.http_addr)
+            server = HealthServer(make_app(db, adapters, metrics), host, port)
+            try:
+                await server.start()
+            except OSError as exc:
+                raise ConfigError(f"cannot serve /healthz on QUIZBOT_HTTP_ADDR={settings.http_addr}: "
+                                  f"{exc.strerror or exc}") from None
+            parts.push_async_callback(server.stop)  # /healthz answers (503) until then
+        if settings.reload_interval_s > 0:
+            watcher = DeckWatcher(service, settings.decks_dir, settings.reload_interval_s,
+                                  on_reload=metrics.library_reloaded)
+            parts.push_async_callback(_cancel, _spawn(watcher.run(stop), "deck-watch"))
+        yield
 
 
-async def _serve(server: HealthServer) -> None:
-    """Keep the endpoint up until cancelled, so /healthz still answers (503) during shutdown."""
+def _spawn(work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    return asyncio.create_task(work, name=name)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel ``task`` and wait for it to clean up; what it raised on the way out is logged."""
+    task.cancel()
     try:
-        await asyncio.Event().wait()
-    finally:
-        await server.stop()
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():  # we are being cancelled too: pass it on
+            raise
+    except Exception:
+        log.exception("event=task_failed task=%s", task.get_name())

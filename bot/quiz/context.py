@@ -41,19 +41,32 @@ class Context:
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef | None:
         """Post through the channel's adapter; a failure is logged and gives None."""
+        try:
+            return await self.send(channel, message)
+        except ChatError:
+            return None
+
+    async def send(self, channel: ChannelRef, message: Message) -> MessageRef:
+        """Post through the channel's adapter, for a caller that tells a member when it fails.
+
+        Raises :class:`ChatError`, already logged (one line) and counted, carrying the adapter's
+        ``member_reason`` when it gave one; an unexpected adapter failure (a bug, a client not
+        ready) becomes a ChatError too, so it never stops the clock."""
         chat = self.chats.get(channel.platform)
         if chat is None:
             log.warning("event=post_skipped reason=no_adapter platform=%s channel=%s",
                         channel.platform, channel.key)
-            return None
+            raise ChatError(f"no adapter for {channel.platform}")
         try:
             return await chat.post(channel, message)
         except ChatError as exc:
             log.warning("event=post_failed channel=%s error=%r", channel.key, str(exc))
-        except Exception:  # an adapter bug or a client not ready must not stop the clock
+            failure = exc
+        except Exception as exc:
             log.exception("event=post_failed channel=%s error=unexpected", channel.key)
+            failure = ChatError(f"unexpected {type(exc).__name__}")
         self.metrics.adapter_error(channel.platform, "post")
-        return None
+        raise failure
 
     async def update(self, ref: MessageRef, message: Message) -> bool:
         chat = self.chats.get(ref.channel.platform)

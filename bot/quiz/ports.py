@@ -38,7 +38,16 @@ class MessageRef:
 class ChatError(Exception):
     """A platform call failed in a way the core should log and live with
     (channel gone, bot removed, rate limited past retries). Adapters raise it;
-    the core never sees platform exception types."""
+    the core never sees platform exception types.
+
+    ``member_reason`` is what a member waiting on the call should be told, in the
+    platform's own terms ("invite me to this channel"), or None when the adapter has
+    nothing better than a generic apology. It travels with the error, so every
+    platform's members get their explanation the same way."""
+
+    def __init__(self, message: str, member_reason: str | None = None) -> None:
+        super().__init__(message)
+        self.member_reason = member_reason
 
 
 class Chat(Protocol):

@@ -23,7 +23,7 @@ from bot.deck.text import match_key
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.grading import is_correct_choice, is_correct_text
-from bot.quiz.ports import ChannelRef, Member, MessageRef
+from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.reveals import REVEAL_LEASE_S, Reveals
 from bot.quiz.review import review
 from bot.quiz.scoring import period_keys, points_for, with_hint
@@ -35,7 +35,14 @@ from bot.store.transaction import Transaction
 
 
 class PostFailed(Exception):
-    """The question could not be posted; the round was withdrawn (nothing changed)."""
+    """The question could not be posted; the round was withdrawn (nothing changed).
+
+    ``reason`` is the adapter's member-facing explanation (``ChatError.member_reason``),
+    or None when it gave none."""
+
+    def __init__(self, channel_key: str, reason: str | None = None) -> None:
+        super().__init__(channel_key)
+        self.reason = reason
 
 
 Claim = Callable[[Transaction], Awaitable[bool]]
@@ -135,10 +142,11 @@ class RoundKeeper:
         """Post an inserted round's question; withdraw the round when that fails."""
         ctx = self.ctx
         card = self.question_card(round_id, question, deadline, 0, position)
-        ref = await ctx.post(channel, card)
-        if ref is None:
+        try:
+            ref = await ctx.send(channel, card)
+        except ChatError as exc:
             await self._withdraw(round_id)
-            raise PostFailed(channel.key)
+            raise PostFailed(channel.key, exc.member_reason) from exc
         await ctx.stores.rounds.set_message(round_id, ref.message_id)
         ctx.metrics.round_posted()
 

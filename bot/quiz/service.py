@@ -22,7 +22,7 @@ from bot.quiz import messages as m
 from bot.quiz import reports, standings
 from bot.quiz.context import Context, log
 from bot.quiz.hints import give_hint
-from bot.quiz.ports import ChannelRef, Chat, Member
+from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import (
     ScheduleError,
@@ -144,8 +144,9 @@ class QuizService:
             await self.rounds.open(channel, question, self._window(None))
         except ChannelBusy:
             return m.error("A question is already open here; answer it or wait for it to close.")
-        except PostFailed:
-            return m.error("The question could not be posted here. Is the bot a member of this channel?")
+        except PostFailed as exc:  # the platform's reason, when it gave one, as a line of the error
+            return m.Notice("The question could not be posted here. Is the bot a member of this channel?",
+                            "error", lines=(exc.reason,) if exc.reason else ())
         return None
 
     async def answer_choice(self, round_id: int, member: Member, choice: int) -> m.Notice:
@@ -249,8 +250,13 @@ class QuizService:
         row = await self.ctx.stores.rounds.open_in(channel_id)
         if row is not None and row.session_id == session.id:
             await self.rounds.close(row.id)
-        await self.ctx.post(channel, await standings.session_result(self.ctx, session.id, session.asked, True))
-        return m.ok(f"Session stopped after {session.asked} question(s).")
+        stopped = f"Session stopped after {session.asked} question(s)."
+        try:
+            await self.ctx.send(channel, await standings.session_result(self.ctx, session.id, session.asked, True))
+        except ChatError as exc:  # the session is over all the same; say why its result is missing
+            if exc.member_reason:
+                return m.ok(stopped, lines=(f"Its result could not be posted: {exc.member_reason}",))
+        return m.ok(stopped)
 
     async def answer_mode(self, channel: ChannelRef, member: Member, mode: str) -> m.Notice:
         """``/quiz answers final|changeable``: may members change their answer until the close?"""

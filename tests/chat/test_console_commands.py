@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 
+from bot.app import start_adapter
 from bot.chat.console import ConsoleChat
 from tests.helpers import Clock, make_service
 
@@ -29,7 +30,7 @@ async def run_script(tmp_path, script: str, out: io.StringIO | None = None) -> t
 
     console = ConsoleChat(service, out=out, stdin=io.StringIO(script), on_eof=finished)
     try:
-        await console.start()
+        await start_adapter(service, console)
         await asyncio.wait_for(ended.wait(), 10)
         await asyncio.sleep(0.05)  # anything after the first "done" would show up now
     finally:

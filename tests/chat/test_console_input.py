@@ -6,6 +6,7 @@ import asyncio
 import io
 import os
 
+from bot.app import start_adapter
 from bot.chat.console import ConsoleChat
 from tests.helpers import Clock, make_service
 
@@ -23,7 +24,7 @@ async def test_piped_lines_are_handled_in_order_then_end_of_input_is_reported(tm
     out, ended = io.StringIO(), asyncio.Event()
     console = ConsoleChat(service, out=out, stdin=io.StringIO(":as ann\n:as bob\n"), on_eof=ended.set)
     try:
-        await console.start()
+        await start_adapter(service, console)
         await asyncio.wait_for(ended.wait(), 5)
         assert out.getvalue().splitlines() == ["Now speaking as ann.", "Now speaking as bob."]
         assert not console.connected
@@ -40,7 +41,7 @@ async def test_stop_returns_while_the_reader_waits_on_an_open_pipe(tmp_path):
     out, ended = io.StringIO(), asyncio.Event()
     console = ConsoleChat(service, out=out, stdin=stdin, on_eof=ended.set)
     try:
-        await console.start()
+        await start_adapter(service, console)
         os.write(write_fd, b":as ann\n")
         await wait_until(lambda: "Now speaking as ann." in out.getvalue())
         assert console.connected

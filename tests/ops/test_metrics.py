@@ -21,9 +21,8 @@ def samples(metrics: PrometheusMetrics) -> dict[tuple[str, tuple[tuple[str, str]
 
 async def test_service_calls_are_counted(tmp_path):
     chat = FakeChat()
-    service, db = await make_service(tmp_path / "q.db", Clock(), chat)
     metrics = PrometheusMetrics()
-    service.ctx.metrics = metrics
+    service, db = await make_service(tmp_path / "q.db", Clock(), chat, metrics=metrics)
     try:
         assert await service.ask(CHANNEL, ADMIN) is None
         round_id = await service.open_round_id(CHANNEL)
@@ -47,9 +46,8 @@ async def test_service_calls_are_counted(tmp_path):
 
 async def test_failed_posts_count_as_adapter_errors(tmp_path):
     chat = FakeChat(fail_posts=True)
-    service, db = await make_service(tmp_path / "q.db", Clock(), chat)
     metrics = PrometheusMetrics()
-    service.ctx.metrics = metrics
+    service, db = await make_service(tmp_path / "q.db", Clock(), chat, metrics=metrics)
     try:
         await service.ask(CHANNEL, ADMIN)
     finally:

@@ -226,6 +226,26 @@ async def test_failed_post_withdraws_the_round_and_tells_the_caller(bot, caplog)
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
 
 
+async def test_failed_post_reason_from_the_adapter_is_a_line_of_the_reply(bot):
+    bot.chat.fail_posts = True
+    bot.chat.fail_reason = "Invite me to this channel first."
+    reply = await bot.service.ask(CHANNEL, ADMIN)
+    assert reply is not None and reply.tone == "error"
+    assert reply.lines == ("Invite me to this channel first.",)
+    assert await bot.service.open_round_id(CHANNEL) is None
+
+
+async def test_post_failing_unexpectedly_withdraws_the_round_without_a_reason(bot, caplog, monkeypatch):
+    async def broken(channel, message):
+        raise AttributeError("client not logged in yet")
+
+    monkeypatch.setattr(bot.chat, "post", broken)
+    reply = await bot.service.ask(CHANNEL, ADMIN)
+    assert reply is not None and "could not be posted" in reply.text and reply.lines == ()
+    assert "event=post_failed" in caplog.text and "error=unexpected" in caplog.text
+    assert await bot.service.open_round_id(CHANNEL) is None
+
+
 async def test_channel_set_to_changeable_keeps_the_last_answer_before_close(bot):
     assert (await bot.service.answer_mode(CHANNEL, member("bob"), "changeable")).tone == "error"
     assert (await bot.service.answer_mode(CHANNEL, ADMIN, "changeable")).tone == "ok"

@@ -68,11 +68,15 @@ class DiscordAdapter:
         while discord.py reconnects, which ``is_ready()`` alone does not show."""
         return self.client.is_ready() and self.client.gateway_up
 
+    @property
+    def chat(self) -> DiscordAdapter:
+        """The adapter is its own :class:`~bot.quiz.ports.Chat` port (see ``post``/``update``)."""
+        return self
+
     async def start(self) -> None:
-        """Attach to the service and connect in the background; returns at once. A refused
-        token or a lost connection is logged; the rest of the service keeps running."""
+        """Connect in the background; returns at once. A refused token or a lost connection is
+        logged; the rest of the service keeps running."""
         configure_endpoints(self.api_url, self.gateway_url)
-        self.service.attach(self)
         self._task = asyncio.create_task(self._run(), name="discord")
 
     async def _run(self) -> None:
@@ -145,8 +149,30 @@ class DiscordAdapter:
             raise _chat_error("edit", ref.channel, ref.message_id, exc) from exc
 
 
+MISSING_ACCESS = 50001
+UNKNOWN_CHANNEL = 10003
+
+
+def member_reason(exc: Exception) -> str:
+    """What a member waiting on a failed call should be told, in Discord's terms."""
+    if not isinstance(exc, discord.HTTPException):
+        return "I could not reach Discord: please try again in a moment."
+    if exc.status == 403 and exc.code == MISSING_ACCESS:
+        return "Discord says I cannot see this channel: give me View Channel here and try again."
+    if exc.status == 403:
+        return ("Discord says I lack permission here: give me View Channel, Send Messages and Embed Links "
+                "in this channel and try again.")
+    if exc.status == 404 or exc.code == UNKNOWN_CHANNEL:
+        return "Discord says this channel is gone or hidden from me."
+    if exc.status == 429:
+        return "Discord is rate limiting me: please try again in a minute."
+    if exc.status >= 500:
+        return "Discord is having trouble: please try again in a moment."
+    return f"Discord answered {exc.status} (code {exc.code})."
+
+
 def _chat_error(operation: str, channel: ChannelRef, message_id: str | None, exc: Exception) -> ChatError:
-    """Log the failure once, in one line, and wrap it for the core."""
+    """Log the failure once, in one line, and wrap it for the core with its member-facing reason."""
     if isinstance(exc, discord.HTTPException):
         kind = {403: "forbidden", 404: "not_found"}.get(exc.status, "http_error")
         detail = f"status={exc.status} code={exc.code} error={exc.text!r}"
@@ -155,4 +181,4 @@ def _chat_error(operation: str, channel: ChannelRef, message_id: str | None, exc
         kind, detail, reason = "network", f"error={str(exc) or type(exc).__name__!r}", str(exc) or type(exc).__name__
     log.warning("event=discord_%s_failed reason=%s channel=%s message=%s %s", operation, kind, channel.key,
                 message_id or "-", detail)
-    return ChatError(reason)
+    return ChatError(reason, member_reason(exc))

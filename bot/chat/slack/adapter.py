@@ -130,11 +130,14 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Raises :class:`ConfigError` when HTTP mode cannot listen on ``SLACK_HTTP_PORT``."""
-        self.service.attach(self.chat)
         if self.client.session is None or self.client.session.closed:  # one pool of connections, not one per call
             self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         if self.mode == "http":
-            await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
+            try:
+                await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
+            except ConfigError:  # not started, so never stopped: let go of what start() opened
+                await self.client.session.close()
+                raise
         await self._check_token()
         if self.mode == "socket":
             await self._start_socket()
@@ -200,7 +203,7 @@ class SlackAdapter:
     async def _auth_test(self) -> None:
         who = await call("auth.test", self.client.auth_test)
         self._authed = True
-        self.listeners.bot_name = str(who.get("user") or self.listeners.bot_name)
+        self.chat.bot_name = str(who.get("user") or self.chat.bot_name)
         log.info("event=slack_authenticated team=%s bot=%s mode=%s", who.get("team_id"), who.get("user_id"),
                  self.mode)
 

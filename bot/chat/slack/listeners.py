@@ -33,7 +33,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -41,7 +41,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_modal, render
-from bot.chat.slack.web import AUTH_ERRORS, SlackCallError, SlackChat, failures
+from bot.chat.slack.web import SlackCallError, SlackChat
 from bot.quiz import commands
 from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
@@ -98,8 +98,6 @@ class Listeners:
     chat: SlackChat
     identities: Identities
     deliveries: Deliveries
-    bot_name: str = "quizbot"
-    """Set from ``auth.test`` at start; used in "invite me" hints."""
     _running: int = field(default=0, init=False)
     _followups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
@@ -121,15 +119,14 @@ class Listeners:
         async def tell(message: m.Message) -> None:
             await self._respond(respond, caller, message, replace_original=False)
 
-        async with self.work(command, caller, tell, once) as failed:
+        async with self.work(command, caller, tell, once):
             if caller.channel_id is None:
                 replies: list[m.Message] = [m.error("Use this command in a channel.")]
             else:
                 channel = channel_ref(caller.team_id, caller.channel_id)
                 member = (Member(member_key(caller.team_id, caller.user_id), caller.user_name)
                           if command == "/define" else await self.identities.member(caller))
-                replies = self._explain(
-                    await commands.handle(self.service, channel, member, command, str(body.get("text", ""))), failed)
+                replies = await commands.handle(self.service, channel, member, command, str(body.get("text", "")))
             if delivery:
                 await self.deliveries.settle(PLATFORM, delivery, "\n".join(render(r).text for r in replies) or None)
             await once()  # the command's changes are committed: now Slack may forget the request
@@ -262,27 +259,23 @@ class Listeners:
     # -- plumbing -----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def work(self, kind: str, caller: Caller, tell: Tell, ack: Ack) -> AsyncIterator[list[SlackCallError]]:
+    async def work(self, kind: str, caller: Caller, tell: Tell, ack: Ack) -> AsyncIterator[None]:
         """A listener's part before its HTTP answer: counted (for :meth:`drain`), never raising,
         always acked.
 
         Bolt runs listeners before it answers Slack (``process_before_response``), so what
-        follows the ack goes to :meth:`later`. Yields the list of Web API failures made while it
-        runs (see ``web.failures``). If the body fails, or ends without acking, Slack is acked
-        here (after the failure is logged, before the member is told).
+        follows the ack goes to :meth:`later`. If the body fails, or ends without acking, Slack
+        is acked here (after the failure is logged, before the member is told).
         """
         self._enter()
-        seen: list[SlackCallError] = []
-        token = failures.set(seen)
         try:
-            yield seen
+            yield
         except Exception:  # a bug or an outage must not cost more than this one reply
             log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
                           caller.channel_id)
             await ack()
             await tell(SOMETHING_WRONG)  # the reply helpers never raise
         finally:
-            failures.reset(token)
             try:
                 await ack()
             finally:
@@ -333,32 +326,6 @@ class Listeners:
             log.warning("event=slack_drain_timeout running=%d timeout_s=%g", self._running, timeout)
             return False
         return True
-
-    def _explain(self, replies: list[m.Message], failed: list[SlackCallError]) -> list[m.Message]:
-        """The replies, with Slack's reason added when a channel post failed during the command
-        (the core only knows that it failed): as a line of the core's error, or on its own."""
-        posts = [f for f in failed if f.method == "chat.postMessage"]
-        if not posts:
-            return replies
-        reason = self._reason(posts[-1].code)
-        for i in range(len(replies) - 1, -1, -1):
-            reply = replies[i]
-            if isinstance(reply, m.Notice) and reply.tone == "error":
-                return [*replies[:i], replace(reply, lines=(*reply.lines, reason)), *replies[i + 1:]]
-        return [*replies, m.error(reason)]
-
-    def _reason(self, code: str) -> str:
-        if code == "not_in_channel":
-            return f"Slack says I am not in this channel: invite me (`/invite @{self.bot_name}`) and try again."
-        if code == "channel_not_found":
-            return "Slack says I cannot see this channel: in a private channel or a DM, invite me first."
-        if code in AUTH_ERRORS:
-            return "Slack refused my credentials: ask an admin to check the app's installation."
-        if code == "ratelimited":
-            return "Slack is rate limiting me: please try again in a minute."
-        if code == "connection_error":
-            return "I could not reach Slack: please try again in a moment."
-        return f"Slack answered {code}."
 
     async def _respond(self, respond: Any, caller: Caller, message: m.Message, *, replace_original: bool) -> None:
         """Reply through ``response_url``; ``chat.postEphemeral`` when that fails."""

@@ -15,7 +15,6 @@ keeps happening does the call fail.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -55,17 +54,19 @@ class SlackCallError(ChatError):
         self.retry_after = retry_after
 
 
-failures: contextvars.ContextVar[list[SlackCallError] | None] = contextvars.ContextVar(
-    "slack_failures", default=None)
-"""Failed calls made while one listener runs. The core swallows a failed post (it
-logs and carries on); the listener reads this to tell the waiting member why."""
-
-
-def _note(error: SlackCallError) -> SlackCallError:
-    seen = failures.get()
-    if seen is not None:
-        seen.append(error)
-    return error
+def member_reason(code: str, bot_name: str) -> str:
+    """What a member waiting on a failed call should be told, for Slack's error ``code``."""
+    if code == "not_in_channel":
+        return f"Slack says I am not in this channel: invite me (`/invite @{bot_name}`) and try again."
+    if code == "channel_not_found":
+        return "Slack says I cannot see this channel: in a private channel or a DM, invite me first."
+    if code in AUTH_ERRORS:
+        return "Slack refused my credentials: ask an admin to check the app's installation."
+    if code == "ratelimited":
+        return "Slack is rate limiting me: please try again in a minute."
+    if code == "connection_error":
+        return "I could not reach Slack: please try again in a moment."
+    return f"Slack answered {code}."
 
 
 def hint(code: str) -> str:
@@ -134,10 +135,10 @@ async def call(method: str, send: Callable[[], Awaitable[AsyncSlackResponse]]) -
     except SlackApiError as exc:
         code = str(exc.response.get("error") or f"http_{exc.response.status_code}")
         retry = exc.response.headers.get("Retry-After") if exc.response.status_code == 429 else None
-        raise _note(SlackCallError(method, code, int(float(retry)) if retry else None)) from None
+        raise SlackCallError(method, code, int(float(retry)) if retry else None) from None
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.debug("event=slack_connection_error method=%s error=%r", method, exc)
-        raise _note(SlackCallError(method, "connection_error")) from None
+        raise SlackCallError(method, "connection_error") from None
 
 
 def log_failure(error: SlackCallError, **where: str) -> None:
@@ -159,12 +160,16 @@ class SlackChat:
         self.client = client
         self.on_dead_token = on_dead_token
         """Told of every call refused with a :data:`DEAD_TOKEN` code (the adapter's health)."""
+        self.bot_name = "quizbot"
+        """Set from ``auth.test`` at start; used in "invite me" reasons."""
 
     async def call(self, method: str, send: Callable[[], Awaitable[AsyncSlackResponse]]) -> AsyncSlackResponse:
-        """:func:`call`, telling :attr:`on_dead_token` when Slack refuses the bot token."""
+        """:func:`call`, telling :attr:`on_dead_token` when Slack refuses the bot token. The
+        error raised carries its ``member_reason`` (:func:`member_reason`)."""
         try:
             return await call(method, send)
         except SlackCallError as exc:
+            exc.member_reason = member_reason(exc.code, self.bot_name)
             if exc.code in DEAD_TOKEN and self.on_dead_token is not None:
                 self.on_dead_token(exc)
             raise

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import start_adapter
 from bot.chat.discord.adapter import DiscordAdapter
 from bot.chat.discord.commands import sync_commands
 from bot.quiz.context import QuizSettings
@@ -82,7 +83,7 @@ async def start_quiz(fake: FakeDiscord, db_path: Path, clock: Clock | None = Non
     clock = clock or Clock()
     service, db = await make_service(db_path, clock, settings=SETTINGS)
     adapter = DiscordAdapter(service, fake.token, guild_ready_timeout=0.01, defer_after=defer_after)
-    await adapter.start()
+    await start_adapter(service, adapter)
     await adapter.wait_ready(timeout=5)
     return Quiz(fake, adapter, service, db, clock, db_path)
 

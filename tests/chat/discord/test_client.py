@@ -11,6 +11,7 @@ import discord
 import pytest
 import yarl
 
+from bot.app import start_adapter
 from bot.chat.discord.adapter import DiscordAdapter
 from bot.chat.discord.client import ShardedQuizClient, api_base, configure_endpoints
 from bot.config import load_settings
@@ -43,7 +44,7 @@ async def test_settings_with_shards_run_a_sharded_client_on_those_shards(
     adapter = DiscordAdapter.from_settings(settings, service, guild_ready_timeout=0.01)
     try:
         assert isinstance(adapter.client, ShardedQuizClient)
-        await adapter.start()
+        await start_adapter(service, adapter)
         await adapter.wait_ready(timeout=5)
         assert adapter.connected
         assert fake_discord.identify_payloads[-1]["shard"] == [1, 2]
@@ -128,7 +129,7 @@ async def test_sharded_bot_is_up_only_while_every_shard_it_runs_is_connected(
 
     monkeypatch.setattr(adapter.client, "before_identify_hook", no_identify_spacing)
     try:
-        await adapter.start()
+        await start_adapter(service, adapter)
         await adapter.wait_ready(timeout=5)
         assert adapter.connected
         held = HeldResumes(fake_discord, monkeypatch)

@@ -101,7 +101,9 @@ async def test_refused_question_post_is_answered_clearly_and_leaves_no_round(
     reply = await quiz.command("quiz", subcommand="now", user=quiz.owner)
 
     assert reply.ephemeral
-    assert reply.content == "⚠️ The question could not be posted here. Is the bot a member of this channel?"
+    assert reply.content == ("⚠️ The question could not be posted here. Is the bot a member of this channel?\n"
+                             "• Discord says I lack permission here: give me View Channel, Send Messages and "
+                             "Embed Links in this channel and try again.")
     assert await quiz.service.open_round_id(quiz_channel(quiz)) is None
     assert any("event=discord_post_failed reason=forbidden" in r.getMessage() for r in caplog.records)
 

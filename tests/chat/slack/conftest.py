@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import start_adapter
 from bot.chat.slack.adapter import SlackAdapter
 from bot.quiz.context import QuizSettings
 from bot.quiz.service import QuizService
@@ -99,7 +100,7 @@ async def http_bot(fake_slack: FakeSlack, tmp_path: Path, seed: int) -> AsyncIte
     service, db, clock = await _service(tmp_path, seed)
     adapter = SlackAdapter(service, "xoxb-test", signing_secret=SECRET, http_port=0, http_host="127.0.0.1",
                            api_url=fake_slack.api_url)
-    await adapter.start()
+    await start_adapter(service, adapter)
     try:
         yield SlackBot(service, db, adapter, fake_slack, clock)
     finally:
@@ -113,7 +114,7 @@ async def socket_bot(fake_slack: FakeSlack, tmp_path: Path, seed: int) -> AsyncI
     fake_slack.add_user(ADMIN_ID, is_admin=True, real_name="Ada Admin", profile={"display_name": "Ada"})
     service, db, clock = await _service(tmp_path, seed)
     adapter = SlackAdapter(service, "xoxb-test", app_token="xapp-test", api_url=fake_slack.api_url)
-    await adapter.start()
+    await start_adapter(service, adapter)
     try:
         yield SlackBot(service, db, adapter, fake_slack, clock)
     finally:

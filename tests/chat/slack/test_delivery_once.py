@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from bot.app import start_adapter
 from bot.chat.slack.adapter import SlackAdapter
 from tests.chat.slack.conftest import ADMIN_ID, SECRET, SlackBot
 from tests.fakes.slack import RESPONSE_URL_METHOD, FakeSlack
@@ -75,7 +76,7 @@ async def test_retry_after_a_restart_is_still_applied_once(
     service, db = await make_service(tmp_path / "quiz.db", Clock())  # a new process over the same file
     adapter = SlackAdapter(service, "xoxb-test", signing_secret=SECRET, http_port=0, http_host="127.0.0.1",
                            api_url=fake_slack.api_url)
-    await adapter.start()
+    await start_adapter(service, adapter)
     try:
         assert adapter.url is not None
         again = await send(adapter.url, replace(request, retry_num=2, retry_reason="http_timeout"), SECRET)

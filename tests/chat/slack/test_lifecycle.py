@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import start_adapter
 from bot.chat.slack.adapter import SlackAdapter
 from bot.config import ConfigError
 from tests.chat.slack.conftest import SECRET, SlackBot
@@ -30,7 +31,7 @@ async def started(fake: FakeSlack, tmp_path: Path, *, port: int = 0, socket_mode
                                                            "http_host": "127.0.0.1"}
     adapter = SlackAdapter(service, bot_token, api_url=fake.api_url, auth_retry=FAST_RETRY, **mode)
     try:
-        await adapter.start()  # as in bot/app.py: an adapter whose start() raised is not stopped
+        await start_adapter(service, adapter)  # as in bot/app.py: an adapter whose start() raised is not stopped
         try:
             yield adapter
         finally:

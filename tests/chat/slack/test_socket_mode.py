@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import start_adapter
 from bot.chat.slack.adapter import SlackAdapter
 from bot.chat.slack.identity import member_key
 from tests.chat.slack.conftest import ADMIN_ID, SlackBot, buttons, click
@@ -95,7 +96,7 @@ async def test_refused_app_token_is_one_log_line_and_no_connection(
     adapter = SlackAdapter(service, "xoxb-test", app_token="xapp-revoked", api_url=fake_slack.api_url)
 
     with caplog.at_level(logging.WARNING):
-        await adapter.start()
+        await start_adapter(service, adapter)
     try:
         assert not adapter.connected
         assert fake_slack.socket_connections == 0
@@ -117,7 +118,7 @@ async def test_refused_bot_token_is_logged_and_reported_disconnected(
     adapter = SlackAdapter(service, "xoxb-wrong", app_token="xapp-test", api_url=fake_slack.api_url)
 
     with caplog.at_level(logging.WARNING):
-        await adapter.start()
+        await start_adapter(service, adapter)
     try:
         assert not adapter.connected
         assert any("method=auth.test error=invalid_auth" in r.getMessage() and "SLACK_BOT_TOKEN" in r.getMessage()
