@@ -31,8 +31,9 @@ venv:
 run: $(STAMP)
 	$(BIN)/quizbot run $(ARGS)
 
+# One worker per core (pytest-xdist): the suite's tests are independent (own files, ports, processes).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n auto $(ARGS)
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

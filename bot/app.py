@@ -43,8 +43,9 @@ READY_TIMEOUT_S = 30.0
 
 
 def load_library(settings: Settings) -> DeckLibrary:
-    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path))
-    log_problems(log, (p for p in library.problems if p.severity == "error"))
+    library = DeckLibrary.load(settings.decks_dir, cache=DeckCache.beside(settings.db_path),
+                               settle=settings.reload_interval_s > 0)  # the watcher loads what is still changing
+    log_problems(log, library.problems)  # warnings too (a refused symlink), as every reload logs them
     log.info("event=decks_loaded decks=%d cards=%d dir=%s", len(library.decks), library.card_count,
              settings.decks_dir)
     return library
@@ -97,20 +98,22 @@ async def run(settings: Settings) -> int:
     tearing down every part started before it."""
     stop = asyncio.Event()
     _stop_on_signals(stop)
+    # A database file that cannot be trusted stops the start before anything runs: its one
+    # line (StorageError) is all the operator sees, no shutdown of parts never started.
+    db = await Database.open(settings.db_path)
     async with AsyncExitStack() as parts:
         parts.callback(log.info, "event=shutdown_done")
+        parts.push_async_callback(db.close)
         try:
-            await _start_and_wait(parts, settings, stop)
+            await _start_and_wait(parts, settings, db, stop)
         finally:
             log.info("event=shutdown_started")
     return 0
 
 
-async def _start_and_wait(parts: AsyncExitStack, settings: Settings, stop: asyncio.Event) -> None:
-    """Start each part, pushing its teardown on ``parts`` as it starts; return once ``stop`` is set."""
-    db = await Database.open(settings.db_path)
-    parts.push_async_callback(db.close)
-
+async def _start_and_wait(parts: AsyncExitStack, settings: Settings, db: Database, stop: asyncio.Event) -> None:
+    """Start each part over the open ``db``, pushing its teardown on ``parts`` as it starts;
+    return once ``stop`` is set."""
     metrics = PrometheusMetrics()
     service = build_service(settings, db, metrics)
     adapters = build_adapters(settings, service, stop.set)

@@ -6,6 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.deck.library import DeckLibrary
 from bot.deck.load import load_deck_text
@@ -125,3 +126,21 @@ async def make_service(db_path: Path, clock: Clock, chat: FakeChat | None = None
     service = QuizService(ctx)
     service.attach(chat or FakeChat())
     return service, db
+
+
+def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    """Every ``mrkdwn`` text in Slack blocks (where Slack parses mentions, links and formatting)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(str(node["text"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return found

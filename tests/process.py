@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import queue
 import socket
@@ -22,6 +23,15 @@ def clean_env(**extra: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
+
+
+_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy"})
+
+
+def platform_env(**extra: str) -> dict[str, str]:
+    """:func:`clean_env` without proxy settings too: slack-sdk and aiohttp honour a proxy
+    variable (not NO_PROXY in every path), which would send a local fake's traffic elsewhere."""
+    return {k: v for k, v in clean_env(**extra).items() if k.lower() not in _PROXY_VARIABLES}
 
 
 def quizbot(*args: str | Path, cwd: Path, env: Mapping[str, str] | None = None, stdin: str = "",
@@ -90,6 +100,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout: float = 30.0) -> None:
+    """Until ``process`` accepts connections on ``port`` of 127.0.0.1; AssertionError if it exits
+    first or the ceiling passes (a ceiling for slow machines, never an asserted time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if process.returncode is not None:
+            raise AssertionError(f"quizbot exited early with {process.returncode}")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise AssertionError(f"quizbot did not listen on {port} within {timeout}s")
 
 
 def write_deck(decks: Path, text: str, name: str = "demo.yaml") -> Path:

@@ -125,11 +125,19 @@ def import_notes(args: argparse.Namespace) -> int:
     except _ImportFailed as exc:
         print(f"quizbot decks import: error: {exc}", file=sys.stderr)
         return 2
+    written: list[str] = []
     for plan in plans:
         if plan.target is None:
             sys.stdout.write(plan.text)
             _report(plan, sys.stderr)
-        else:
+            continue
+        try:
             write_deck(plan.target, plan.text)
-            _report(plan, sys.stdout)
+        except OSError as exc:  # a read-only folder, a file where a folder should be, a full disk
+            done = f" (already written: {', '.join(written)})" if written else ""
+            print(f"quizbot decks import: error: cannot write {plan.target}: {exc.strerror or exc}{done}",
+                  file=sys.stderr)
+            return 2
+        written.append(str(plan.target))
+        _report(plan, sys.stdout)
     return 0

@@ -106,6 +106,11 @@ def export_answers_command(args: argparse.Namespace) -> int:
     except sqlite3.Error as exc:
         print(f"quizbot export: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the output: a read-only folder, a missing one, a full disk
+        if args.output is None:  # stdout closed early (`| head`): main() ends quietly
+            raise
+        print(f"quizbot export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     finally:
         conn.close()
     if args.output is not None:

@@ -40,8 +40,10 @@ FORMAT = 1
 """The layout of an entry; bump it when :func:`_encode` changes."""
 
 _LOADER_MODULES = ("bot.deck.load", "bot.deck.walker", "bot.deck.yaml_nodes", "bot.deck.model",
-                   "bot.deck.problems", "bot.deck.text", "bot.deck.generate", "bot.deck.lint_rules", "bot.deck.cache")
-"""Every module whose code decides what a deck load returns (``generate`` and ``lint_rules`` decide warnings)."""
+                   "bot.deck.problems", "bot.deck.text", "bot.deck.generate", "bot.deck.words", "bot.deck.stemming",
+                   "bot.deck.lint_rules", "bot.deck.cache")
+"""Every module whose code decides what a deck load returns (``generate``, with the content words and
+stems it masks clues by, and ``lint_rules`` decide warnings)."""
 
 MAX_ENTRIES = 256
 """Entries kept; beyond it the least recently used are removed when a new one is written."""

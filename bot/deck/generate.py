@@ -13,6 +13,7 @@ can be revealed even after its deck was edited or removed.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Sequence
@@ -175,12 +176,20 @@ def distractors(card: Card, deck: Deck, others: Sequence[Deck] = (), count: int 
 NOTE_LIMIT = 200
 
 
-def _meanings(deck: Deck, others: Sequence[Deck]) -> dict[str, str]:
-    """Each name's meaning (its card's definition, shortened), for the notes of wrong options."""
-    return {_option_key(name): shorten(card.definition, NOTE_LIMIT) for card in reversed(_pool(deck, others))
-            for name in card.names}
+def _notes(options: tuple[str, ...], correct: int, deck: Deck, others: Sequence[Deck]) -> tuple[str, ...]:
+    """What each wrong option means (its card's definition, shortened; "" when no card has that
+    name); cards of ``deck`` come first. One pass over the names, with cached keys."""
+    wanted = {_option_key(option): i for i, option in enumerate(options) if i != correct}
+    notes = [""] * len(options)
+    for card in _pool(deck, others):
+        for name in card.names:
+            i = wanted.get(_option_key(name))
+            if i is not None and not notes[i]:
+                notes[i] = shorten(card.definition, NOTE_LIMIT)
+    return tuple(notes)
 
 
+@functools.lru_cache(maxsize=65536)
 def _option_key(name: str) -> str:
     return match_key(name).replace(" ", "")
 
@@ -243,8 +252,7 @@ def ask(card: Card, deck: Deck, variant: str, rng: random.Random,
         if len(wrong) < OPTIONS - 1:
             return None
         options, correct = _shuffled([card.term, *wrong], 0, rng)
-        meanings = _meanings(deck, others)
-        notes = tuple("" if i == correct else meanings.get(_option_key(o), "") for i, o in enumerate(options))
+        notes = _notes(options, correct, deck, others)
         return AskedQuestion(kind="choice", prompt=f"Which term is this? {clue}", options=options,
                              correct=correct, accept=(card.term,), answer=card.term,
                              explanation=card.definition, notes=notes, **common)  # type: ignore[arg-type]

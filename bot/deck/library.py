@@ -21,6 +21,7 @@ from bot.deck.files import FileState
 from bot.deck.glossary import Glossary
 from bot.deck.load import LoadResult, Problem, load_decks, name_clashes
 from bot.deck.model import Card, Deck
+from bot.deck.settle import settled_states
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,13 @@ class DeckLibrary:
                    tuple(unsettled))
 
     @classmethod
-    def load(cls, *paths: Path, cache: DeckCache | None = None) -> DeckLibrary:
+    def load(cls, *paths: Path, cache: DeckCache | None = None, settle: bool = False) -> DeckLibrary:
         """Load every deck under ``paths``; broken decks are skipped and reported.
-        A name shared by two decks is kept in both and reported as a warning."""
-        result: LoadResult = load_decks(paths, cache)
+        A name shared by two decks is kept in both and reported as a warning.
+        ``settle`` (a bot's start, when a watcher will load what is skipped): a file written
+        to just now is waited for briefly, and left unloaded (``unsettled``) if it keeps
+        changing (see :mod:`bot.deck.settle`), so a partly written deck is never served."""
+        result: LoadResult = load_decks(paths, cache, settled_states(paths) if settle else None)
         return cls.from_decks(result.decks, [*result.problems, *name_clashes(result.decks, "warning")],
                               cache=cache, unsettled=result.unsettled)
 

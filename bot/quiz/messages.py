@@ -67,10 +67,6 @@ class LeaderboardRow:
     answered: int
 
     @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-    @property
     def accuracy_percent(self) -> int:
         """Rounded as a reveal rounds its shares (:mod:`bot.quiz.percent`)."""
         return percent(self.correct, self.answered)
@@ -183,10 +179,6 @@ class Stats:
     """(tag, correct, answered), weakest first."""
     weakest_cards: tuple[tuple[str, int, int], ...]
     """(term, correct, answered), weakest first."""
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
 
     @property
     def accuracy_percent(self) -> int:

@@ -8,6 +8,7 @@ channel and platform, as the decks are.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.deck.version import deck_version
@@ -30,9 +31,10 @@ async def report_card(ctx: Context, member: Member, deck_id: str, card_id: str, 
     card = deck.card(card_id) if deck else None
     if deck is None or card is None:
         return m.error("That card is no longer in the decks.")
+    version = await asyncio.to_thread(deck_version, deck)  # a file of up to 5 MB: read and hashed off the loop
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
     new = await ctx.stores.reports.record(
-        ReportIn(member_id, deck_id, card_id, deck_version(deck), reason, ctx.clock()))
+        ReportIn(member_id, deck_id, card_id, version, reason, ctx.clock()))
     if new:
         return m.ok(f"Thanks, reported: {card.term}. An admin will look at it.")
     return m.ok(f"Thanks, your report of {card.term} is updated.")

@@ -246,7 +246,8 @@ class QuizService:
         session = await self.ctx.stores.sessions.active(channel_id)
         if session is None:
             return m.error("No session is running here.")
-        await self.ctx.stores.sessions.end(session.id, self.ctx.clock())
+        if not await self.ctx.stores.sessions.end(session.id, self.ctx.clock()):
+            return m.error("No session is running here.")  # a second stop, or its last question just ended it
         row = await self.ctx.stores.rounds.open_in(channel_id)
         if row is not None and row.session_id == session.id:
             await self.rounds.close(row.id)
@@ -320,8 +321,8 @@ class QuizService:
     async def schedule_remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change schedules"))
-        ident = schedule_id.lstrip("#")
-        if not ident.isdigit():
+        ident = schedule_id.strip().lstrip("#")
+        if not _is_id(ident):
             return m.error("Usage: `/quiz schedule remove ID` (see `/quiz schedule list`).")
         removed = await self.ctx.stores.schedules.remove(await self.ctx.channel_id(channel), int(ident))
         return m.ok(f"Schedule #{ident} removed.") if removed else m.error(f"No schedule #{ident} in this channel.")
@@ -359,7 +360,7 @@ class QuizService:
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change schedules"))
         ident = schedule_id.strip().lstrip("#")
-        if not ident.isdigit() or len(ident) > 18:
+        if not _is_id(ident):
             return m.error(f"Usage: `/quiz schedule {action} ID` (see `/quiz schedule list`).")
         row = await self.ctx.stores.schedules.get(await self.ctx.channel_id(channel), int(ident))
         return row if row is not None else m.error(f"No schedule #{ident} in this channel.")
@@ -408,3 +409,8 @@ class QuizService:
 
 
 __all__ = ["Opening", "QuizService", "ScheduleError"]
+
+
+def _is_id(text: str) -> bool:
+    """A stored row id as typed: ASCII digits that fit SQLite's integers (``²`` or 20 digits are not)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -26,6 +26,10 @@ def _rows(rows: list[ScoreRow], start: int = 1) -> tuple[m.LeaderboardRow, ...]:
                  for i, r in enumerate(rows, start))
 
 
+MAX_SEASON = 2**63 - 1
+"""The largest season number SQLite can hold; a larger typed one is simply no season."""
+
+
 async def _period_key(ctx: Context, workspace: str, period: str, season: int | None) -> str | None:
     now = ctx.clock()
     if period == "week":
@@ -33,6 +37,8 @@ async def _period_key(ctx: Context, workspace: str, period: str, season: int | N
     if period == "month":
         return month_key(now, ctx.settings.tz)
     if period == "season":
+        if season is not None and season > MAX_SEASON:  # typed: SQLite cannot even look it up
+            return None
         found = await ctx.stores.seasons.find(workspace, season)
         return f"season:{found[0]}" if found else None
     return "all"

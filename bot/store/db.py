@@ -23,6 +23,7 @@ import asyncio
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -56,6 +57,26 @@ def migrations() -> list[tuple[int, str]]:
 
 
 LATEST_VERSION = migrations()[-1][0]
+WORKER_STOP_S = 5.0
+"""The longest a refused connect waits for aiosqlite's worker thread to end."""
+
+
+async def _connect(target: str) -> aiosqlite.Connection:
+    """``aiosqlite.connect``, but a connect SQLite refuses returns only once the worker thread
+    has ended. aiosqlite stops that thread without waiting for it; a thread still finishing
+    when the event loop closes (the CLI exits right after the one-line error) prints
+    "Event loop is closed" tracebacks."""
+    pending = aiosqlite.connect(target, isolation_level=None)
+    try:
+        return await pending
+    except BaseException:
+        worker = getattr(pending, "_thread", None)  # private in aiosqlite 0.22; absent: nothing to wait for
+        deadline = asyncio.get_running_loop().time() + WORKER_STOP_S
+        while isinstance(worker, threading.Thread) and worker.is_alive():
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.001)
+        raise
 
 
 class Database:
@@ -80,7 +101,7 @@ class Database:
         if target != ":memory:":
             preflight(Path(target))
         try:
-            conn = await aiosqlite.connect(target, isolation_level=None)
+            conn = await _connect(target)
         except sqlite3.Error as exc:
             raise open_failure(target, exc) from None
         try:
@@ -196,11 +217,13 @@ class Database:
 
     async def probe(self) -> bool:
         """A tiny real write (the header's application id, one page) to learn whether the file
-        takes writes again; clears a write fault when it commits. Returns whether it did."""
+        takes writes again; clears a write fault when it commits. Returns whether it did; never
+        raises (the storage watch probes in a loop), so a write lock held by another process past
+        the busy timeout is a False too (not a fault: nothing is recorded)."""
         try:
             async with self.transaction() as conn:
                 await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        except StorageError:
+        except (StorageError, sqlite3.Error):
             return False
         return True
 

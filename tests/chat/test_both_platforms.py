@@ -9,10 +9,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from tests.chat.slack.test_cli_subprocess import SECRET, free_port, wait_for_port
+from tests.chat.slack.test_cli_subprocess import SECRET
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import send, slash_command
+from tests.process import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,6 +12,7 @@ from bot.chat import plain
 from bot.chat.discord import render as discord_render
 from bot.chat.slack import render as slack_render
 from bot.quiz import messages as m
+from tests.helpers import mrkdwn_texts
 
 NAMES = ["*bold*", "_x_", "~s~", "`c`", "<!channel>", "@everyone", "[link](http://x)", "> quote", "# heading",
          "- item", "**boss** and __it__"]
@@ -43,20 +44,7 @@ def member_messages(name: str) -> list[m.Message]:
 
 def slack_texts(message: m.Message) -> str:
     """Every mrkdwn text of the Block Kit message, joined."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(str(node["text"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(slack_render.render(message).blocks)
-    return "\n".join(found)
+    return "\n".join(mrkdwn_texts(slack_render.render(message).blocks))
 
 
 def discord_texts(message: m.Message) -> str:

@@ -81,3 +81,12 @@ async def test_export_answers_writes_csv_without_the_csv_option(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == HEADER and len(rows) == 3
+
+
+async def test_export_to_a_file_that_cannot_be_written_exits_2_with_one_line(tmp_path, monkeypatch, capsys):
+    await play_one_round(tmp_path / "q.db", "choice")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "answers", "--csv", "--db", "q.db", "-o", "a-file/answers.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("quizbot export: cannot write a-file/answers.csv: ") and err.count("\n") == 1

@@ -190,3 +190,38 @@ def test_the_bot_keeps_its_deck_cache_beside_the_database(tmp_path: Path, write_
     again = load_library(settings)
     assert again.cache is not None and again.cache.folder == tmp_path / "data" / ".quizbot-cache" / "decks"
     assert again.cache.hits == 1 and again.decks == first.decks
+
+
+NOT_DECIDING = {"bot.deck.files", "bot.deck.gc_pause"}
+"""Modules a deck load runs that do not decide what it returns (which bytes are read; GC timing)."""
+
+
+def _bot_imports(module: str) -> set[str]:
+    """The ``bot.*`` modules ``module`` imports, at the top or inside a function."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("bot."))
+    return found
+
+
+def test_loader_version_fingerprints_every_module_a_deck_load_depends_on() -> None:
+    from bot.deck.cache import _LOADER_MODULES
+
+    seen: set[str] = set()
+    todo = ["bot.deck.load"]
+    while todo:
+        module = todo.pop()
+        if module in seen or module in NOT_DECIDING:
+            continue
+        seen.add(module)
+        todo.extend(_bot_imports(module))
+    assert sorted(seen - set(_LOADER_MODULES)) == []

@@ -9,17 +9,9 @@ from pathlib import Path
 from bot.deck.files import FileState
 from bot.deck.load import load_decks
 from bot.deck.problems import Problem, capped_by_file
+from tests.deck.samples import PETS
 
 WriteDeck = Callable[[str, str], Path]
-
-PETS = """
-deck: pets
-title: Pets
-cards:
-  - id: cat
-    term: Cat
-    definition: A small furry animal that purrs and hunts mice.
-"""
 
 
 def test_a_symlink_leaving_the_folder_is_refused_naming_the_link_only(tmp_path: Path, write_deck: WriteDeck) -> None:

@@ -6,17 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.deck.library import DeckLibrary
+from tests.deck.samples import PETS
 
 WriteDeck = Callable[[str, str], Path]
 
-PETS = """
-deck: pets
-title: Pets
-cards:
-  - id: cat
-    term: Cat
-    definition: A small furry animal that purrs and hunts mice.
-"""
 BIRDS = """
 deck: birds
 title: Birds

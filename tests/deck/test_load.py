@@ -18,17 +18,9 @@ from bot.deck.load import (
     load_decks,
 )
 from bot.deck.model import ChoiceQuestion, Source, TextQuestion
+from tests.deck.samples import PETS as GOOD
 
 WriteDeck = Callable[[str, str], Path]
-
-GOOD = """
-deck: pets
-title: Pets
-cards:
-  - id: cat
-    term: Cat
-    definition: A small furry animal that purrs and hunts mice.
-"""
 
 
 def errors_of(text: str, path: str = "x.yaml") -> list[str]:

@@ -56,6 +56,14 @@ def generated(decks: list[Deck]) -> Iterator[tuple[Deck, Card, AskedQuestion]]:
                         yield deck, card, question
 
 
+Generated = list[tuple[Deck, Card, AskedQuestion]]
+
+
+@pytest.fixture(scope="module")
+def questions(decks: list[Deck]) -> Generated:
+    return list(generated(decks))
+
+
 def clue_of(question: AskedQuestion) -> str:
     return question.prompt.split(":", 1)[1] if question.kind == "text" else question.prompt.split("?", 1)[1]
 
@@ -64,23 +72,23 @@ def by_term(decks: list[Deck]) -> dict[str, Card]:
     return {match_key(card.term): card for deck in decks for card in deck.cards}
 
 
-def test_no_generated_clue_contains_a_content_word_of_its_answer(decks: list[Deck]) -> None:
+def test_no_generated_clue_contains_a_content_word_of_its_answer(questions: Generated) -> None:
     leaks = []
-    for _, card, question in generated(decks):
+    for _, card, question in questions:
         answer_words = set().union(*(stems(name) for name in card.names))
         if shared := answer_words & stems(clue_of(question)):
             leaks.append((card.id, sorted(shared)))
     assert leaks == []
 
 
-def test_hand_listed_answer_words_never_appear_in_their_clues(decks: list[Deck]) -> None:
-    for _, card, question in generated(decks):
+def test_hand_listed_answer_words_never_appear_in_their_clues(questions: Generated) -> None:
+    for _, card, question in questions:
         for word in EXPECT["never_in_clue"].get(card.id, []):
             assert not re.search(rf"\b{word}\b", clue_of(question), re.IGNORECASE), (card.id, word)
 
 
-def test_every_choice_question_has_four_distinct_options_and_one_right_one(decks: list[Deck]) -> None:
-    for _, card, question in generated(decks):
+def test_every_choice_question_has_four_distinct_options_and_one_right_one(questions: Generated) -> None:
+    for _, card, question in questions:
         if question.kind != "choice":
             continue
         keys = [match_key(option).replace(" ", "") for option in question.options]
@@ -90,9 +98,9 @@ def test_every_choice_question_has_four_distinct_options_and_one_right_one(decks
         assert question.options[question.correct or 0] == card.term
 
 
-def test_no_wrong_option_is_a_card_whose_definition_also_fits_the_clue(decks: list[Deck]) -> None:
+def test_no_wrong_option_is_a_card_whose_definition_also_fits_the_clue(decks: list[Deck], questions: Generated) -> None:
     cards = by_term(decks)
-    for _, card, question in generated(decks):
+    for _, card, question in questions:
         for option in question.options:
             other = cards.get(match_key(option))
             if other is None or other.id == card.id:
@@ -102,8 +110,8 @@ def test_no_wrong_option_is_a_card_whose_definition_also_fits_the_clue(decks: li
             assert len(covered & stems(other.definition)) < 0.75 * len(covered), (card.id, option)
 
 
-def test_hand_listed_topics_bound_the_wrong_options(decks: list[Deck]) -> None:
-    for _, card, question in generated(decks):
+def test_hand_listed_topics_bound_the_wrong_options(questions: Generated) -> None:
+    for _, card, question in questions:
         allowed = EXPECT["topic_options"].get(card.id)
         if question.kind != "choice" or allowed is None:
             continue
@@ -123,9 +131,9 @@ def on_topic(card: Card, option: str, cards: dict[str, Card]) -> bool:
         card.definition, other.definition) >= 45
 
 
-def test_wrong_options_come_from_the_cards_topic(decks: list[Deck]) -> None:
+def test_wrong_options_come_from_the_cards_topic(decks: list[Deck], questions: Generated) -> None:
     cards = by_term(decks)
-    verdicts = [on_topic(card, option, cards) for _, card, question in generated(decks)
+    verdicts = [on_topic(card, option, cards) for _, card, question in questions
                 if question.kind == "choice" for option in question.options if option != card.term]
     share = sum(verdicts) / len(verdicts)
     print(f"\non-topic wrong options: {sum(verdicts)}/{len(verdicts)} = {share:.1%}")
@@ -144,11 +152,11 @@ def shingles(text: str, size: int = 6) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def test_the_reveal_why_never_repeats_a_generated_clue(decks: list[Deck]) -> None:
+def test_the_reveal_why_never_repeats_a_generated_clue(questions: Generated) -> None:
     from bot.quiz.why import why
 
     repeats, empty, count = [], 0, 0
-    for _, card, question in generated(decks):
+    for _, card, question in questions:
         for wrong in ([i for i in range(len(question.options)) if i != question.correct] or [None]):
             tally = [0] * len(question.options)
             if wrong is not None:

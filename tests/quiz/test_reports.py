@@ -57,6 +57,26 @@ async def test_report_records_the_deck_files_content_hash(bot, tmp_path: Path):
     assert row[0] == deck_version(deck) and len(row[0]) == 12
 
 
+async def test_report_reads_the_deck_file_off_the_event_loop(bot, tmp_path: Path, monkeypatch):
+    """A deck file is up to 5 MB: reading and hashing it on the loop would stall every ack meanwhile."""
+    import threading
+
+    from bot.quiz import reports as quiz_reports
+
+    deck_file = tmp_path / "demo.yaml"
+    deck_file.write_text(SMALL_DECK, encoding="utf-8")
+    bot.service.set_library(DeckLibrary.load(deck_file))
+    threads: list[threading.Thread] = []
+
+    def recording(deck):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return deck_version(deck)
+
+    monkeypatch.setattr(quiz_reports, "deck_version", recording)
+    await bot.service.report_card(member("alice"), "demo", "nms")
+    assert threads and threads[0] is not threading.main_thread()
+
+
 async def test_report_command_reports_the_card_of_the_last_revealed_round(bot):
     assert await bot.service.ask(CHANNEL, ADMIN) is None
     await bot.service.close(CHANNEL, ADMIN)

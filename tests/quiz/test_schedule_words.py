@@ -140,3 +140,11 @@ async def test_pausing_twice_and_resuming_a_running_schedule_are_refused(bot):
 async def test_pause_of_an_unknown_schedule_is_refused(bot):
     reply = await say(bot, "schedule pause 42")
     assert reply.tone == "error" and "No schedule #42" in reply.text
+
+
+async def test_a_schedule_id_too_large_or_not_ascii_is_refused_with_usage_and_changes_nothing(bot):
+    for action in ("remove", "pause", "resume"):
+        for typed in ("99999999999999999999", "²", "#3x"):
+            method = getattr(bot.service, f"schedule_{action}")
+            reply = await method(CHANNEL, ADMIN, typed)
+            assert reply.text.startswith("Usage: `/quiz schedule"), (action, typed, reply.text)

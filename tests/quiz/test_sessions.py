@@ -1,5 +1,7 @@
 """/quiz start N: questions back to back, then a summary; /quiz stop ends it."""
 
+import asyncio
+
 from bot.chat import plain
 from bot.quiz import messages as m
 from tests.helpers import ADMIN, CHANNEL, OTHER_CHANNEL, member
@@ -131,3 +133,12 @@ async def test_session_result_counts_only_its_own_rounds(bot):
     await play_session(bot, [{"bob": True}])
     [result] = bot.chat.of_type(m.SessionResult)
     assert [(s.name, s.correct) for s in result.scores] == [("bob", 1)]
+
+
+async def test_two_stops_at_once_post_the_session_result_once(bot):
+    await bot.service.start_session(CHANNEL, member("host"), 5, window_s=60)
+    await bot.service.scheduler.tick()
+    replies = await asyncio.gather(bot.service.stop_session(CHANNEL, member("host")),
+                                   bot.service.stop_session(CHANNEL, ADMIN))
+    assert sorted(r.tone for r in replies) == ["error", "ok"]
+    assert len(bot.chat.of_type(m.SessionResult)) == 1

@@ -240,3 +240,9 @@ async def test_leaderboard_accuracy_rounds_two_thirds_to_67_like_the_reveal(bot)
     board = await bot.service.leaderboard(CHANNEL, member("alice"))
     assert board.rows[0].accuracy_percent == 67
     assert "(2/3, 67%)" in plain.render(board)
+
+
+async def test_a_season_number_beyond_any_season_is_no_season_not_an_error(bot):
+    await play(bot, CHANNEL, {"alice": True})
+    [reply] = await handle(bot.service, CHANNEL, member("x"), "/leaderboard", "season 99999999999999999999")
+    assert reply == m.error("There is no season 99999999999999999999.")

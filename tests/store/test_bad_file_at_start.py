@@ -99,6 +99,29 @@ async def test_a_refused_open_leaves_no_database_thread_behind(tmp_path):
     assert set(threading.enumerate()) <= before
 
 
+UNCREATABLE = Path("/proc") / f"quizbot-test-{os.getpid()}.db"
+"""A file SQLite cannot create in a folder that exists (as a read-only folder would be, even for root)."""
+
+
+async def test_a_file_sqlite_cannot_create_is_refused_with_its_worker_thread_already_ended():
+    """Open returns only once aiosqlite's worker is done: a worker still finishing when the
+    event loop closes prints a traceback ("Event loop is closed") after the one-line error."""
+    before = set(threading.enumerate())
+    with pytest.raises(StorageError) as raised:
+        await Database.open(UNCREATABLE)
+    assert raised.value.reason == CANNOT_OPEN
+    assert str(raised.value) == f"cannot open {UNCREATABLE}: unable to open database file"
+    assert set(threading.enumerate()) <= before
+
+
+def test_quizbot_run_on_a_file_sqlite_cannot_create_prints_one_line_and_exits_2(tmp_path):
+    write_deck(tmp_path / "decks", SMALL_DECK)
+    done = quizbot("run", "--console", "--db", UNCREATABLE, "--decks", "decks", cwd=tmp_path, stdin="/quiz now\n",
+                   env=clean_env(QUIZBOT_LOG_LEVEL="WARNING"), timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"quizbot run: cannot open {UNCREATABLE}: unable to open database file\n"
+
+
 async def test_a_whole_database_opens_after_its_check(tmp_path):
     await make_real_db(tmp_path / "q.db", members=10)
     db = await Database.open(tmp_path / "q.db")

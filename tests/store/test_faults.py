@@ -118,3 +118,18 @@ async def test_a_constraint_violation_is_not_a_storage_fault(tmp_path):
         await db.execute(INSERT_MEMBER, ("b", "B"))  # the connection is not left inside a transaction
     finally:
         await db.close()
+
+
+async def test_a_probe_while_another_process_holds_the_write_lock_says_no_instead_of_raising(tmp_path, monkeypatch):
+    """The storage watch probes every few seconds; a raise here ended the watch task for good."""
+    monkeypatch.setattr("bot.store.db.BUSY_TIMEOUT_MS", 50)
+    db = await Database.open(tmp_path / "q.db")
+    other = sqlite3.connect(tmp_path / "q.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert await db.probe() is False
+        assert db.health.ok  # a busy lock is not a storage fault
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await db.close()

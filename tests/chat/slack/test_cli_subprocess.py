@@ -15,34 +15,11 @@ import pytest
 from tests.chat.slack.conftest import ADMIN_ID, buttons
 from tests.fakes.slack import CHANNEL_ID, RESPONSE_URL_METHOD, FakeSlack
 from tests.fakes.slack_requests import HttpReply, SlackRequest, block_actions, send, slash_command
+from tests.process import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "subprocess-signing-secret"
 START_TIMEOUT = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_for_port(port: int, process: asyncio.subprocess.Process) -> None:
-    """Until the bot accepts connections (or fails to start)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + START_TIMEOUT
-    while loop.time() < deadline:
-        if process.returncode is not None:
-            raise AssertionError(f"quizbot exited early with {process.returncode}")
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise AssertionError(f"quizbot did not listen on {port} within {START_TIMEOUT}s")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from bot.chat.slack.render import (
 )
 from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
+from tests.helpers import mrkdwn_texts
 
 PING = "<!channel> <!here> <!everyone> <@U0ADMIN> <#C0QUIZ> <https://evil.example|the docs> & more"
 
@@ -38,24 +39,6 @@ def reveal(**fields: Any) -> m.Reveal:
     }
     values.update(fields)
     return m.Reveal(**values)
-
-
-def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
-    """Every mrkdwn text in the blocks (where Slack parses mentions and links)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(str(node["text"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return found
 
 
 def assert_inert(text: str) -> None:

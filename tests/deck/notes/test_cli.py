@@ -227,3 +227,13 @@ def test_report_names_placeholders_and_merges(tmp_path: Path) -> None:
     assert "  skipped (placeholder definition): Curriculum learning ('TODO')" in done.stdout
     assert "  merged: 'Epoch' repeats the name of card 'epoch': its text was added to that card's definition" \
         in done.stdout
+
+
+def test_an_output_that_cannot_be_written_exits_2_with_one_line(
+        notes_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / "a-file" / "deck.yaml"
+    assert _import(notes_dir / "dl-basics.html", "-o", target) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"quizbot decks import: error: cannot write {target}: ")
+    assert captured.err.count("\n") == 1 and captured.out == ""
