@@ -37,7 +37,10 @@ class NullChat:
 
 
 def deck() -> Deck:
-    cards = tuple(Card(id=f"c{i}", term=f"Term number {i}", definition=f"The definition of term {i} in words.")
+    words = ("gradient", "pooling", "kernel", "stride", "dropout", "softmax", "encoder", "decoder")
+    cards = tuple(Card(id=f"c{i}", term=f"Term number {i}", tags=("bench",),  # generated questions need a topic
+                       definition=f"The {words[i]} {words[(i * 5 + 1) % 8]} and {words[(i * 3 + 2) % 8]} "
+                                  f"of layer {i}, scaled by a learned weight.")
                   for i in range(8))
     return Deck(id="bench", title="Bench", cards=cards)
 

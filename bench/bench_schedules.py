@@ -74,7 +74,11 @@ class ShiftedClock:
 
 
 def deck() -> Deck:
-    cards = tuple(Card(id=f"c{i}", term=f"Term number {i}", definition=f"The definition of term {i} in a few words.")
+    words = ("gradient", "pooling", "kernel", "stride", "dropout", "softmax", "encoder", "decoder", "attention",
+             "embedding", "anchor", "sampler")
+    cards = tuple(Card(id=f"c{i}", term=f"Term number {i}", tags=("bench",),  # generated questions need a topic
+                       definition=f"The {words[i % 12]} {words[(i * 5 + 1) % 12]} and {words[(i * 7 + 3) % 12]} "
+                                  f"of layer {i}, scaled by a learned weight.")
                   for i in range(40))
     return Deck(id="bench", title="Bench", cards=cards)
 

@@ -17,39 +17,11 @@ from bot.quiz.messages import Message
 from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import ChannelRef, Chat, ChatError, MessageRef
 from bot.quiz.settings import QuizSettings
-from bot.store.answers import AnswerBook
-from bot.store.db import Database
-from bot.store.events import Events
-from bot.store.groups import Groups
-from bot.store.hints import Hints
-from bot.store.leaderboards import Leaderboards, Seasons
-from bot.store.members import Directory
-from bot.store.reports import Reports
-from bot.store.reviews import Reviews
-from bot.store.rounds import Rounds
-from bot.store.schedules import Schedules
-from bot.store.sessions import Sessions
+from bot.store.stores import Stores  # built in bot/app.py beside the Context
 
 log = logging.getLogger("bot.quiz")
 
-
-class Stores:
-    """The store aggregates over one database."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.directory = Directory(db)
-        self.rounds = Rounds(db)
-        self.answers = AnswerBook(db, self.directory)
-        self.leaderboards = Leaderboards(db)
-        self.seasons = Seasons(db)
-        self.groups = Groups(db)
-        self.schedules = Schedules(db)
-        self.sessions = Sessions(db)
-        self.reviews = Reviews(db)
-        self.events = Events(db)
-        self.hints = Hints(db)
-        self.reports = Reports(db)
+__all__ = ["Context", "QuizSettings", "Stores", "log"]
 
 
 @dataclass
@@ -65,8 +37,7 @@ class Context:
     """Called when a deadline or schedule may have moved (wakes the clock loop)."""
 
     async def channel_id(self, channel: ChannelRef) -> int:
-        return await self.stores.directory.channel_id(
-            channel.key, channel.workspace, channel.platform, channel.native_id)
+        return await self.stores.channels.id_of(channel)
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef | None:
         """Post through the channel's adapter; a failure is logged and gives None."""

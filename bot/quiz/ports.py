@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.quiz.messages import Message
+from bot.store.channels import ChannelRef  # the stored value; adapters use it from here
+
+__all__ = ["ChannelRef", "Chat", "ChatError", "Member", "MessageRef"]
 
 
 @dataclass(frozen=True)
@@ -22,20 +25,6 @@ class Member:
     name: str
     is_admin: bool = False
     """Set by the adapter from the platform's own rights (Manage Server, workspace admin)."""
-
-
-@dataclass(frozen=True)
-class ChannelRef:
-    """A channel. ``key`` is platform-qualified (``discord:G1:C1``); ``workspace``
-    (``discord:G1``) groups the channels of one Slack workspace or Discord server."""
-
-    platform: str
-    workspace: str
-    native_id: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.workspace}:{self.native_id}"
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 
-import aiosqlite
-
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
-from bot.quiz.ports import ChannelRef, MessageRef
+from bot.quiz.ports import MessageRef
 from bot.quiz.standings import channel_board
 from bot.quiz.why import why
+from bot.store.answers import StoredAnswer
 from bot.store.rounds import RoundRow
 
 MAX_WINNERS_SHOWN = 20
@@ -27,19 +26,6 @@ REVEAL_RETRY_MAX_S = 3600.0
 REVEAL_GIVE_UP_S = 24 * 3600
 REVEAL_LEASE_S = 120.0
 """How long the process sending a reveal has it to itself."""
-
-StoredAnswer = tuple[int, int | None, bool, int, float]
-"""(member_id, choice, correct, points, answered_at) of one stored answer."""
-
-
-def ref_of(row: RoundRow) -> ChannelRef:
-    return ChannelRef(row.platform, row.workspace, row.native_id)
-
-
-async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
-    rows = await conn.execute_fetchall(
-        "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?", (round_id,))
-    return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
 
 
 class Reveals:
@@ -54,10 +40,10 @@ class Reveals:
         try:  # finish well inside the lease, or another sender may take it over
             async with asyncio.timeout(REVEAL_LEASE_S - 20):
                 if row.message_id:
-                    ref = MessageRef(ref_of(row), row.message_id)
+                    ref = MessageRef(row.channel, row.message_id)
                     shown = await ctx.update(ref, reveal) or await ctx.post(ref.channel, reveal) is not None
                 else:
-                    shown = await ctx.post(ref_of(row), reveal) is not None
+                    shown = await ctx.post(row.channel, reveal) is not None
         except TimeoutError:
             log.warning("event=reveal_timed_out round=%s", row.id)
             shown = False
@@ -79,7 +65,7 @@ class Reveals:
         for row in await ctx.stores.rounds.reveals_due(now, since):
             if not await ctx.stores.rounds.take_reveal(row.id, now, REVEAL_LEASE_S):
                 continue
-            answers = await stored_answers(ctx.stores.db.conn, row.id)
+            answers = await ctx.stores.answers.of_round(row.id)
             await self.send(row, await self.build(row, answers))
         return await ctx.stores.rounds.next_reveal(since)
 

@@ -14,12 +14,9 @@ Guarantees:
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-import aiosqlite
 
 from bot.deck.generate import AskedQuestion
 from bot.deck.text import match_key
@@ -27,19 +24,14 @@ from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
-from bot.quiz.reveals import REVEAL_LEASE_S, Reveals, ref_of, stored_answers
+from bot.quiz.reveals import REVEAL_LEASE_S, Reveals
 from bot.quiz.review import review
 from bot.quiz.scoring import period_keys, points_for, with_hint
 from bot.store.answers import AnswerIn, Outcome
-from bot.store.hints import Hints
-from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
-from bot.store.reviews import load_states, save_states
-from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
-from bot.store.sessions import Sessions
-
-
-class ChannelBusy(Exception):
-    """The channel already has an open round."""
+from bot.store.errors import SlotTaken
+from bot.store.leaderboards import ScoredAnswer
+from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow
+from bot.store.transaction import Transaction
 
 
 class PostFailed(Exception):
@@ -53,11 +45,8 @@ class PostFailed(Exception):
         self.reason = reason
 
 
-class SlotTaken(Exception):
-    """A schedule slot that already has its round (or was moved on by someone else)."""
-
-
-Claim = Callable[[aiosqlite.Connection], Awaitable[bool]]
+Claim = Callable[[Transaction], Awaitable[bool]]
+"""Work that runs in the transaction opening a round; False refuses the round (:class:`SlotTaken`)."""
 
 
 @dataclass(frozen=True)
@@ -115,34 +104,29 @@ class RoundKeeper:
         moves its next slot there), so the two commit together or not at all. That
         transaction is grouped (:meth:`Database.grouped`): rounds opened at the same
         moment share one commit, each in its own savepoint.
-        Raises :class:`ChannelBusy`, :class:`SlotTaken` (``claim`` said no, or the
-        slot already has its round) or :class:`PostFailed` (the round was withdrawn).
+        Raises :class:`~bot.store.errors.ChannelBusy`, :class:`~bot.store.errors.SlotTaken`
+        (``claim`` said no, or the slot already has its round) or :class:`PostFailed` (the
+        round was withdrawn).
         """
         ctx = self.ctx
         channel_id = await ctx.channel_id(channel)
         now = opened_at if opened_at is not None else ctx.clock()
         deadline = closes_at if closes_at is not None else now + window_s
 
-        async def insert(conn: aiosqlite.Connection) -> int:
-            if claim is not None and not await claim(conn):
+        async def insert(tx: Transaction) -> int:
+            if claim is not None and not await claim(tx):
                 raise SlotTaken(channel.key)
-            season_id, _ = await ctx.stores.seasons.current(conn, channel.workspace, now)
-            modes = await conn.execute_fetchall("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,))
-            mode = next(iter(modes), None)
-            allow_change = (mode[0] == "changeable") if mode and mode[0] else ctx.settings.allow_change
-            return await Rounds.insert(
-                conn, channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
+            season_id, _ = await tx.seasons.current(channel.workspace, now)
+            mode = await tx.channels.answer_mode(channel_id)
+            allow_change = (mode == "changeable") if mode else ctx.settings.allow_change
+            return await tx.rounds.insert(
+                channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,
                 season_id=season_id, allow_change=allow_change,
                 schedule_id=opening.schedule_id, slot_at=opening.slot_at, session_id=opening.session_id)
 
-        try:  # grouped: a slot opening rounds in many channels at once shares its commits
-            round_id = await ctx.stores.db.grouped(insert)
-        except sqlite3.IntegrityError as exc:
-            if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
-                raise ChannelBusy(channel.key) from None
-            if "slot_at" in str(exc):
-                raise SlotTaken(channel.key) from None
-            raise
+        # grouped: a slot opening rounds in many channels at once shares its commits;
+        # ChannelBusy and SlotTaken (the store's refusals) reach the caller as they are
+        round_id = await ctx.stores.grouped(insert)
         self._posting.add(round_id)
         try:
             await self._post_question(round_id, channel, question, deadline, opening.position)
@@ -168,16 +152,7 @@ class RoundKeeper:
 
     async def _withdraw(self, round_id: int) -> None:
         """Remove a round nobody saw; a session it belonged to asks again instead."""
-        async with self.ctx.stores.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT session_id FROM rounds WHERE id = ? AND message_id IS NULL AND closed_at IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM answers WHERE round_id = ?)", (round_id, round_id)) as cur:
-                row = await cur.fetchone()
-            if row is None:
-                return
-            await conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
-            if row[0] is not None:
-                await Sessions.uncount_question(conn, int(row[0]), self.ctx.clock())
+        await self.ctx.stores.rounds.withdraw_unseen(round_id, self.ctx.clock())
 
     async def post_unposted(self) -> None:
         """Rounds inserted but never posted (the process stopped in between): post them
@@ -191,9 +166,9 @@ class RoundKeeper:
                 await self._withdraw(row.id)
                 log.warning("event=round_withdrawn round=%s reason=never_posted_before_its_deadline", row.id)
                 continue
-            log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel_key)
+            log.info("event=round_post_resumed round=%s channel=%s", row.id, row.channel.key)
             try:
-                await self._post_question(row.id, ref_of(row), row.question, row.closes_at, None)
+                await self._post_question(row.id, row.channel, row.question, row.closes_at, None)
             except PostFailed:
                 log.warning("event=round_withdrawn round=%s reason=post_failed", row.id)
 
@@ -282,7 +257,7 @@ class RoundKeeper:
                 return
             count = await self.ctx.stores.answers.count(row.id)
             card = self.question_card(row.id, row.question, row.closes_at, count)
-            await self.ctx.update(MessageRef(ref_of(row), fresh.message_id), card)
+            await self.ctx.update(MessageRef(row.channel, fresh.message_id), card)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -302,32 +277,32 @@ class RoundKeeper:
         row = await ctx.stores.rounds.get(round_id)
         if row is None or (row.message_id is None and not await ctx.stores.answers.count(round_id)):
             return None  # nobody saw it: withdrawn by post_unposted, never revealed
-        async with ctx.stores.db.transaction() as conn:
-            if not await Rounds.mark_closed(conn, round_id, now, REVEAL_LEASE_S):
+        async with ctx.stores.transaction() as tx:
+            if not await tx.rounds.mark_closed(round_id, now, REVEAL_LEASE_S):
                 return None
-            answers = await stored_answers(conn, round_id)
-            hinted = await Hints.takers(conn, round_id)
+            answers = await tx.answers.of_round(round_id)
+            hinted = await tx.hints.takers(round_id)
             if hinted:  # a hint halves the answer's points, however often it was asked for
                 answers = [(a[0], a[1], a[2], with_hint(a[3]) if a[0] in hinted else a[3], a[4]) for a in answers]
-                await Hints.set_points(conn, round_id, {a[0]: a[3] for a in answers if a[0] in hinted})
+                await tx.hints.set_points(round_id, {a[0]: a[3] for a in answers if a[0] in hinted})
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
-            await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
-                             period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
+            await tx.scores.add([f"channel:{row.channel_id}", f"workspace:{row.channel.workspace}"],
+                                period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
             right = {a.member_id for a in scored if a.correct}
             if row.schedule_id is not None:
-                await update_streaks(conn, row.channel_id, right)
+                await tx.scores.update_streaks(row.channel_id, right)
             card_key = f"{row.question.deck_id}/{row.question.card_id}"
-            states = await load_states(conn, card_key, [a.member_id for a in scored])
-            await save_states(conn, card_key, [
+            states = await tx.reviews.load(card_key, [a.member_id for a in scored])
+            await tx.reviews.save(card_key, [
                 (a.member_id, *review(states.get(a.member_id), a.correct, a.answered_at)) for a in scored])
             if row.session_id is not None:  # the session moves on in the same commit as the close
-                await Sessions.round_closed(conn, row.session_id, now)
+                await tx.sessions.round_closed(row.session_id, now)
         self._open.pop(round_id, None)
         task = self._refresh.pop(round_id, None)
         if task is not None:
             task.cancel()
         log.info("event=round_closed round=%s channel=%s answers=%d right=%d",
-                 round_id, row.channel_key, len(answers), len(right))
+                 round_id, row.channel.key, len(answers), len(right))
         reveal = await self.reveals.build(row, answers)
         await self.reveals.send(row, reveal)
         return reveal

@@ -18,17 +18,17 @@ import asyncio
 from collections.abc import Awaitable, Mapping
 from typing import TypeVar
 
-import aiosqlite
-
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import ChannelRef
-from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper, SlotTaken
+from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import describe, latest_slot, next_slot, parse_tz, slot_after, slots_between
 from bot.quiz.selection import next_question
 from bot.quiz.standings import session_result
-from bot.store.schedules import ScheduleRow, Schedules
-from bot.store.sessions import SessionRow, Sessions
+from bot.store.errors import ChannelBusy, SlotTaken
+from bot.store.schedules import ScheduleRow
+from bot.store.sessions import SessionRow
+from bot.store.transaction import Transaction
 
 T = TypeVar("T")
 
@@ -128,7 +128,7 @@ class Scheduler:
         due = await self.ctx.stores.schedules.due(self.ctx.clock())
 
         async def one(schedule: ScheduleRow) -> None:
-            async with self._gate(schedule.platform):
+            async with self._gate(schedule.channel.platform):
                 await self._step(f"schedule:{schedule.id}", self.run_schedule(schedule))
 
         if len(due) == 1:
@@ -169,8 +169,8 @@ class Scheduler:
             slot = latest_slot(schedule.cron, tz, now)
             following = next_slot(schedule.cron, tz, now)
             missed = slots_between(schedule.cron, tz, schedule.next_run_at, slot)
-        channel = ChannelRef(schedule.platform, schedule.workspace, schedule.native_id)
-        ctx.stores.directory.know_channel(schedule.channel_key, schedule.channel_id)
+        channel = schedule.channel
+        ctx.stores.channels.know(channel, schedule.channel_id)
         if missed:
             log.warning("event=slot_skipped schedule=%s slots=%d reason=bot_was_down", schedule.id, missed)
         post = slot >= schedule.next_run_at - 1e-6
@@ -184,12 +184,12 @@ class Scheduler:
                 log.warning("event=slot_skipped schedule=%s reason=no_question decks=%s",
                             schedule.id, schedule.decks)
         if question is None:
-            async with ctx.stores.db.transaction() as conn:
-                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+            async with ctx.stores.transaction() as tx:
+                await tx.schedules.advance(schedule.id, schedule.next_run_at, following)
             return
 
-        async def claim(conn: aiosqlite.Connection) -> bool:
-            return await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+        async def claim(tx: Transaction) -> bool:
+            return await tx.schedules.advance(schedule.id, schedule.next_run_at, following)
 
         try:
             await self.keeper.open(channel, question, schedule.window_s,
@@ -197,8 +197,8 @@ class Scheduler:
                                    opened_at=now, closes_at=slot + schedule.window_s, claim=claim)
         except ChannelBusy:
             log.warning("event=slot_skipped schedule=%s reason=channel_busy", schedule.id)
-            async with ctx.stores.db.transaction() as conn:
-                moved = await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+            async with ctx.stores.transaction() as tx:
+                moved = await tx.schedules.advance(schedule.id, schedule.next_run_at, following)
             if moved:  # told once, by whoever moved the slot on
                 await ctx.post(channel, m.SlotSkipped(schedule.id, describe(schedule.spec or schedule.cron,
                                                                             schedule.tz), "channel_busy"))
@@ -206,15 +206,15 @@ class Scheduler:
             log.warning("event=slot_skipped schedule=%s reason=post_failed", schedule.id)
         except SlotTaken:  # the slot has its round already; make sure the schedule moves on
             log.info("event=slot_already_posted schedule=%s slot=%.0f", schedule.id, slot)
-            async with ctx.stores.db.transaction() as conn:
-                await Schedules.advance(conn, schedule.id, schedule.next_run_at, following)
+            async with ctx.stores.transaction() as tx:
+                await tx.schedules.advance(schedule.id, schedule.next_run_at, following)
 
     # -- sessions -----------------------------------------------------------------
 
     async def run_session(self, session: SessionRow) -> None:
         """Post the session's next question; it counts only once it is actually open."""
         ctx = self.ctx
-        channel = ChannelRef(session.platform, session.workspace, session.native_id)
+        channel = session.channel
         if session.asked >= session.total:
             await self.finish_session(session, channel)
             return
@@ -224,8 +224,8 @@ class Scheduler:
             await ctx.post(channel, m.error("The session ended: no question left in its decks."))
             return
 
-        async def claim(conn: aiosqlite.Connection) -> bool:
-            return await Sessions.count_question(conn, session.id, session.asked)
+        async def claim(tx: Transaction) -> bool:
+            return await tx.sessions.count_question(session.id, session.asked)
 
         try:
             await self.keeper.open(channel, question, session.window_s,

@@ -23,7 +23,7 @@ from bot.quiz import reports, standings
 from bot.quiz.context import Context, log
 from bot.quiz.hints import give_hint
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
-from bot.quiz.rounds import ChannelBusy, Opening, PostFailed, RoundKeeper
+from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import (
     ScheduleError,
     describe,
@@ -37,9 +37,8 @@ from bot.quiz.schedule_spec import (
 )
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
-from bot.store.deliveries import Deliveries
+from bot.store.errors import ChannelBusy, SessionRunning
 from bot.store.schedules import ScheduleRow
-from bot.store.sessions import SessionRunning
 
 ADMIN_ONLY = m.ADMIN_ONLY
 
@@ -50,7 +49,7 @@ class QuizService:
         self.rounds = RoundKeeper(ctx)
         self.scheduler = Scheduler(ctx, self.rounds)
         ctx.on_change = self.scheduler.poke
-        self.deliveries = Deliveries(ctx.stores.db, clock=ctx.clock)
+        self.deliveries = ctx.stores.deliveries(clock=ctx.clock)
         """Platform deliveries already applied (adapters claim retried requests here)."""
 
     # -- wiring -----------------------------------------------------------------
@@ -268,7 +267,7 @@ class QuizService:
         if not member.is_admin:
             return m.error(ADMIN_ONLY.format(what="change how answers count"))
         channel_id = await self.ctx.channel_id(channel)
-        await self.ctx.stores.db.execute("UPDATE channels SET answer_mode = ? WHERE id = ?", (mode, channel_id))
+        await self.ctx.stores.channels.set_answer_mode(channel_id, mode)
         if mode == "changeable":
             return m.ok("From the next question, members can change their answer until the close.")
         return m.ok("From the next question, each member's first answer counts.")

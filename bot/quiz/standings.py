@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context
 from bot.quiz.ports import ChannelRef, Member
 from bot.quiz.scoring import month_key, week_key
-from bot.store.groups import GroupExists
+from bot.store.errors import GroupExists
 from bot.store.leaderboards import ScoreRow
 
 PERIOD_WORDS = {
@@ -91,15 +90,12 @@ async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period:
 async def stats(ctx: Context, channel: ChannelRef, member: Member) -> m.Stats:
     """Answered count, accuracy, points, streak, weakest tags and cards of one member."""
     member_id = await ctx.stores.directory.member_id(member.key, member.name)
-    rows = await ctx.stores.db.fetchall(
-        "SELECT a.correct, a.points, r.question FROM answers a JOIN rounds r ON r.id = a.round_id "
-        "JOIN channels c ON c.id = r.channel_id WHERE a.member_id = ? AND c.workspace = ? "
-        "AND r.closed_at IS NOT NULL", (member_id, channel.workspace))
+    past = await ctx.stores.answers.history(member_id, channel.workspace)
     by_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_card: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     correct = points = 0
-    for ok, pts, raw in rows:
-        question = json.loads(raw)
+    for answer in past:
+        ok, pts, question = answer.correct, answer.points, answer.question
         correct += int(ok)
         points += int(pts)
         deck = ctx.library.deck(question["deck_id"])
@@ -116,7 +112,7 @@ async def stats(ctx: Context, channel: ChannelRef, member: Member) -> m.Stats:
 
     channel_id = await ctx.channel_id(channel)
     current, best = await ctx.stores.leaderboards.streak(channel_id, member_id)
-    return m.Stats(member.name, len(rows), correct, points, current, best, weakest(by_tag), weakest(by_card))
+    return m.Stats(member.name, len(past), correct, points, current, best, weakest(by_tag), weakest(by_card))
 
 
 # -- groups ------------------------------------------------------------------

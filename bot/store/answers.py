@@ -25,13 +25,43 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
 
 from bot.store.db import Database
 from bot.store.members import Directory
 
 GATHER_PASSES = 64
 _CHUNK = 400  # rows per INSERT statement (8 values each, well under SQLite's variable limit)
+
+
+StoredAnswer = tuple[int, int | None, bool, int, float]
+"""(member_id, choice, correct, points, answered_at) of one stored answer."""
+
+
+@dataclass(frozen=True)
+class PastAnswer:
+    """One answer of a member to a closed round, with the round's question as stored."""
+
+    correct: bool
+    points: int
+    question: dict[str, Any]
+
+
+_ROUND_ANSWERS = "SELECT member_id, choice, correct, points, answered_at FROM answers WHERE round_id = ?"
+
+
+def _stored(rows: Iterable[Sequence[Any]]) -> list[StoredAnswer]:
+    return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
+
+
+async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
+    """The round's answers, inside the caller's transaction (the close scores what it reads)."""
+    return _stored(await conn.execute_fetchall(_ROUND_ANSWERS, (round_id,)))
 
 
 class Outcome(enum.Enum):
@@ -213,6 +243,18 @@ class AnswerBook:
     async def count(self, round_id: int) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM answers WHERE round_id = ?", (round_id,))
         return int(row[0]) if row else 0
+
+    async def of_round(self, round_id: int) -> list[StoredAnswer]:
+        """The round's stored answers (committed ones)."""
+        return _stored(await self.db.fetchall(_ROUND_ANSWERS, (round_id,)))
+
+    async def history(self, member_id: int, workspace: str) -> list[PastAnswer]:
+        """The member's answers to closed rounds in the workspace's channels (``/quiz stats``)."""
+        rows = await self.db.fetchall(
+            "SELECT a.correct, a.points, r.question FROM answers a JOIN rounds r ON r.id = a.round_id "
+            "JOIN channels c ON c.id = r.channel_id WHERE a.member_id = ? AND c.workspace = ? "
+            "AND r.closed_at IS NOT NULL", (member_id, workspace))
+        return [PastAnswer(bool(r[0]), int(r[1]), json.loads(r[2])) for r in rows]
 
 
 async def _existing(conn: object, pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.store.errors import refusal
 from bot.store.faults import DELETED, REPLACED, StorageError, StorageHealth, reason_of
 from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
 
@@ -162,7 +163,9 @@ class Database:
         file fails (disk full, read-only, I/O error) or when, just before the commit, the
         path is no longer the open file: then nothing is committed, since a commit into a
         deleted file would be lost at exit. A successful commit clears a write fault.
-        Other errors (constraints, a busy lock) propagate unchanged."""
+        A constraint violation is raised as :class:`~bot.store.errors.AlreadyExists` or
+        :class:`~bot.store.errors.Conflict` (never the engine's own error); other errors
+        (a busy lock) propagate unchanged."""
         async with self._lock:
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -174,6 +177,8 @@ class Database:
                     await self._rollback()
                     raise
             except sqlite3.Error as exc:
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise refusal(exc) from exc
                 reason = reason_of(exc)
                 if reason is None:
                     raise
@@ -228,8 +233,9 @@ class Database:
         opening rounds in thousands of channels at once.
 
         Guarantees: ``work`` runs in its own ``SAVEPOINT``; if it raises, only its own writes
-        are rolled back and its exception is raised here. This returns (or raises) only after
-        the shared ``COMMIT``; if the commit fails, every piece of the group raises.
+        are rolled back and its exception is raised here (a constraint violation as
+        :class:`~bot.store.errors.AlreadyExists` or :class:`~bot.store.errors.Conflict`).
+        This returns (or raises) only after the shared ``COMMIT``; if the commit fails, every piece of the group raises.
         """
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._grouped.append((work, done))
@@ -252,7 +258,8 @@ class Database:
                             value = await work(conn)
                         except Exception as exc:
                             await conn.execute("ROLLBACK TO grouped_work")
-                            outcomes.append((done, exc, None))
+                            refused = refusal(exc) if isinstance(exc, sqlite3.IntegrityError) else exc
+                            outcomes.append((done, refused, None))
                         else:
                             outcomes.append((done, None, value))
             except BaseException as exc:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 
 from bot.store.db import Database
-
-
-class GroupExists(Exception):
-    pass
+from bot.store.errors import AlreadyExists, GroupExists
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class Groups:
                 await conn.execute(
                     "INSERT INTO group_members(group_id, member_id, joined_at) VALUES (?, ?, ?)",
                     (gid, member_id, now))
-        except sqlite3.IntegrityError:
+        except AlreadyExists:
             raise GroupExists(name) from None
         return Group(gid, name, 1)
 

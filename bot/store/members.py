@@ -1,4 +1,4 @@
-"""Members and channels: platform-qualified keys to row ids.
+"""Members: platform-qualified keys to row ids (channels: :mod:`bot.store.channels`).
 
 Ids are cached in memory after the first lookup; the database stays the truth
 (the cache only ever holds ids that were committed).
@@ -17,7 +17,6 @@ class Directory:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._members: dict[str, tuple[int, str]] = {}
-        self._channels: dict[str, int] = {}
         self._pending: dict[str, tuple[int, str]] = {}
 
     async def member_id(self, key: str, name: str) -> int:
@@ -104,26 +103,6 @@ class Directory:
             for key, name in dict(missing).items():
                 self._members[key] = (out[key], name)
         return out
-
-    def know_channel(self, key: str, channel_id: int) -> None:
-        """Remember a channel id read elsewhere (a schedule row carries it), saving a lookup."""
-        self._channels[key] = channel_id
-
-    async def channel_id(self, key: str, workspace: str, platform: str, native_id: str) -> int:
-        cached = self._channels.get(key)
-        if cached:
-            return cached
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO channels(key, workspace, platform, native_id, created_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(key) DO NOTHING",
-                (key, workspace, platform, native_id, time.time()),
-            )
-            async with conn.execute("SELECT id FROM channels WHERE key = ?", (key,)) as cur:
-                row = await cur.fetchone()
-        assert row is not None
-        self._channels[key] = int(row[0])
-        return int(row[0])
 
     async def name_of(self, member_id: int) -> str:
         row = await self.db.fetchone("SELECT name FROM members WHERE id = ?", (member_id,))

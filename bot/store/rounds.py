@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.deck.generate import AskedQuestion
+from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
+from bot.store.errors import ChannelBusy, SlotTaken, refusal
+from bot.store.sessions import Sessions
 
 UNPOSTED_GRACE_S = 30.0
 """A round whose question has not been posted this long after it opened was left behind
 (the process stopped while posting); younger ones may still be on their way."""
 
 _COLUMNS = (
-    "r.id, r.channel_id, c.key, c.workspace, c.platform, c.native_id, r.question, r.opened_at, "
+    f"r.id, r.channel_id, {CHANNEL_COLUMNS}, r.question, r.opened_at, "
     "r.closes_at, r.closed_at, r.message_id, r.schedule_id, r.slot_at, r.session_id, r.season_id, "
     "r.allow_change"
 )
@@ -32,10 +36,7 @@ _COLUMNS = (
 class RoundRow:
     id: int
     channel_id: int
-    channel_key: str
-    workspace: str
-    platform: str
-    native_id: str
+    channel: ChannelRef
     question: AskedQuestion
     opened_at: float
     closes_at: float
@@ -54,10 +55,10 @@ class RoundRow:
 
 def _row(r: aiosqlite.Row) -> RoundRow:
     return RoundRow(
-        id=r[0], channel_id=r[1], channel_key=r[2], workspace=r[3], platform=r[4], native_id=r[5],
-        question=AskedQuestion.from_dict(json.loads(r[6])), opened_at=r[7], closes_at=r[8],
-        closed_at=r[9], message_id=r[10], schedule_id=r[11], slot_at=r[12], session_id=r[13],
-        season_id=r[14], allow_change=bool(r[15]),
+        id=r[0], channel_id=r[1], channel=channel_of(r, 2),
+        question=AskedQuestion.from_dict(json.loads(r[5])), opened_at=r[6], closes_at=r[7],
+        closed_at=r[8], message_id=r[9], schedule_id=r[10], slot_at=r[11], session_id=r[12],
+        season_id=r[13], allow_change=bool(r[14]),
     )
 
 
@@ -73,16 +74,39 @@ class Rounds:
                      opened_at: float, closes_at: float, season_id: int | None,
                      allow_change: bool = False, schedule_id: int | None = None,
                      slot_at: float | None = None, session_id: int | None = None) -> int:
-        """Open a round inside a transaction. Raises ``sqlite3.IntegrityError`` when the
-        channel already has an open round or the slot was already taken."""
-        cursor = await conn.execute(
-            "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, "
-            "schedule_id, slot_at, session_id, season_id, allow_change) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (channel_id, question.key, f"{question.deck_id}/{question.card_id}",
-             json.dumps(question.as_dict()), opened_at, closes_at, schedule_id, slot_at, session_id,
-             season_id, int(allow_change)),
-        )
+        """Open a round inside a transaction. Raises :class:`~bot.store.errors.ChannelBusy`
+        when the channel already has an open round, :class:`~bot.store.errors.SlotTaken` when
+        the schedule slot already has its round (other refusals as their store errors)."""
+        try:
+            cursor = await conn.execute(
+                "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, "
+                "schedule_id, slot_at, session_id, season_id, allow_change) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (channel_id, question.key, f"{question.deck_id}/{question.card_id}",
+                 json.dumps(question.as_dict()), opened_at, closes_at, schedule_id, slot_at, session_id,
+                 season_id, int(allow_change)),
+            )
+        except sqlite3.IntegrityError as exc:  # which unique index said no: the open round or the slot
+            if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
+                raise ChannelBusy(str(exc)) from exc
+            if "slot_at" in str(exc):
+                raise SlotTaken(str(exc)) from exc
+            raise refusal(exc) from exc
         return int(cursor.lastrowid or 0)
+
+    async def withdraw_unseen(self, round_id: int, now: float) -> bool:
+        """Delete a round nobody saw (not posted, not closed, not answered); a session it
+        belonged to asks again at ``now``. False (nothing changed) when it was seen."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT session_id FROM rounds WHERE id = ? AND message_id IS NULL AND closed_at IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM answers WHERE round_id = ?)", (round_id, round_id)) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                return False
+            await conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
+            if row[0] is not None:
+                await Sessions.uncount_question(conn, int(row[0]), now)
+        return True
 
     async def set_message(self, round_id: int, message_id: str) -> None:
         """Record a posted question's message id; returns once it is committed (raises what the

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 
-_COLUMNS = ("s.id, s.channel_id, c.key, c.workspace, c.platform, c.native_id, s.cron, s.tz, s.decks, "
+_COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.cron, s.tz, s.decks, "
             "s.window_s, s.next_run_at, COALESCE(s.spec, s.cron), s.paused_at IS NOT NULL")
 
 DUE_QUERY = (f"SELECT {_COLUMNS} FROM schedules s INDEXED BY schedules_due JOIN channels c ON c.id = s.channel_id "
@@ -33,10 +34,7 @@ not a silent full scan)."""
 class ScheduleRow:
     id: int
     channel_id: int
-    channel_key: str
-    workspace: str
-    platform: str
-    native_id: str
+    channel: ChannelRef
     cron: str
     tz: str
     decks: tuple[str, ...]
@@ -48,8 +46,8 @@ class ScheduleRow:
 
 
 def _row(r: aiosqlite.Row) -> ScheduleRow:
-    return ScheduleRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
-                       str(r[7]), tuple(json.loads(r[8])), int(r[9]), float(r[10]), str(r[11]), bool(r[12]))
+    return ScheduleRow(int(r[0]), int(r[1]), channel_of(r, 2), str(r[5]), str(r[6]), tuple(json.loads(r[7])),
+                       int(r[8]), float(r[9]), str(r[10]), bool(r[11]))
 
 
 class Schedules:

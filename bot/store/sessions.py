@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
+from bot.store.errors import AlreadyExists, SessionRunning
 
-_COLUMNS = ("s.id, s.channel_id, c.workspace, c.platform, c.native_id, s.decks, s.total, s.asked, "
+_COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.decks, s.total, s.asked, "
             "s.window_s, s.gap_s, s.next_at")
-
-
-class SessionRunning(Exception):
-    pass
 
 
 @dataclass(frozen=True)
 class SessionRow:
     id: int
     channel_id: int
-    workspace: str
-    platform: str
-    native_id: str
+    channel: ChannelRef
     decks: tuple[str, ...]
     total: int
     asked: int
@@ -35,7 +30,7 @@ class SessionRow:
 
 
 def _row(r: aiosqlite.Row) -> SessionRow:
-    return SessionRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), tuple(json.loads(r[5])),
+    return SessionRow(int(r[0]), int(r[1]), channel_of(r, 2), tuple(json.loads(r[5])),
                       int(r[6]), int(r[7]), int(r[8]), int(r[9]), r[10])
 
 
@@ -50,7 +45,7 @@ class Sessions:
                 "INSERT INTO sessions(channel_id, decks, total, window_s, gap_s, next_at, started_by, started_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (channel_id, json.dumps(list(decks)), total, window_s, gap_s, now, member_id, now))
-        except sqlite3.IntegrityError:
+        except AlreadyExists:
             raise SessionRunning() from None
 
     async def active(self, channel_id: int) -> SessionRow | None:

@@ -226,13 +226,12 @@ async def test_slot_is_posted_at_most_once_even_if_its_post_fails(bot):
 
 async def test_round_inserted_but_never_posted_is_posted_after_a_restart(bot):
     from bot.quiz.selection import next_question
-    from bot.store.rounds import Rounds
 
     channel_id = await bot.service.ctx.channel_id(CHANNEL)
     question = await next_question(bot.service.ctx, channel_id)
-    async with bot.db.transaction() as conn:  # the process stopped right after this commit
-        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
-                            closes_at=bot.clock.now + 600, season_id=None)
+    async with bot.service.ctx.stores.transaction() as tx:  # the process stopped right after this commit
+        await tx.rounds.insert(channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                              closes_at=bot.clock.now + 600, season_id=None)
     await bot.service.scheduler.tick()
     assert bot.chat.of_type(m.QuestionCard) == []  # may still be on its way from another process
     bot.clock.advance(31)
@@ -307,13 +306,12 @@ async def test_schedule_add_turns_a_croniter_failure_for_the_next_slot_into_an_e
 
 async def test_round_never_posted_before_its_deadline_is_withdrawn_not_revealed(bot):
     from bot.quiz.selection import next_question
-    from bot.store.rounds import Rounds
 
     channel_id = await bot.service.ctx.channel_id(CHANNEL)
     question = await next_question(bot.service.ctx, channel_id)
-    async with bot.db.transaction() as conn:
-        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
-                            closes_at=bot.clock.now + 60, season_id=None)
+    async with bot.service.ctx.stores.transaction() as tx:
+        await tx.rounds.insert(channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                              closes_at=bot.clock.now + 60, season_id=None)
     bot.clock.advance(3600)  # the bot was down past the deadline
     await bot.service.scheduler.tick()
     assert bot.chat.posts == [] and bot.chat.updates == []
@@ -373,17 +371,15 @@ async def test_close_and_clock_racing_send_one_reveal(bot):
 
 async def test_session_question_withdrawn_unseen_is_asked_again(bot):
     from bot.quiz.selection import next_question
-    from bot.store.rounds import Rounds
-    from bot.store.sessions import Sessions
 
     await bot.service.start_session(CHANNEL, member("alice"), 2, window_s=60)
     channel_id = await bot.service.ctx.channel_id(CHANNEL)
     session = await bot.service.ctx.stores.sessions.active(channel_id)
     question = await next_question(bot.service.ctx, channel_id)
-    async with bot.db.transaction() as conn:  # the process stopped between counting and posting
-        assert await Sessions.count_question(conn, session.id, 0)
-        await Rounds.insert(conn, channel_id=channel_id, question=question, opened_at=bot.clock.now,
-                            closes_at=bot.clock.now + 60, season_id=None, session_id=session.id)
+    async with bot.service.ctx.stores.transaction() as tx:  # the process stopped between counting and posting
+        assert await tx.sessions.count_question(session.id, 0)
+        await tx.rounds.insert(channel_id=channel_id, question=question, opened_at=bot.clock.now,
+                              closes_at=bot.clock.now + 60, season_id=None, session_id=session.id)
     bot.clock.advance(3600)
     await bot.service.scheduler.tick()
     cards = [c for c in bot.chat.of_type(m.QuestionCard) if c.answered == 0]

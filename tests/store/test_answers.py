@@ -5,6 +5,7 @@ import sqlite3
 
 from bot.store.answers import AnswerBook, AnswerIn, Outcome
 from bot.store.db import Database
+from bot.store.errors import Conflict
 from bot.store.faults import READ_ONLY, StorageError
 
 
@@ -112,7 +113,7 @@ async def test_write_failure_reaches_every_waiting_member_and_writer_recovers(tm
     book = AnswerBook(db)
     bad = AnswerIn(1, 999, 0, None, True, 10, 1.0)  # no such member: the foreign key fails
     results = await asyncio.gather(book.record(bad), return_exceptions=True)
-    assert isinstance(results[0], sqlite3.IntegrityError)
+    assert isinstance(results[0], Conflict)
     assert await book.record(answer(1)) is Outcome.RECORDED
     await book.close()
     await db.close()

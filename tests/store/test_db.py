@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from bot.store.db import LATEST_VERSION, Database, migrations
+from bot.store.errors import AlreadyExists
 
 
 async def test_new_database_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
@@ -52,7 +53,7 @@ async def test_second_open_round_in_a_channel_is_refused_by_the_schema(tmp_path)
     insert = ("INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at) "
               "VALUES (1, 'k', 'd/c', '{}', 0, 10)")
     await db.execute(insert)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(AlreadyExists):
         await db.execute(insert)
     await db.close()
 

@@ -9,6 +9,7 @@ import aiosqlite
 import pytest
 
 from bot.store.db import Database
+from bot.store.errors import AlreadyExists
 from bot.store.faults import DELETED, READ_ONLY, REPLACED, StorageError
 
 INSERT_MEMBER = "INSERT INTO members(key, name, created_at) VALUES (?, ?, 0)"
@@ -111,7 +112,7 @@ async def test_a_constraint_violation_is_not_a_storage_fault(tmp_path):
     db = await Database.open(tmp_path / "q.db")
     try:
         await db.execute(INSERT_MEMBER, ("a", "A"))
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(AlreadyExists):
             await db.execute(INSERT_MEMBER, ("a", "A"))
         assert db.health.ok
         await db.execute(INSERT_MEMBER, ("b", "B"))  # the connection is not left inside a transaction

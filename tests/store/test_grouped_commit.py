@@ -28,12 +28,12 @@ async def test_grouped_work_that_fails_is_rolled_back_alone_and_the_rest_commits
     await db.close()
 
 
-async def test_grouped_work_raises_its_own_integrity_error(tmp_path):
-    import sqlite3
+async def test_grouped_work_raises_its_own_refusal(tmp_path):
+    from bot.store.errors import AlreadyExists
 
     db = await Database.open(tmp_path / "g.db")
     await insert_member(db, "ann")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(AlreadyExists):
         await insert_member(db, "ann")
     assert (await db.fetchone("SELECT COUNT(*) FROM members"))[0] == 1
     await db.close()
