@@ -90,7 +90,7 @@ def masked_definition(card: Card) -> str:
     """
     masked = mask_names(card.definition, card.names)
     stems = name_stems(card.names)
-    if stems:
+    if stems and stems & content_stems(masked):  # the word-by-word pass only where a name word is left
         masked = _LETTERS.sub(lambda m: _MASK if _leaks(m.group(0), stems) else m.group(0), masked)
     masked = _MASK_RUN.sub(_MASK, masked)
     return shorten(masked, PROMPT_LIMIT)

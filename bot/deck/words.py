@@ -34,7 +34,7 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 def tokens(text: str) -> list[str]:
     """Lowercase ASCII word tokens of ``text`` (accents dropped; punctuation separates)."""
-    return _WORD.findall(strip_accents(text).lower())
+    return _WORD.findall((text if text.isascii() else strip_accents(text)).lower())
 
 
 def is_content(word: str) -> bool:
