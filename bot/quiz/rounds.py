@@ -29,10 +29,10 @@ from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.ports import ChannelRef, Member, MessageRef
 from bot.quiz.reveals import REVEAL_LEASE_S, Reveals, ref_of, stored_answers
 from bot.quiz.review import review
-from bot.quiz.scoring import period_keys, points_for, with_hint
+from bot.quiz.scoring import oldest_kept_periods, period_keys, points_for, with_hint
 from bot.store.answers import AnswerIn, Outcome
 from bot.store.hints import Hints
-from bot.store.leaderboards import ScoredAnswer, add_scores, update_streaks
+from bot.store.leaderboards import ScoredAnswer, add_scores, prune_closed_periods, update_streaks
 from bot.store.reviews import load_states, save_states
 from bot.store.rounds import UNPOSTED_GRACE_S, RoundRow, Rounds
 from bot.store.sessions import Sessions
@@ -300,6 +300,7 @@ class RoundKeeper:
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await add_scores(conn, [f"channel:{row.channel_id}", f"workspace:{row.workspace}"],
                              period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
+            await prune_closed_periods(conn, *oldest_kept_periods(now, ctx.settings.tz))
             right = {a.member_id for a in scored if a.correct}
             if row.schedule_id is not None:
                 await update_streaks(conn, row.channel_id, right)
