@@ -20,8 +20,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.quiz.scoring import period_keys, week_key
+from bot.store import score_keys
 from bot.store.db import Database
 from bot.store.leaderboards import Leaderboards, ScoredAnswer, add_scores
+from bot.store.score_keys import period_code
 
 ANSWERS = 1_000_000
 MEMBERS = 10_000
@@ -56,20 +58,27 @@ async def fill(db: Database, rng: random.Random) -> None:
 
 async def build_scores(db: Database) -> None:
     """The score rows ``add_scores`` keeps when rounds close, built here in one pass for speed:
-    the same sums per (scope, period, member) for the week, month, season and all-time periods."""
+    the same sums per (scope, period, member) for the week, month, season and all-time periods.
+    Closed weeks and months are kept (as if nothing were pruned): the board is read from the
+    largest table a year of answers could leave."""
     async with db.transaction() as conn:
         async with conn.execute("SELECT id, opened_at FROM rounds") as cur:
-            keys = [(rid, *period_keys(opened, UTC, 1)[1:3]) for rid, opened in await cur.fetchall()]
-        await conn.execute("CREATE TEMP TABLE round_periods(id INTEGER PRIMARY KEY, week TEXT, month TEXT)")
+            keys = [(rid, *(period_code(k).number for k in period_keys(opened, UTC, 1)[1:3]))
+                    for rid, opened in await cur.fetchall()]
+        await conn.execute("CREATE TEMP TABLE round_periods(id INTEGER PRIMARY KEY, week INTEGER, month INTEGER)")
         await conn.executemany("INSERT INTO round_periods VALUES (?, ?, ?)", keys)
-        for scope in ("channel:1", "workspace:bench:W"):
-            for period in ("'all'", "p.week", "p.month", "'season:1'"):
+        scope_ids = await score_keys.scope_ids(conn, ["channel:1", "workspace:bench:W"])
+        periods = ((score_keys.ALL, "0"), (score_keys.WEEK, "p.week"), (score_keys.MONTH, "p.month"),
+                   (score_keys.SEASON, "1"))
+        for scope in scope_ids:
+            for kind, period in periods:
                 await conn.execute(
-                    "INSERT INTO scores(scope, period, member_id, points, correct, answered, accuracy, reached_at) "
-                    f"SELECT ?, {period}, a.member_id, SUM(a.points), SUM(a.correct), COUNT(*), "
+                    "INSERT INTO scores(kind, period, scope_id, member_id, points, correct, answered, accuracy, "
+                    f"reached_at) SELECT ?, {period}, ?, a.member_id, SUM(a.points), SUM(a.correct), COUNT(*), "
                     "SUM(a.correct) * 1.0 / COUNT(*), COALESCE(MAX(CASE WHEN a.points > 0 THEN a.answered_at END), 0) "
-                    f"FROM answers a JOIN round_periods p ON p.id = a.round_id GROUP BY {period}, a.member_id",
-                    (scope,))
+                    "FROM answers a JOIN round_periods p ON p.id = a.round_id "
+                    f"GROUP BY {period + ', ' if period.startswith('p.') else ''}a.member_id",
+                    (kind, scope))
 
 
 async def check_against_add_scores(db: Database) -> bool:
@@ -77,13 +86,12 @@ async def check_against_add_scores(db: Database) -> bool:
     rows = await db.fetchall("SELECT a.round_id, a.correct, a.points, a.answered_at, r.opened_at FROM answers a "
                              "JOIN rounds r ON r.id = a.round_id WHERE a.member_id = 1 ORDER BY a.round_id")
     async with db.transaction() as conn:
-        await conn.execute("DELETE FROM scores WHERE scope = 'check'")
         for _, correct, points, at, opened in rows:
             await add_scores(conn, ["check"], period_keys(opened, UTC, 1), [ScoredAnswer(1, bool(correct), points, at)])
-    built = await db.fetchall("SELECT period, points, correct, answered FROM scores WHERE scope = 'channel:1' "
-                              "AND member_id = 1 ORDER BY period")
-    incremental = await db.fetchall("SELECT period, points, correct, answered FROM scores WHERE scope = 'check' "
-                                    "AND member_id = 1 ORDER BY period")
+    query = ("SELECT s.kind, s.period, s.points, s.correct, s.answered FROM scores s JOIN score_scopes c "
+             "ON c.id = s.scope_id WHERE c.name = ? AND s.member_id = 1 ORDER BY s.kind, s.period")
+    built = await db.fetchall(query, ("channel:1",))
+    incremental = await db.fetchall(query, ("check",))
     return [tuple(r) for r in built] == [tuple(r) for r in incremental]
 
 

@@ -30,7 +30,11 @@ class Reviewed(NamedTuple):
 
 def review(state: str | None, correct: bool, at: float) -> Reviewed:
     """The new state, due date and outcome after one answer."""
-    card = Card.from_dict(json.loads(state)) if state else Card()
     when = datetime.fromtimestamp(at, timezone.utc)
+    # A new card gets an explicit id and due date: fsrs would otherwise sleep 1 ms per card to
+    # make a unique id from the wall clock (5 s of a blocked loop for 5,000 first answers at a
+    # close), and date it by the real clock rather than the round's. The id is not ours to use:
+    # a review is keyed by member and card in the store.
+    card = Card.from_dict(json.loads(state)) if state else Card(card_id=0, due=when)
     card, _ = _SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, review_datetime=when)
     return Reviewed(json.dumps(card.to_dict()), card.due.timestamp(), correct)

@@ -26,7 +26,7 @@ from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.ports import ChannelRef, ChatError, Member, MessageRef
 from bot.quiz.reveals import REVEAL_LEASE_S, Reveals
 from bot.quiz.review import review
-from bot.quiz.scoring import period_keys, points_for, with_hint
+from bot.quiz.scoring import oldest_kept_periods, period_keys, points_for, with_hint
 from bot.store.answers import AnswerIn, Outcome
 from bot.store.errors import SlotTaken
 from bot.store.leaderboards import ScoredAnswer
@@ -288,6 +288,7 @@ class RoundKeeper:
             scored = [ScoredAnswer(a[0], a[2], a[3], a[4]) for a in answers]
             await tx.scores.add([f"channel:{row.channel_id}", f"workspace:{row.channel.workspace}"],
                                 period_keys(row.opened_at, ctx.settings.tz, row.season_id), scored)
+            await tx.scores.prune_closed(*oldest_kept_periods(now, ctx.settings.tz))
             right = {a.member_id for a in scored if a.correct}
             if row.schedule_id is not None:
                 await tx.scores.update_streaks(row.channel_id, right)

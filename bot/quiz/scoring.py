@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -44,6 +44,21 @@ def period_keys(moment: float, tz: ZoneInfo, season_id: int | None) -> list[str]
     if season_id is not None:
         keys.append(f"season:{season_id}")
     return keys
+
+
+def oldest_kept_periods(now: float, tz: ZoneInfo) -> tuple[str, str]:
+    """The oldest week and month whose score rows are kept at ``now``: last week and last month.
+
+    ``/leaderboard`` and the reveals show only the current week and month (seasons and all
+    time are kept for ever), so older weeks and months can be deleted. The previous one
+    of each is kept too: a round opened before the boundary may close after it (an answer
+    window is at most a day) and still adds to its opening period, and a changed
+    ``QUIZBOT_TIMEZONE`` moves the boundary by up to a day.
+    """
+    today = datetime.fromtimestamp(now, tz).date()
+    year, week, _ = (today - timedelta(days=7)).isocalendar()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return f"week:{year}-W{week:02d}", f"month:{last_month.year}-{last_month.month:02d}"
 
 
 PERIODS = ("week", "month", "season", "all")

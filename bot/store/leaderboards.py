@@ -4,7 +4,11 @@ Scores are summed when a round closes, in the closing transaction, into one
 row per (scope, period, member): a leaderboard is then an index range scan, not
 an aggregate over every answer ever given. Scopes are ``channel:<id>`` and
 ``workspace:<key>``; periods are ``all``, ``week:YYYY-Www``, ``month:YYYY-MM``
-and ``season:<id>``. Ranking: points, then accuracy, then who got there first.
+and ``season:<id>`` (stored as integers: :mod:`bot.store.score_keys`). Ranking:
+points, then accuracy, then who got there first.
+
+Rows of closed weeks and months are removed (:func:`prune_closed_periods`) once no
+command can show them, which keeps the table to a few rows per member and scope.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.store.db import Database
+from bot.store.score_keys import MONTH, SCOPE_ID, WEEK, period_code, scope_ids
 
 
 @dataclass(frozen=True)
@@ -36,22 +41,44 @@ class ScoredAnswer:
 
 async def add_scores(conn: aiosqlite.Connection, scopes: Iterable[str], periods: Iterable[str],
                      answers: Iterable[ScoredAnswer]) -> None:
-    """Add a closed round's answers to every (scope, period) they count for."""
+    """Add a closed round's answers to every (scope, period) they count for.
+    Raises ValueError for a period key that is not one (before anything is written)."""
+    codes = [period_code(p) for p in periods]
+    answers = list(answers)
+    if not answers or not codes:
+        return
+    ids = await scope_ids(conn, list(scopes))
     rows = [
-        (scope, period, a.member_id, a.points, int(a.correct), a.answered_at)
-        for a in answers for scope in scopes for period in periods
+        (code.kind, code.number, scope, a.member_id, a.points, int(a.correct), a.answered_at)
+        for a in answers for scope in ids for code in codes
     ]
     if not rows:
         return
     await conn.executemany(
-        "INSERT INTO scores(scope, period, member_id, points, correct, answered, accuracy, reached_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?5, ?6) "
-        "ON CONFLICT(scope, period, member_id) DO UPDATE SET "
+        "INSERT INTO scores(kind, period, scope_id, member_id, points, correct, answered, accuracy, reached_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?6, ?7) "
+        "ON CONFLICT(kind, period, scope_id, member_id) DO UPDATE SET "
         "points = points + excluded.points, correct = correct + excluded.correct, "
         "answered = answered + 1, accuracy = (correct + excluded.correct) * 1.0 / (answered + 1), "
         "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
         rows,
     )
+
+
+async def prune_closed_periods(conn: aiosqlite.Connection, oldest_week: str, oldest_month: str) -> int:
+    """Delete the rows of every week before ``oldest_week`` and every month before
+    ``oldest_month`` (period keys, e.g. ``week:2026-W47``, ``month:2026-10``); all-time and
+    season rows are never touched. Returns the rows deleted. Cheap when there is nothing to
+    delete (one seek per kind), so it can run in every closing transaction. The caller
+    decides what is still viewable (:func:`bot.quiz.scoring.oldest_kept_periods`)."""
+    week, month = period_code(oldest_week), period_code(oldest_month)
+    if week.kind != WEEK or month.kind != MONTH:
+        raise ValueError(f"not a week and a month: {oldest_week!r}, {oldest_month!r}")
+    deleted = 0
+    for kind, number in (week, month):
+        cursor = await conn.execute("DELETE FROM scores WHERE kind = ? AND period < ?", (kind, number))
+        deleted += max(cursor.rowcount, 0)
+    return deleted
 
 
 async def update_streaks(conn: aiosqlite.Connection, channel_id: int, right: set[int]) -> None:
@@ -78,12 +105,16 @@ class Leaderboards:
 
     async def top(self, scope: str, period: str, limit: int = 10,
                   group_id: int | None = None) -> list[ScoreRow]:
+        """The first ``limit`` rows of a board, best first (an index range scan).
+        Raises ValueError for a period key that is not one."""
+        code = period_code(period)
         group_filter = ("AND s.member_id IN (SELECT member_id FROM group_members WHERE group_id = ?)"
                         if group_id is not None else "")
-        params: tuple[object, ...] = (scope, period) + ((group_id,) if group_id is not None else ()) + (limit,)
+        params: tuple[object, ...] = (code.kind, code.number, scope) + (
+            (group_id,) if group_id is not None else ()) + (limit,)
         rows = await self.db.fetchall(
             "SELECT s.member_id, m.name, s.points, s.correct, s.answered FROM scores s "
-            "JOIN members m ON m.id = s.member_id WHERE s.scope = ? AND s.period = ? "
+            f"JOIN members m ON m.id = s.member_id WHERE s.kind = ? AND s.period = ? AND s.scope_id = {SCOPE_ID} "
             f"{group_filter} ORDER BY s.points DESC, s.accuracy DESC, s.reached_at ASC LIMIT ?",
             params,
         )
@@ -92,17 +123,19 @@ class Leaderboards:
     async def rank_of(self, scope: str, period: str, member_id: int,
                       group_id: int | None = None) -> tuple[int, ScoreRow] | None:
         """A member's own place and row, for "you are #37"."""
+        code = period_code(period)
         me = await self.db.fetchone(
-            "SELECT s.points, s.accuracy, s.reached_at, m.name, s.correct, s.answered FROM scores s "
-            "JOIN members m ON m.id = s.member_id WHERE scope = ? AND period = ? AND member_id = ?",
-            (scope, period, member_id))
+            "SELECT s.points, s.accuracy, s.reached_at, m.name, s.correct, s.answered, s.scope_id FROM scores s "
+            f"JOIN members m ON m.id = s.member_id WHERE s.kind = ? AND s.period = ? AND s.scope_id = {SCOPE_ID} "
+            "AND s.member_id = ?",
+            (code.kind, code.number, scope, member_id))
         if me is None:
             return None
         group_filter = ("AND member_id IN (SELECT member_id FROM group_members WHERE group_id = ?)"
                         if group_id is not None else "")
-        params: tuple[object, ...] = (scope, period, me[0], me[0], me[1], me[0], me[1], me[2])
+        params: tuple[object, ...] = (code.kind, code.number, me[6], me[0], me[0], me[1], me[0], me[1], me[2])
         row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM scores WHERE scope = ? AND period = ? AND (points > ? OR "
+            "SELECT COUNT(*) FROM scores WHERE kind = ? AND period = ? AND scope_id = ? AND (points > ? OR "
             "(points = ? AND accuracy > ?) OR (points = ? AND accuracy = ? AND reached_at < ?)) "
             f"{group_filter}", params + ((group_id,) if group_id is not None else ()))
         rank = int(row[0]) + 1 if row else 1

@@ -77,6 +77,10 @@ class ScoresInTx:
         """Add a closed round's answers to every (scope, period) they count for."""
         await leaderboards.add_scores(self._conn, scopes, periods, answers)
 
+    async def prune_closed(self, oldest_week: str, oldest_month: str) -> None:
+        """Drop week and month rows older than those kept (see ``oldest_kept_periods``)."""
+        await leaderboards.prune_closed_periods(self._conn, oldest_week, oldest_month)
+
     async def update_streaks(self, channel_id: int, right: set[int]) -> None:
         await leaderboards.update_streaks(self._conn, channel_id, right)
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.quiz.scoring import ScoringRules, period_keys, points_for
+from bot.quiz.scoring import ScoringRules, oldest_kept_periods, period_keys, points_for
 
 RULES = ScoringRules(points=10, speed_bonus=10)
 OPENED, CLOSES = 1_000.0, 1_100.0
@@ -45,3 +45,15 @@ def test_week_and_month_keys_follow_the_zone_behind_utc_before_midnight():
     assert period_keys(moment, ZoneInfo("UTC"), None) == ["all", "week:2026-W23", "month:2026-06"]
     # still 22:00 on Sunday 31 May in New York
     assert period_keys(moment, ZoneInfo("America/New_York"), None) == ["all", "week:2026-W22", "month:2026-05"]
+
+
+def test_last_week_and_last_month_are_the_oldest_kept_across_a_year_boundary():
+    monday = datetime(2027, 1, 4, 0, 30, tzinfo=timezone.utc).timestamp()  # ISO 2027-W01; 2026 has a W53
+    assert oldest_kept_periods(monday, ZoneInfo("UTC")) == ("week:2026-W53", "month:2026-12")
+
+
+def test_oldest_kept_periods_follow_the_zone():
+    moment = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc).timestamp()  # Monday 1 June in UTC
+    assert oldest_kept_periods(moment, ZoneInfo("UTC")) == ("week:2026-W22", "month:2026-05")
+    # still Sunday 31 May in New York: its week before is W21, its month before April
+    assert oldest_kept_periods(moment, ZoneInfo("America/New_York")) == ("week:2026-W21", "month:2026-04")

@@ -103,3 +103,15 @@ async def test_recent_repeats_counts_cards_asked_before_among_the_last_rounds(tm
     assert await reviews.recent_repeats(1, 10) == 3
     assert await reviews.recent_repeats(2, 10) == 0
     await db.close()
+
+
+def test_a_first_review_gets_no_clock_made_card_id_and_is_dated_by_the_round() -> None:
+    import json
+    from datetime import datetime, timezone
+
+    from bot.quiz.review import review
+
+    at = datetime(2020, 1, 6, 9, 0, tzinfo=timezone.utc).timestamp()
+    stored = review(None, correct=True, at=at)
+    assert json.loads(stored.state)["card_id"] == 0  # fsrs would sleep 1 ms to make one from the clock
+    assert at < stored.due_at < at + 86_400  # learning step from the round's time, not today's
