@@ -188,6 +188,9 @@ class Glossary:
     _names: list[_Name] = field(default_factory=list)
     _keys: list[str] = field(default_factory=list)
     """``_names[i].key``, kept flat: the fuzzy path reads thousands of them per query."""
+    _letters: list[int] = field(default_factory=list)
+    """Name i's letters plus one (its key's length less its spaces): what a word hit's
+    share of the name is measured against, kept flat for the same reason."""
     _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _long_words: dict[tuple[int, int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -221,6 +224,7 @@ class Glossary:
             index = len(self._names)
             self._names.append(name)
             self._keys.append(key)
+            self._letters.append(max(len(key) - len(key.split()) + 1, 1))
             self._exact.setdefault(key, []).append(name)
             self._compact.setdefault(key.replace(" ", ""), []).append(name)
             self._sorted.append((normalize(text), index))
@@ -354,8 +358,11 @@ class Glossary:
         """Name words one edit from ``word`` (symmetric deletes); failing that, and when
         ``two_edits``, words two edits away if one of the two words is long."""
         near: set[str] = set()
+        word_deletes = self._word_deletes
         for variant in _deletes(word):
-            near |= self._word_deletes.get(variant, set())
+            hits = word_deletes.get(variant)
+            if hits:
+                near |= hits
         if len(word) < FUZZY_MIN_WORD:
             near |= {swap for swap in _swaps(word) if swap in self._word_names}
         if near or not two_edits or len(word) < TWO_EDIT_MIN_WORD - 2:
@@ -424,12 +431,13 @@ class Glossary:
             if not common:
                 return []
         typed = sum(len(w) for w in words)
+        # A name holds the word itself, not only a near-spelling, when it is listed under it.
+        spelled = [frozenset(self._word_names.get(w, ())) for w in words]
+        letters = self._letters
         ranked: list[tuple[float, int]] = []
         for index in common or ():
-            name_key = self._keys[index]
-            whole = name_key.split()
-            base = WORD_HIT_SCORE if all(w in whole for w in words) else WORD_HIT_SCORE - 8
-            ranked.append((min(base + 15 * typed / max(len(name_key) - len(whole) + 1, 1), MATCH_SCORE - 1), index))
+            base = WORD_HIT_SCORE if all(index in ids for ids in spelled) else WORD_HIT_SCORE - 8
+            ranked.append((min(base + 15 * typed / letters[index], MATCH_SCORE - 1), index))
         # Only the best few can be suggested: a short typo may hit hundreds of names.
         best: dict[tuple[str, str], Suggestion] = {}
         for score, index in heapq.nlargest(4 * MAX_SUGGESTIONS, ranked):
