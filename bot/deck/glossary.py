@@ -397,17 +397,25 @@ class Glossary:
         ids = self._candidates(self._near_words(key) if near is None else near)
         if not ids:
             return []
-        keys = self._keys
-        choices = [keys[i] for i in ids]
+        choices = list(map(self._keys.__getitem__, ids))
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
-        best: dict[tuple[str, str], Suggestion] = {}
-        for choice, ratio, pos in results:
-            score = max(ratio, _spelled_score(key, choice))
-            entry = self._names[ids[pos]].entry
+        return self._best_per_card((max(ratio, _spelled_score(key, choice)), ids[pos])
+                                   for choice, ratio, pos in results)
+
+    def _best_per_card(self, scored: Iterable[tuple[float, int]]) -> list[Suggestion]:
+        """One suggestion per card from (score, name index) pairs, its first best score
+        (compared with the one-decimal score kept), best first, then by term."""
+        best: dict[tuple[str, str], tuple[float, Entry]] = {}
+        names = self._names
+        for score, index in scored:
+            entry = names[index].entry
             ident = (entry.deck.id, entry.card.id)
-            if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(entry, score)
-        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+            kept = best.get(ident)
+            if kept is None or kept[0] < score:
+                best[ident] = (round(score, 1), entry)
+        suggestions = [Suggestion(entry.card.term, entry.deck.id, entry.card.id, score)
+                       for score, entry in best.values()]
+        return sorted(suggestions, key=lambda s: (-s.score, s.term))
 
     @staticmethod
     def _names_spell(key: str, entry: Entry) -> bool:
@@ -431,21 +439,15 @@ class Glossary:
             if not common:
                 return []
         typed = sum(len(w) for w in words)
-        # A name holds the word itself, not only a near-spelling, when it is listed under it.
-        spelled = [frozenset(self._word_names.get(w, ())) for w in words]
-        letters = self._letters
-        ranked: list[tuple[float, int]] = []
-        for index in common or ():
-            base = WORD_HIT_SCORE if all(index in ids for ids in spelled) else WORD_HIT_SCORE - 8
-            ranked.append((min(base + 15 * typed / letters[index], MATCH_SCORE - 1), index))
+        # A name holds every word itself, not only a near-spelling, when it is listed under each.
+        spelled = set(self._word_names.get(words[0], ()))
+        for word in words[1:]:
+            spelled.intersection_update(self._word_names.get(word, ()))
+        letters, cap = self._letters, MATCH_SCORE - 1
+        ranked = [(min((WORD_HIT_SCORE if index in spelled else WORD_HIT_SCORE - 8)
+                       + 15 * typed / letters[index], cap), index) for index in common or ()]
         # Only the best few can be suggested: a short typo may hit hundreds of names.
-        best: dict[tuple[str, str], Suggestion] = {}
-        for score, index in heapq.nlargest(4 * MAX_SUGGESTIONS, ranked):
-            entry = self._names[index].entry
-            ident = (entry.deck.id, entry.card.id)
-            if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(entry, score)
-        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+        return self._best_per_card(heapq.nlargest(4 * MAX_SUGGESTIONS, ranked))
 
     # -- autocomplete ---------------------------------------------------------
 
