@@ -202,11 +202,11 @@ class FullTextIndex:
         hits = []
         for doc in best:
             weight, matched, named = 0.0, 0, 0
-            for parts, stems, word_idf in found:
+            for parts, word_stems, word_idf in found:
                 if doc in parts:
                     weight += word_idf
                     matched += 1
-                    named += any(doc in self._named.get(s, ()) for s in stems)
+                    named += any(doc in self._named.get(s, ()) for s in word_stems)
             hits.append(Hit(doc, scores[doc], weight / query_weight if query_weight else 0.0, matched, named))
         return hits
 

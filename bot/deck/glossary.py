@@ -71,11 +71,12 @@ SPELLED_EDIT_COST = 4.0
 def _settle() -> None:
     """Collect once, then freeze every object alive into the collector's permanent
     generation (:func:`gc.freeze`). A built index is hundreds of thousands of acyclic
-    objects; left to the collector, its first passes after the build walk all of them
-    (hundreds of milliseconds on 50,000 cards, inside some unlucky lookup) and /define's
-    p99 over a large glossary is about a third higher. Frozen objects are still freed
-    by reference counting when a rebuilt glossary replaces this one; only cycles among
-    objects alive now are no longer collected."""
+    objects; left to the collector, its passes walk all of them (hundreds of milliseconds
+    on 50,000 cards, inside some unlucky lookup) and /define's p99 over a large glossary
+    is higher. Frozen objects are still freed by reference counting when a rebuilt
+    glossary replaces this one; a cycle among objects frozen earlier is collected at the
+    next build, which unfreezes everything first."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
