@@ -174,17 +174,19 @@ class FullTextIndex:
         return []
 
     def search(self, words: list[str], limit: int) -> list[Hit]:
-        """The best ``limit`` cards for the (normalised, content) ``words``, best first."""
+        """The best ``limit`` cards for the (normalised, content) ``words``, best first.
+
+        Only the scores are summed over every card a word reaches; coverage, matched and
+        named words are counted for the ``limit`` cards returned (the same sums, in the
+        same word order, so the figures are those of a full count)."""
         total = len(self._lengths)
         if not total:
             return []
         self._ready()
         max_idf = math.log(1 + (total + 0.5) / 0.5)
-        scores: dict[int, float] = {}
-        weights: dict[int, float] = {}
-        matched: dict[int, int] = {}
-        named: dict[int, int] = {}
         query_weight = 0.0
+        found: list[tuple[dict[int, float], list[str], float]] = []
+        """Per query word the index holds: each card's part of it, its stems, its idf."""
         for word in dict.fromkeys(words):
             stems = self.resolve(word)
             if not stems:
@@ -192,25 +194,47 @@ class FullTextIndex:
                 continue
             word_idf = max(self._idf[s] for s, _ in stems)
             query_weight += word_idf
-            if len(stems) == 1:
-                s, discount = stems[0]
-                parts = self._scored[s]
-                names = self._named.get(s, set())
-            else:  # a typo or a prefix read as several words: each card counts its best one
-                parts = {}
-                names = set()
-                for s, discount_s in stems:
-                    for doc, part in self._scored[s].items():
-                        if discount_s * part > parts.get(doc, 0.0):
-                            parts[doc] = discount_s * part
-                    names |= self._named.get(s, set())
-                discount = 1.0
+            found.append((self._word_parts(stems), [s for s, _ in stems], word_idf))
+        if not found:
+            return []
+        scores = self._sum_scores([parts for parts, _, _ in found])
+        best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+        hits = []
+        for doc in best:
+            weight, matched, named = 0.0, 0, 0
+            for parts, word_stems, word_idf in found:
+                if doc in parts:
+                    weight += word_idf
+                    matched += 1
+                    named += any(doc in self._named.get(s, ()) for s in word_stems)
+            hits.append(Hit(doc, scores[doc], weight / query_weight if query_weight else 0.0, matched, named))
+        return hits
+
+    def _word_parts(self, stems: list[tuple[str, float]]) -> dict[int, float]:
+        """Each card's score for one query word: its stem's BM25 part times the stem's
+        weight; a typo or a prefix read as several stems counts each card's best one."""
+        if len(stems) == 1:
+            s, discount = stems[0]
+            scored = self._scored[s]
+            return scored if discount == 1.0 else {doc: discount * part for doc, part in scored.items()}
+        parts: dict[int, float] = {}
+        get = parts.get
+        for s, discount in stems:
+            for doc, part in self._scored[s].items():
+                value = discount * part
+                if value > get(doc, 0.0):
+                    parts[doc] = value
+        return parts
+
+    @staticmethod
+    def _sum_scores(per_word: list[dict[int, float]]) -> dict[int, float]:
+        """Each card's score: the sum of its parts in query word order (a card's first
+        part is its score as is, so the sums are those of adding from 0.0)."""
+        if len(per_word) == 1:
+            return per_word[0]
+        scores = dict(per_word[0])
+        get = scores.get
+        for parts in per_word[1:]:
             for doc, part in parts.items():
-                scores[doc] = scores.get(doc, 0.0) + discount * part
-                weights[doc] = weights.get(doc, 0.0) + word_idf
-                matched[doc] = matched.get(doc, 0) + 1
-                if doc in names:
-                    named[doc] = named.get(doc, 0) + 1
-        best = heapq.nlargest(limit, scores.items(), key=lambda kv: kv[1])
-        return [Hit(doc, score, weights[doc] / query_weight if query_weight else 0.0,
-                    matched[doc], named.get(doc, 0)) for doc, score in best]
+                scores[doc] = get(doc, 0.0) + part
+        return scores

@@ -30,6 +30,7 @@ A lookup never raises for user input except :class:`QueryTooLong`.
 from __future__ import annotations
 
 import bisect
+import gc
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
@@ -65,6 +66,19 @@ algorithms", both words in one definition, is a term the decks lack, not a descr
 SPELLED_EDIT_COST = 4.0
 """A name spelled word for word within typo tolerance scores 100 less this per edit."""
 
+
+
+def _settle() -> None:
+    """Collect once, then freeze every object alive into the collector's permanent
+    generation (:func:`gc.freeze`). A built index is hundreds of thousands of acyclic
+    objects; left to the collector, its passes walk all of them (hundreds of milliseconds
+    on 50,000 cards, inside some unlucky lookup) and /define's p99 over a large glossary
+    is higher. Frozen objects are still freed by reference counting when a rebuilt
+    glossary replaces this one; a cycle among objects frozen earlier is collected at the
+    next build, which unfreezes everything first."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class QueryTooLong(ValueError):
@@ -188,6 +202,9 @@ class Glossary:
     _names: list[_Name] = field(default_factory=list)
     _keys: list[str] = field(default_factory=list)
     """``_names[i].key``, kept flat: the fuzzy path reads thousands of them per query."""
+    _letters: list[int] = field(default_factory=list)
+    """Name i's letters plus one (its key's length less its spaces): what a word hit's
+    share of the name is measured against, kept flat for the same reason."""
     _word_names: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _word_deletes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _long_words: dict[tuple[int, int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -201,6 +218,10 @@ class Glossary:
 
     @classmethod
     def build(cls, decks: Iterable[Deck]) -> Glossary:
+        """Index every card of ``decks``.
+
+        The index is built with the cyclic collector paused and then moved out of its
+        reach (:func:`_settle`): lookups that follow pay no collector pass over it."""
         g = cls()
         with gc_paused():
             for deck in decks:
@@ -208,6 +229,7 @@ class Glossary:
                     g._add(Entry(deck, card))
             g._sorted.sort()
             g._text.freeze()
+        _settle()
         return g
 
     def _add(self, entry: Entry) -> None:
@@ -221,6 +243,7 @@ class Glossary:
             index = len(self._names)
             self._names.append(name)
             self._keys.append(key)
+            self._letters.append(max(len(key) - len(key.split()) + 1, 1))
             self._exact.setdefault(key, []).append(name)
             self._compact.setdefault(key.replace(" ", ""), []).append(name)
             self._sorted.append((normalize(text), index))
@@ -354,8 +377,11 @@ class Glossary:
         """Name words one edit from ``word`` (symmetric deletes); failing that, and when
         ``two_edits``, words two edits away if one of the two words is long."""
         near: set[str] = set()
+        word_deletes = self._word_deletes
         for variant in _deletes(word):
-            near |= self._word_deletes.get(variant, set())
+            hits = word_deletes.get(variant)
+            if hits:
+                near |= hits
         if len(word) < FUZZY_MIN_WORD:
             near |= {swap for swap in _swaps(word) if swap in self._word_names}
         if near or not two_edits or len(word) < TWO_EDIT_MIN_WORD - 2:
@@ -390,17 +416,25 @@ class Glossary:
         ids = self._candidates(self._near_words(key) if near is None else near)
         if not ids:
             return []
-        keys = self._keys
-        choices = [keys[i] for i in ids]
+        choices = list(map(self._keys.__getitem__, ids))
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
-        best: dict[tuple[str, str], Suggestion] = {}
-        for choice, ratio, pos in results:
-            score = max(ratio, _spelled_score(key, choice))
-            entry = self._names[ids[pos]].entry
+        return self._best_per_card((max(ratio, _spelled_score(key, choice)), ids[pos])
+                                   for choice, ratio, pos in results)
+
+    def _best_per_card(self, scored: Iterable[tuple[float, int]]) -> list[Suggestion]:
+        """One suggestion per card from (score, name index) pairs, its first best score
+        (compared with the one-decimal score kept), best first, then by term."""
+        best: dict[tuple[str, str], tuple[float, Entry]] = {}
+        names = self._names
+        for score, index in scored:
+            entry = names[index].entry
             ident = (entry.deck.id, entry.card.id)
-            if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(entry, score)
-        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+            kept = best.get(ident)
+            if kept is None or kept[0] < score:
+                best[ident] = (round(score, 1), entry)
+        suggestions = [Suggestion(entry.card.term, entry.deck.id, entry.card.id, score)
+                       for score, entry in best.values()]
+        return sorted(suggestions, key=lambda s: (-s.score, s.term))
 
     @staticmethod
     def _names_spell(key: str, entry: Entry) -> bool:
@@ -424,20 +458,15 @@ class Glossary:
             if not common:
                 return []
         typed = sum(len(w) for w in words)
-        ranked: list[tuple[float, int]] = []
-        for index in common or ():
-            name_key = self._keys[index]
-            whole = name_key.split()
-            base = WORD_HIT_SCORE if all(w in whole for w in words) else WORD_HIT_SCORE - 8
-            ranked.append((min(base + 15 * typed / max(len(name_key) - len(whole) + 1, 1), MATCH_SCORE - 1), index))
+        # A name holds every word itself, not only a near-spelling, when it is listed under each.
+        spelled = set(self._word_names.get(words[0], ()))
+        for word in words[1:]:
+            spelled.intersection_update(self._word_names.get(word, ()))
+        letters, cap = self._letters, MATCH_SCORE - 1
+        ranked = [(min((WORD_HIT_SCORE if index in spelled else WORD_HIT_SCORE - 8)
+                       + 15 * typed / letters[index], cap), index) for index in common or ()]
         # Only the best few can be suggested: a short typo may hit hundreds of names.
-        best: dict[tuple[str, str], Suggestion] = {}
-        for score, index in heapq.nlargest(4 * MAX_SUGGESTIONS, ranked):
-            entry = self._names[index].entry
-            ident = (entry.deck.id, entry.card.id)
-            if ident not in best or best[ident].score < score:
-                best[ident] = self._suggest(entry, score)
-        return sorted(best.values(), key=lambda s: (-s.score, s.term))
+        return self._best_per_card(heapq.nlargest(4 * MAX_SUGGESTIONS, ranked))
 
     # -- autocomplete ---------------------------------------------------------
 
