@@ -35,15 +35,15 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from bot.deck.abbreviations import expand
 from bot.deck.fulltext import STOPWORDS, FullTextIndex, Hit, content_words
 from bot.deck.gc_pause import gc_paused
 from bot.deck.model import Card, Deck
+from bot.deck.spelling import FUZZY_MIN_WORD, TWO_EDIT_MIN_WORD, deletes, spelled_score, spells, swaps
 from bot.deck.text import match_key, normalize
 
 MAX_QUERY = 200
@@ -63,8 +63,6 @@ RANKED_COVERAGE = 0.5
 RANKED_DESCRIPTION_WORDS = 3
 """... and either every query word names it, or it holds this many of them: "genetic
 algorithms", both words in one definition, is a term the decks lack, not a description."""
-SPELLED_EDIT_COST = 4.0
-"""A name spelled word for word within typo tolerance scores 100 less this per edit."""
 
 
 
@@ -117,79 +115,6 @@ class _Name:
     text: str
     entry: Entry
     is_alias: bool
-
-
-FUZZY_MIN_WORD = 4
-"""Shorter words are matched exactly: one edit in a three-letter word makes another word."""
-
-
-TWO_EDIT_MIN_WORD = 8
-"""Two edits are allowed when the longer of two words has at least this many letters."""
-
-
-def _deletes(word: str) -> set[str]:
-    """The word and every string one deletion away (the symmetric-delete typo index)."""
-    if len(word) < FUZZY_MIN_WORD:
-        return {word}
-    return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
-
-
-SHORT_WORD = 4
-"""Words up to this long allow only a swap or a changed letter, never one more or less:
-``rleu`` is ReLU, ``elu`` is not."""
-
-
-def _swaps(word: str) -> set[str]:
-    """``nsm`` -> ``snm``, ``nms``: the transpositions of a short word."""
-    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
-
-
-def _allowed_edits(a: str, b: str, longer: int) -> int:
-    if longer <= SHORT_WORD:
-        return 1 if len(a) == len(b) else 0
-    return 1 if longer < TWO_EDIT_MIN_WORD else 2
-
-
-def _edits(a: str, b: str) -> int | None:
-    """The typo distance (OSA) between two words if it is within tolerance, else None.
-
-    Three-letter words: one swap of adjacent letters. Four letters: one swap or changed
-    letter. Longer: one edit, two when the longer word has :data:`TWO_EDIT_MIN_WORD` letters.
-    """
-    if a == b:
-        return 0
-    longer = max(len(a), len(b))
-    if longer < FUZZY_MIN_WORD:
-        return 1 if len(a) == len(b) and b in _swaps(a) else None
-    allowed = _allowed_edits(a, b, longer)
-    if abs(len(a) - len(b)) > allowed:
-        return None
-    distance = OSA.distance(a, b, score_cutoff=allowed)
-    return distance if distance <= allowed else None
-
-
-def _spells(word: str, name_key: str) -> bool:
-    """True when ``word`` is, within the allowed edits, a word of the name, two adjacent
-    words written together (``nonmaximum``) or the whole name without spaces."""
-    parts = name_key.split()
-    segments = {*parts, *(a + b for a, b in pairwise(parts)), "".join(parts)}
-    return any(_edits(word, segment) is not None for segment in segments)
-
-
-def _spelled_score(key: str, name_key: str) -> float:
-    """100 less :data:`SPELLED_EDIT_COST` per edit when the query spells the name word for
-    word within typo tolerance (``rleu`` -> ``relu``: 96), else 0. Edit ratios punish a
-    swap in a short word too hard (``rleu`` is 75% ``relu``) for a match."""
-    words, parts = key.split(), name_key.split()
-    if len(words) != len(parts):
-        return 0.0
-    total = 0
-    for word, part in zip(words, parts, strict=True):
-        edits = _edits(word, part)
-        if edits is None:
-            return 0.0
-        total += edits
-    return 100.0 - SPELLED_EDIT_COST * total
 
 
 @dataclass
@@ -249,7 +174,7 @@ class Glossary:
             self._sorted.append((normalize(text), index))
             for word in set(key.split()):
                 if word not in self._word_names:
-                    for variant in _deletes(word):
+                    for variant in deletes(word):
                         self._word_deletes[variant].add(word)
                     if len(word) >= TWO_EDIT_MIN_WORD - 2:
                         for length in range(len(word) - 2, len(word) + 3):
@@ -378,12 +303,12 @@ class Glossary:
         ``two_edits``, words two edits away if one of the two words is long."""
         near: set[str] = set()
         word_deletes = self._word_deletes
-        for variant in _deletes(word):
+        for variant in deletes(word):
             hits = word_deletes.get(variant)
             if hits:
                 near |= hits
         if len(word) < FUZZY_MIN_WORD:
-            near |= {swap for swap in _swaps(word) if swap in self._word_names}
+            near |= {swap for swap in swaps(word) if swap in self._word_names}
         if near or not two_edits or len(word) < TWO_EDIT_MIN_WORD - 2:
             return near
         size = len(word)
@@ -418,7 +343,7 @@ class Glossary:
             return []
         choices = list(map(self._keys.__getitem__, ids))
         results = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGEST_SCORE)
-        return self._best_per_card((max(ratio, _spelled_score(key, choice)), ids[pos])
+        return self._best_per_card((max(ratio, spelled_score(key, choice)), ids[pos])
                                    for choice, ratio, pos in results)
 
     def _best_per_card(self, scored: Iterable[tuple[float, int]]) -> list[Suggestion]:
@@ -440,7 +365,7 @@ class Glossary:
     def _names_spell(key: str, entry: Entry) -> bool:
         """Every word of the query (stopwords aside) spells a word of one of the card's names."""
         words = [w for w in key.split() if w not in STOPWORDS] or key.split()
-        return any(all(_spells(w, name) for w in words)
+        return any(all(spells(w, name) for w in words)
                    for name in (match_key(n) for n in entry.card.names) if name)
 
     def _word_hits(self, key: str, near: dict[str, set[str]]) -> list[Suggestion]:
