@@ -19,6 +19,7 @@ from collections.abc import Callable
 import yaml
 
 from bot.deck.model import Card, Deck
+from bot.deck.problems import quote
 
 Report = Callable[[yaml.Node | None, str, str], None]
 """``report(node, where, message)``: records one warning (see :func:`card_warnings`)."""
@@ -118,6 +119,25 @@ def glued_terms(card: Card, terms: _Terms | None) -> list[str]:
             run = []
         i += k
     return best if len(best) >= GLUED_RUN else []
+
+
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,7}$")
+
+
+def weak_cards(deck: Deck, nodes: dict[str, yaml.Node], report: Report) -> None:
+    """An acronym term without its expansion, a definition under 5 words, a card no question
+    can be made from."""
+    from bot.deck.generate import can_ask  # local: generation depends on the model only
+
+    for index, card in enumerate(deck.cards):
+        node = nodes.get(card.id)
+        where = f"cards[{index}]"
+        if _ACRONYM.match(card.term) and not any(len(a) > len(card.term) and " " in a for a in card.aliases):
+            report(node, where, f"acronym term {quote(card.term)} has no expansion among its aliases")
+        if len(card.definition.split()) < 5:
+            report(node, f"{where}.definition", "definition is under 5 words; a question from it will be weak")
+        if not can_ask(card, deck):
+            report(node, where, "this card can produce no question")
 
 
 def card_warnings(deck: Deck, nodes: dict[str, yaml.Node], report: Report) -> None:

@@ -26,7 +26,7 @@ import yaml
 from bot.deck.cache import DeckCache
 from bot.deck.files import MAX_FILE_BYTES, DeckFile, FileState, Unsettled, find_deck_files, read_deck_bytes
 from bot.deck.gc_pause import gc_paused
-from bot.deck.lint_rules import card_warnings
+from bot.deck.lint_rules import card_warnings, weak_cards
 from bot.deck.model import (
     CARD_ID_MAX,
     DECK_ID_MAX,
@@ -310,25 +310,15 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
     return deck, _warnings(deck, {c.id: n for c, n in cards}, path)
 
 
-_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,7}$")
-
-
 def _warnings(deck: Deck, nodes: dict[str, yaml.Node], path: str) -> list[Problem]:
-    """Weak cards: they load, but a reviewer should look at them."""
-    from bot.deck.generate import can_ask  # local: generation depends on the model only
-
+    """Weak cards: they load, but a reviewer should look at them (rules in :mod:`bot.deck.lint_rules`)."""
     w = Walker(path)
-    for index, card in enumerate(deck.cards):
-        node = nodes.get(card.id)
-        where = f"cards[{index}]"
-        if _ACRONYM.match(card.term) and not any(len(a) > len(card.term) and " " in a for a in card.aliases):
-            w.error(node, where, f"acronym term {quote(card.term)} has no expansion among its aliases", "warning")
-        if len(card.definition.split()) < 5:
-            w.error(node, f"{where}.definition", "definition is under 5 words; a question from it will be weak",
-                    "warning")
-        if not can_ask(card, deck):
-            w.error(node, where, "this card can produce no question", "warning")
-    card_warnings(deck, nodes, lambda node, where, message: w.error(node, where, message, "warning"))
+
+    def report(node: yaml.Node | None, where: str, message: str) -> None:
+        w.error(node, where, message, "warning")
+
+    weak_cards(deck, nodes, report)
+    card_warnings(deck, nodes, report)
     return w.problems
 
 
