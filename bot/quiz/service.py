@@ -14,31 +14,21 @@ from __future__ import annotations
 import asyncio
 import time
 
-from croniter import CroniterError
-
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
 from bot.quiz import reports, standings
-from bot.quiz.context import Context, log
+from bot.quiz.context import Context
 from bot.quiz.hints import give_hint
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
+from bot.quiz.schedule_desk import ScheduleDesk
 from bot.quiz.schedule_spec import (
     ScheduleError,
-    describe,
-    never_happens,
-    next_slot,
-    parse_spec,
-    parse_tz,
-    parse_window,
-    slot_text,
-    window_text,
 )
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.errors import ChannelBusy, SessionRunning
-from bot.store.schedules import ScheduleRow
 
 ADMIN_ONLY = m.ADMIN_ONLY
 
@@ -49,6 +39,7 @@ class QuizService:
         self.rounds = RoundKeeper(ctx)
         self.scheduler = Scheduler(ctx, self.rounds)
         ctx.on_change = self.scheduler.poke
+        self.schedules = ScheduleDesk(ctx, self.scheduler, self._decks)
         self.deliveries = ctx.stores.deliveries(clock=ctx.clock)
         """Platform deliveries already applied (adapters claim retried requests here)."""
 
@@ -272,98 +263,23 @@ class QuizService:
             return m.ok("From the next question, members can change their answer until the close.")
         return m.ok("From the next question, each member's first answer counts.")
 
-    # -- schedules ----------------------------------------------------------------
+    # -- schedules (bot/quiz/schedule_desk.py) -----------------------------------
 
     async def schedule_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,
                            decks: str | None = None, window: str | None = None) -> m.Notice:
-        """Add a schedule; it keeps ``spec`` in the words it was given for the list."""
-        if not member.is_admin:
-            return m.error(ADMIN_ONLY.format(what="change schedules"))
-        spec = " ".join(spec.split())
-        try:
-            cron = parse_spec(spec)
-            zone_name = tz or self.ctx.settings.timezone
-            zone = parse_tz(zone_name)
-            window_s = parse_window(window) if window else self._window(None)
-        except ScheduleError as exc:
-            return m.error(str(exc))
-        deck_ids, problem = self._decks(decks)
-        if problem:
-            return problem
-        try:
-            first = next_slot(cron, zone, self.ctx.clock())
-        except CroniterError:  # any croniter failure is the schedule's fault, not a crash
-            return m.error(never_happens(spec))
-        channel_id = await self.ctx.channel_id(channel)
-        member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
-        schedule_id = await self.ctx.stores.schedules.add(
-            channel_id, cron, zone_name, tuple(deck_ids), window_s, first, member_id, spec)
-        self.scheduler.poke()
-        log.info("event=schedule_added schedule=%s channel=%s cron=%r tz=%s", schedule_id, channel.key,
-                 cron, zone_name)
-        return m.ok(f"Schedule #{schedule_id} added: {describe(spec, zone_name)}, answers open "
-                    f"{window_text(window_s)}. Next question {slot_text(first, zone)}.")
+        return await self.schedules.add(channel, member, spec, tz, decks, window)
 
     async def schedule_list(self, channel: ChannelRef) -> m.Notice:
-        """Each schedule in the words it was given, its zone, window and next slot (or paused)."""
-        rows = await self.ctx.stores.schedules.in_channel(await self.ctx.channel_id(channel))
-        if not rows:
-            return m.Notice("No schedules here. An admin can add one: `/quiz schedule add weekdays 09:30`.")
-        lines = []
-        for s in rows:
-            decks = ", ".join(s.decks) or "all"
-            when = (f"paused (`/quiz schedule resume {s.id}` starts it at its next slot)" if s.paused
-                    else f"next {slot_text(s.next_run_at, parse_tz(s.tz))}")
-            lines.append(f"#{s.id} {describe(s.spec, s.tz)}, decks: {decks}, window {window_text(s.window_s)}, "
-                         f"{when}")
-        return m.Notice("Schedules in this channel:", lines=tuple(lines))
+        return await self.schedules.in_channel(channel)
 
     async def schedule_remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
-        if not member.is_admin:
-            return m.error(ADMIN_ONLY.format(what="change schedules"))
-        ident = schedule_id.strip().lstrip("#")
-        if not _is_id(ident):
-            return m.error("Usage: `/quiz schedule remove ID` (see `/quiz schedule list`).")
-        removed = await self.ctx.stores.schedules.remove(await self.ctx.channel_id(channel), int(ident))
-        return m.ok(f"Schedule #{ident} removed.") if removed else m.error(f"No schedule #{ident} in this channel.")
+        return await self.schedules.remove(channel, member, schedule_id)
 
     async def schedule_pause(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
-        """Pause a schedule (admins): it posts nothing until resumed."""
-        found = await self._own_schedule(channel, member, schedule_id, "pause")
-        if isinstance(found, m.Notice):
-            return found
-        if not await self.ctx.stores.schedules.pause(found.id, self.ctx.clock()):
-            return m.error(f"Schedule #{found.id} is already paused; `/quiz schedule resume {found.id}` restarts it.")
-        self.scheduler.poke()
-        log.info("event=schedule_paused schedule=%s channel=%s", found.id, channel.key)
-        return m.ok(f"Schedule #{found.id} paused ({describe(found.spec, found.tz)}); nothing is posted until "
-                    f"`/quiz schedule resume {found.id}`.")
+        return await self.schedules.pause(channel, member, schedule_id)
 
     async def schedule_resume(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
-        """Resume a paused schedule (admins) at its next future slot; slots missed while it was
-        paused are not posted."""
-        found = await self._own_schedule(channel, member, schedule_id, "resume")
-        if isinstance(found, m.Notice):
-            return found
-        zone = parse_tz(found.tz)
-        following = next_slot(found.cron, zone, self.ctx.clock())
-        if not await self.ctx.stores.schedules.resume(found.id, following):
-            return m.error(f"Schedule #{found.id} is not paused.")
-        self.scheduler.poke()
-        log.info("event=schedule_resumed schedule=%s channel=%s", found.id, channel.key)
-        return m.ok(f"Schedule #{found.id} resumed ({describe(found.spec, found.tz)}). "
-                    f"Next question {slot_text(following, zone)}.")
-
-    async def _own_schedule(self, channel: ChannelRef, member: Member, schedule_id: str,
-                            action: str) -> ScheduleRow | m.Notice:
-        """The channel's schedule ``schedule_id`` ("3" or "#3"), or the error to reply."""
-        if not member.is_admin:
-            return m.error(ADMIN_ONLY.format(what="change schedules"))
-        ident = schedule_id.strip().lstrip("#")
-        if not _is_id(ident):
-            return m.error(f"Usage: `/quiz schedule {action} ID` (see `/quiz schedule list`).")
-        row = await self.ctx.stores.schedules.get(await self.ctx.channel_id(channel), int(ident))
-        return row if row is not None else m.error(f"No schedule #{ident} in this channel.")
+        return await self.schedules.resume(channel, member, schedule_id)
 
     # -- standings ----------------------------------------------------------------
 
@@ -409,8 +325,3 @@ class QuizService:
 
 
 __all__ = ["Opening", "QuizService", "ScheduleError"]
-
-
-def _is_id(text: str) -> bool:
-    """A stored row id as typed: ASCII digits that fit SQLite's integers (``²`` or 20 digits are not)."""
-    return text.isascii() and text.isdigit() and len(text) <= 18

@@ -293,12 +293,12 @@ async def test_schedule_add_with_a_cron_that_never_happens_replies_an_error_and_
 async def test_schedule_add_turns_a_croniter_failure_for_the_next_slot_into_an_error_reply(bot, monkeypatch):
     from croniter import CroniterBadDateError
 
-    import bot.quiz.service as service_module
+    import bot.quiz.schedule_desk as desk_module
 
     def no_next_slot(*_args):
         raise CroniterBadDateError("failed to find next date")
 
-    monkeypatch.setattr(service_module, "next_slot", no_next_slot)
+    monkeypatch.setattr(desk_module, "next_slot", no_next_slot)
     reply = await bot.service.schedule_add(CHANNEL, ADMIN, "hourly", "UTC")
     assert reply.tone == "error" and "never happens" in reply.text
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM schedules"))[0] == 0
