@@ -1,202 +1,181 @@
-"""The SQLite file: connection settings, versioned migrations, transactions.
+"""The database: one connection per process, versioned migrations, transactions.
 
-One aiosqlite connection serves the whole process. Writes go through
-:meth:`Database.transaction`, which holds an asyncio lock for the length of the
-transaction so that two coroutines never interleave statements inside one
-``BEGIN IMMEDIATE ... COMMIT``; a transaction that raises is rolled back whole.
+Two engines, one code path (see :mod:`bot.store.sql`): SQLite through aiosqlite (the
+default: a file, nothing to install) and PostgreSQL through asyncpg (several processes on
+several machines), both under SQLAlchemy's ``AsyncEngine``. :meth:`Database.open` takes
+a SQLite path or a URL (``sqlite:///path``, ``postgresql://user:pass@host:port/db``).
 
-Migrations are the numbered ``migrations/NNNN_*.sql`` files; ``PRAGMA
-user_version`` records the last one applied, so opening an old database brings
-it to the latest schema, each step in its own transaction.
+One connection serves the whole process. Writes go through :meth:`Database.transaction`,
+which holds an asyncio lock for the length of the transaction so that two coroutines
+never interleave statements inside one ``BEGIN`` ... ``COMMIT`` (``BEGIN IMMEDIATE`` on
+SQLite); a transaction that raises is rolled back whole.
 
-Storage faults are loud (see :mod:`bot.store.faults`): opening refuses a file
-that is not a whole SQLite database with a one-line :class:`StorageError`
-(never a half-open connection whose thread keeps the process alive); a commit
-that fails on the file, or a commit while the path no longer is the open file
-(deleted or replaced), raises :class:`StorageError` and is recorded in
-:attr:`Database.health`.
+Migrations: see :mod:`bot.store.migrate` (Alembic, with today's schema as its baseline).
+
+Storage faults are loud (see :mod:`bot.store.faults`): opening refuses a file that is not
+a whole SQLite database, or a PostgreSQL server that cannot be reached, with a one-line
+:class:`StorageError` (never a half-open connection whose thread keeps the process
+alive); a commit that fails on the file or the server, or (SQLite) a commit while the
+path no longer is the open file (deleted or replaced), raises :class:`StorageError` and
+is recorded in :attr:`Database.health`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sqlite3
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiosqlite
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
+from bot.store import migrate
 from bot.store.errors import refusal
-from bot.store.faults import DELETED, REPLACED, StorageError, StorageHealth, reason_of
+from bot.store.faults import DELETED, REPLACED, UNAVAILABLE, StorageError, StorageHealth, reason_of
 from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
+from bot.store.sql import POSTGRESQL, SQLITE, Connection, Dialect, Violation
+from bot.store.urls import DatabaseUrl, parse_url
 
 T = TypeVar("T")
-Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
+Work = Callable[[Connection], Awaitable[Any]]
 
 BUSY_TIMEOUT_MS = 5000
 APPLICATION_ID = 0x5155495A  # "QUIZ" in the file header; rewritten by :meth:`Database.probe`
-_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+LATEST_VERSION = migrate.LATEST_VERSION
+CONNECT_TIMEOUT_S = 10.0
 
 
 def migrations() -> list[tuple[int, str]]:
-    """The bundled migrations as ``(version, sql)``, in order."""
-    folder = resources.files("bot.store") / "migrations"
-    found = []
-    for item in folder.iterdir():
-        match = _MIGRATION.match(item.name)
-        if match:
-            found.append((int(match.group(1)), item.read_text(encoding="utf-8")))
-    found.sort()
-    return found
-
-
-LATEST_VERSION = migrations()[-1][0]
-WORKER_STOP_S = 5.0
-"""The longest a refused connect waits for aiosqlite's worker thread to end."""
-
-
-async def _connect(target: str) -> aiosqlite.Connection:
-    """``aiosqlite.connect``, but a connect SQLite refuses returns only once the worker thread
-    has ended. aiosqlite stops that thread without waiting for it; a thread still finishing
-    when the event loop closes (the CLI exits right after the one-line error) prints
-    "Event loop is closed" tracebacks."""
-    pending = aiosqlite.connect(target, isolation_level=None)
-    try:
-        return await pending
-    except BaseException:
-        worker = getattr(pending, "_thread", None)  # private in aiosqlite 0.22; absent: nothing to wait for
-        deadline = asyncio.get_running_loop().time() + WORKER_STOP_S
-        while isinstance(worker, threading.Thread) and worker.is_alive():
-            if asyncio.get_running_loop().time() > deadline:
-                break
-            await asyncio.sleep(0.001)
-        raise
+    """The SQLite schema steps before Alembic took over (kept so old files still upgrade)."""
+    return migrate.legacy_steps()
 
 
 class Database:
     """A connected, migrated database. Create with :meth:`open`; close with :meth:`close`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, engine: AsyncEngine, conn: Connection, url: DatabaseUrl) -> None:
+        self.engine = engine
         self.conn = conn
-        self.path = path
+        self.url = url
+        self.dialect = conn.dialect
+        self.path = url.path or url.display
+        """The SQLite file (for messages and file checks), or the URL without its password."""
         self.health = StorageHealth()
         self._lock = asyncio.Lock()
-        self._identity = _identity(path)
+        self._identity = _identity(url.path) if url.path else None
+        self._in_transaction = False
         self._grouped: list[tuple[Work, asyncio.Future[Any]]] = []
         """Work waiting for the next grouped commit (see :meth:`grouped`)."""
         self._group_writer: asyncio.Task[None] | None = None
 
+    @property
+    def engine_name(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.dialect.name
+
     @classmethod
-    async def open(cls, path: str | Path, *, upto: int | None = None) -> Database:
-        """Check the file, connect (WAL, foreign keys, busy timeout) and migrate to ``upto``
-        (default: latest). Raises :class:`StorageError` (one line) for a directory, an
-        unreadable, foreign or corrupt file; the connection is closed before it is raised."""
-        target = str(path)
-        if target != ":memory:":
-            preflight(Path(target))
+    async def open(cls, target: str | Path, *, upto: int | None = None) -> Database:
+        """Connect and migrate to ``upto`` (default: latest). ``target`` is a SQLite path or a
+        database URL. Raises :class:`StorageError` (one line) for a directory, an unreadable,
+        foreign or corrupt file, or a server that refuses or cannot be reached; the
+        connection is closed before it is raised."""
+        url = parse_url(target)
+        if url.engine == SQLITE and url.path not in (None, ":memory:"):
+            preflight(Path(url.path))
+        engine = create_async_engine(url.driver_url, poolclass=NullPool, **url.connect_args())
         try:
-            conn = await _connect(target)
-        except sqlite3.Error as exc:
-            raise open_failure(target, exc) from None
+            sa_conn = await engine.connect()
+        except BaseException as exc:
+            await engine.dispose()
+            raise _open_error(url, exc) from None
+        db: Database | None = None
         try:
-            conn.row_factory = aiosqlite.Row
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            problem = verdict(list(await conn.execute_fetchall(QUICK_CHECK)))
-            if problem is not None:
-                raise check_failed(target, problem)
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
-            await conn.execute("PRAGMA foreign_keys = ON")
-            db = cls(conn, target)
+            sa_conn = await sa_conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn = Connection(sa_conn, Dialect(url.engine))
+            if url.engine == SQLITE:
+                await _prepare_sqlite(conn, url)
+            db = cls(engine, conn, url)
             await db.migrate(upto)
         except BaseException as exc:
             # aiosqlite's worker is not a daemon thread: an open connection left behind keeps
             # the process alive after the error (the hang QA saw). Close it, whatever failed.
             try:
-                await conn.close()
+                await sa_conn.close()
+                await engine.dispose()
             except Exception:  # the original error is the one worth reporting
                 pass
-            if isinstance(exc, sqlite3.Error):
-                raise open_failure(target, exc) from None
+            if isinstance(exc, (sa_exc.DBAPIError, sqlite3.Error, OSError)):
+                raise _open_error(url, exc) from None
             raise
         return db
 
     async def close(self) -> None:
         async with self._lock:
-            await self.conn.close()
+            await self.conn.sa.close()
+            await self.engine.dispose()
 
     async def version(self) -> int:
-        row = await self.fetchone("PRAGMA user_version")
-        return int(row[0]) if row else 0
+        """The schema version: the last migration applied (0 for an empty database)."""
+        return await migrate.current_version(self.conn)
 
     async def migrate(self, upto: int | None = None) -> list[int]:
         """Apply the missing migrations; returns the versions applied."""
-        current = await self.version()
-        applied = []
-        for version, sql in migrations():
-            if version <= current or (upto is not None and version > upto):
-                continue
-            async with self._lock:
-                await self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _statements(sql):
-                        await self.conn.execute(statement)
-                    await self.conn.execute(f"PRAGMA user_version = {version}")
-                    await self.conn.execute("COMMIT")
-                except BaseException:
-                    await self.conn.execute("ROLLBACK")
-                    raise
-            applied.append(version)
-        return applied
+        async with self._lock:
+            return await migrate.upgrade(self.conn, upto)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises.
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """``BEGIN`` ... ``COMMIT``; rolled back if the block raises.
 
         Raises :class:`StorageError` (and records the fault in :attr:`health`) when the
-        file fails (disk full, read-only, I/O error) or when, just before the commit, the
-        path is no longer the open file: then nothing is committed, since a commit into a
-        deleted file would be lost at exit. A successful commit clears a write fault.
-        A constraint violation is raised as :class:`~bot.store.errors.AlreadyExists` or
-        :class:`~bot.store.errors.Conflict` (never the engine's own error); other errors
-        (a busy lock) propagate unchanged."""
+        file or the server fails (disk full, read-only, I/O error, connection lost) or
+        when, just before the commit, the SQLite path is no longer the open file: then
+        nothing is committed, since a commit into a deleted file would be lost at exit. A
+        successful commit clears a write fault. A constraint violation is raised as
+        :class:`~bot.store.errors.AlreadyExists` or :class:`~bot.store.errors.Conflict`
+        (never the engine's own error); other errors (a busy lock) propagate unchanged."""
         async with self._lock:
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self.conn.run(self.dialect.begin)
+                self._in_transaction = True
                 try:
                     yield self.conn
                     self._check_identity()
-                    await self.conn.execute("COMMIT")
+                    await self.conn.run("COMMIT")
+                    self._in_transaction = False
                 except BaseException:
                     await self._rollback()
                     raise
-            except sqlite3.Error as exc:
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise refusal(exc) from exc
-                reason = reason_of(exc)
+            except Violation as exc:
+                raise refusal(exc) from exc
+            except (sa_exc.DBAPIError, sqlite3.Error) as exc:
+                reason = _fault_reason(exc)
                 if reason is None:
                     raise
-                self.health.failed(reason, str(exc))
-                raise StorageError(reason, f"the database could not be written: {exc}") from exc
+                self.health.failed(reason, _one_line(exc))
+                raise StorageError(reason, f"the database could not be written: {_one_line(exc)}") from exc
         self.health.succeeded()
 
     async def _rollback(self) -> None:
         """Roll back what is open; SQLite may already have rolled back after a failed commit."""
+        if not self._in_transaction:
+            return
+        self._in_transaction = False
         try:
-            if self.conn.in_transaction:
-                await self.conn.execute("ROLLBACK")
-        except (sqlite3.Error, ValueError):  # a closed or broken connection has nothing to undo
+            await self.conn.run("ROLLBACK")
+        except (sa_exc.DBAPIError, sqlite3.Error, ValueError):  # nothing open, or a broken connection
             pass
 
     def check_file(self) -> bool:
         """Whether the path is still the file this connection has open (same device and
-        inode); records a ``deleted`` or ``replaced`` fault when not. Cheap: one ``stat``."""
+        inode); records a ``deleted`` or ``replaced`` fault when not. Cheap: one ``stat``.
+        Always true on PostgreSQL (there is no file to lose)."""
         try:
             self._check_identity()
         except StorageError:
@@ -204,9 +183,9 @@ class Database:
         return True
 
     def _check_identity(self) -> None:
-        if self._identity is None:
+        if self._identity is None or self.url.path is None:
             return
-        now = _identity(self.path)
+        now = _identity(self.url.path)
         if now == self._identity:
             return
         reason = DELETED if now is None else REPLACED
@@ -216,18 +195,22 @@ class Database:
         raise StorageError(reason, detail)
 
     async def probe(self) -> bool:
-        """A tiny real write (the header's application id, one page) to learn whether the file
-        takes writes again; clears a write fault when it commits. Returns whether it did; never
-        raises (the storage watch probes in a loop), so a write lock held by another process past
-        the busy timeout is a False too (not a fault: nothing is recorded)."""
+        """A tiny real write to learn whether the database takes writes again (SQLite: the
+        header's application id, one page; PostgreSQL: a transaction that writes nothing);
+        clears a write fault when it commits. Returns whether it did; never raises (the
+        storage watch probes in a loop), so a write lock held by another process past the
+        busy timeout is a False too (not a fault: nothing is recorded)."""
         try:
             async with self.transaction() as conn:
-                await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        except (StorageError, sqlite3.Error):
+                if self.engine_name == SQLITE:
+                    await conn.run(f"PRAGMA application_id = {APPLICATION_ID}")
+                else:
+                    await conn.run("SELECT 1")
+        except (StorageError, sa_exc.DBAPIError, sqlite3.Error):
             return False
         return True
 
-    async def grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    async def grouped(self, work: Callable[[Connection], Awaitable[T]]) -> T:
         """Run ``work`` in a transaction it shares with the other grouped work that arrived while
         the previous commit ran: one commit (one fsync) for a burst, such as a schedule slot
         opening rounds in thousands of channels at once.
@@ -253,12 +236,12 @@ class Database:
                         # Each piece pushes a savepoint of the same name; ROLLBACK TO undoes only
                         # the newest one (this piece). None is released before the COMMIT, which
                         # releases them all: one round trip per piece instead of two.
-                        await conn.execute("SAVEPOINT grouped_work")
+                        await conn.run("SAVEPOINT grouped_work")
                         try:
                             value = await work(conn)
                         except Exception as exc:
-                            await conn.execute("ROLLBACK TO grouped_work")
-                            refused = refusal(exc) if isinstance(exc, sqlite3.IntegrityError) else exc
+                            await conn.run("ROLLBACK TO SAVEPOINT grouped_work")
+                            refused = refusal(exc) if isinstance(exc, Violation) else exc
                             outcomes.append((done, refused, None))
                         else:
                             outcomes.append((done, None, value))
@@ -279,26 +262,78 @@ class Database:
                 else:
                     done.set_result(value)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row[Any]]:
+        return await self.conn.execute_fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row[Any] | None:
+        return await (await self.conn.run(sql, params)).fetchone()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """One write in its own transaction; returns the last row id."""
+        """One write in its own transaction; returns how many rows it changed."""
         async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            return int(cursor.lastrowid or 0)
+            return (await conn.run(sql, params)).rowcount
 
     async def backup(self, target: str | Path) -> None:
-        """An online copy (SQLite backup API): safe while the bot keeps writing."""
+        """An online copy of a SQLite file (the backup API): safe while the bot keeps writing."""
+        if self.engine_name != SQLITE:
+            raise StorageError(UNAVAILABLE, "backup copies a SQLite file; use pg_dump for PostgreSQL")
+        raw = await self.conn.sa.get_raw_connection()
+        source = raw.driver_connection  # the aiosqlite connection
+        import aiosqlite
+
         dest = await aiosqlite.connect(str(target))
         try:
-            await self.conn.backup(dest)
+            await source.backup(dest)  # type: ignore[union-attr]
         finally:
             await dest.close()
+
+
+async def _prepare_sqlite(conn: Connection, url: DatabaseUrl) -> None:
+    """The file's checks and settings, before anything is read or written."""
+    await conn.run(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    problem = verdict(await conn.execute_fetchall(QUICK_CHECK))
+    if problem is not None:
+        raise check_failed(url.display, problem)
+    await conn.run("PRAGMA journal_mode = WAL")
+    await conn.run("PRAGMA synchronous = FULL")  # an acknowledged answer survives power loss
+    await conn.run("PRAGMA foreign_keys = ON")
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception behind SQLAlchemy's wrapper (sqlite3's, asyncpg's)."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        orig: BaseException = exc.orig
+        return orig.__cause__ if orig.__cause__ is not None and not isinstance(orig, sqlite3.Error) else orig
+    return exc
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(_driver_error(exc)).split()) or type(exc).__name__
+
+
+def _fault_reason(exc: BaseException) -> str | None:
+    """Why a write failed, when it is the storage's fault; None for anything else."""
+    driver = _driver_error(exc)
+    if isinstance(driver, sqlite3.Error):
+        return reason_of(driver)
+    if isinstance(exc, sa_exc.DBAPIError) and (exc.connection_invalidated or isinstance(
+            exc, (sa_exc.OperationalError, sa_exc.InterfaceError))):
+        return UNAVAILABLE
+    if isinstance(driver, (OSError, ConnectionError)):
+        return UNAVAILABLE
+    return None
+
+
+def _open_error(url: DatabaseUrl, exc: BaseException) -> StorageError:
+    """One line for what went wrong opening ``url``."""
+    if isinstance(exc, StorageError):
+        return exc
+    driver = _driver_error(exc)
+    if url.engine == SQLITE:
+        if isinstance(driver, sqlite3.Error):
+            return open_failure(url.display, driver)
+        return StorageError(UNAVAILABLE, f"cannot open {url.display}: {_one_line(exc)}")
+    return StorageError(UNAVAILABLE, f"cannot connect to {url.display}: {_one_line(exc)}")
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -310,12 +345,3 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
-
-
-def _statements(sql: str) -> Iterable[str]:
-    """Split a migration file on ';' at line ends (our migrations hold no triggers)."""
-    for chunk in re.split(r";\s*\n", sql):
-        lines = [ln for ln in chunk.splitlines() if not ln.strip().startswith("--")]
-        statement = "\n".join(lines).strip().rstrip(";")
-        if statement:
-            yield statement

@@ -12,7 +12,7 @@ Storage faults (disk full, a deleted file) are not refusals: they are
 
 from __future__ import annotations
 
-import sqlite3
+from bot.store.sql import Violation
 
 
 class StoreError(Exception):
@@ -44,11 +44,10 @@ class SessionRunning(AlreadyExists):
     """The channel already has a session running (at most one per channel)."""
 
 
-def refusal(exc: sqlite3.IntegrityError) -> StoreError:
+def refusal(exc: Violation) -> StoreError:
     """The store exception for an engine's constraint violation: :class:`AlreadyExists` for
     a unique or primary key, :class:`Conflict` for anything else. Only code inside
-    ``bot/store`` calls this; which constraint it was is told by the message, and only here."""
-    text = str(exc)
-    if "UNIQUE constraint failed" in text or "PRIMARY KEY" in text:
-        return AlreadyExists(text)
-    return Conflict(text)
+    ``bot/store`` calls this (:mod:`bot.store.sql` has already told which kind it was)."""
+    if exc.unique:
+        return AlreadyExists(exc.text)
+    return Conflict(exc.text)

@@ -31,6 +31,8 @@ READ_ONLY = "read_only"
 IO_ERROR = "io_error"
 CORRUPT = "corrupt"
 CANNOT_OPEN = "cannot_open"
+UNAVAILABLE = "unavailable"
+"""The server cannot be reached or dropped the connection (PostgreSQL), or the engine refused."""
 
 FILE_FAULTS = frozenset({DELETED, REPLACED})
 """Faults only a restart clears."""

@@ -1,0 +1,179 @@
+"""One connection API over both engines: SQL text with ``?`` placeholders, run through
+SQLAlchemy Core on an ``AsyncConnection`` (``sqlite+aiosqlite`` or ``postgresql+asyncpg``).
+
+Why SQL text and not ``select()`` expressions: every statement in ``bot/store`` is a
+short, hand-tuned query (partial indexes, ``RETURNING``, ``ON CONFLICT``), all of which
+both engines spell the same way. What differs is small and lives here, in
+:class:`Dialect`: the placeholder style, ``INDEXED BY`` (a SQLite plan hint PostgreSQL
+does not need), how a transaction starts, and how a constraint violation is named.
+Statements go to the driver through :meth:`AsyncConnection.exec_driver_sql`, so
+SQLAlchemy does not compile them again on every call (a translated statement is cached).
+
+Guarantees: a constraint violation leaves this module as :class:`Violation` (never an
+engine's own exception) with the constraint's text, which :func:`bot.store.errors.refusal`
+maps to a store error; results are read in full before :meth:`Connection.execute`
+returns, so a cursor never holds the connection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+_INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|[^'?]+")
+
+
+class Violation(Exception):
+    """A statement broke a constraint (unique, primary or foreign key, check, not null).
+
+    ``unique`` says whether it was a duplicate key; ``text`` names the constraint as the
+    engine reports it (SQLite: ``UNIQUE constraint failed: rounds.channel_id``;
+    PostgreSQL: the constraint's name and its ``Key (...)`` detail)."""
+
+    def __init__(self, text: str, *, unique: bool) -> None:
+        super().__init__(text)
+        self.text = text
+        self.unique = unique
+
+
+@dataclass
+class Dialect:
+    """What one engine spells differently; everything else is shared SQL."""
+
+    name: str
+    _cache: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def begin(self) -> str:
+        # SQLite: take the write lock at BEGIN, so a transaction never fails half-way on
+        # SQLITE_BUSY after reading; PostgreSQL locks rows as they are written.
+        return "BEGIN IMMEDIATE" if self.name == SQLITE else "BEGIN"
+
+    def translate(self, sql: str) -> str:
+        """``sql`` as this engine's driver takes it (cached: statements are a fixed set)."""
+        done = self._cache.get(sql)
+        if done is not None:
+            return done
+        if self.name == SQLITE:
+            done = sql
+        else:
+            done = _numbered(_INDEXED_BY.sub("", sql))
+        if len(self._cache) < 4096:  # statements built per call (IN lists) must not grow it forever
+            self._cache[sql] = done
+        return done
+
+    def json_field(self, column: str, key: str) -> str:
+        """SQL for the text of top-level ``key`` in a JSON text column."""
+        if self.name == SQLITE:
+            return f"json_extract({column}, '$.{key}')"
+        return f"(({column})::json ->> '{key}')"
+
+
+def _numbered(sql: str) -> str:
+    """``?`` placeholders as ``$1, $2, ...`` (asyncpg's style), leaving string literals alone."""
+    out = []
+    n = 0
+    for token in _TOKENS.findall(sql):
+        if token == "?":
+            n += 1
+            out.append(f"${n}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def violation(error: sa_exc.IntegrityError) -> Violation:
+    """The :class:`Violation` for an engine's integrity error."""
+    orig = error.orig
+    cause = getattr(orig, "__cause__", None)  # asyncpg's own exception behind SQLAlchemy's adapter
+    constraint = getattr(cause, "constraint_name", None)
+    if constraint is not None:
+        detail = getattr(cause, "detail", None) or ""
+        unique = type(cause).__name__ == "UniqueViolationError"
+        return Violation(f"{constraint}: {detail}".strip(), unique=unique)
+    text = str(orig)
+    return Violation(text, unique="UNIQUE constraint failed" in text or "PRIMARY KEY" in text)
+
+
+class Cursor:
+    """A statement's result, already read in full."""
+
+    def __init__(self, rows: list[Row[Any]], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    async def fetchone(self) -> Row[Any] | None:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[Row[Any]]:
+        return self._rows
+
+    async def __aenter__(self) -> Cursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class _Pending:
+    """``conn.execute(...)`` can be awaited or used as ``async with`` (the shape the store's
+    queries were written in)."""
+
+    def __init__(self, conn: Connection, sql: str, params: Sequence[Any]) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._params = params
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        return self._conn.run(self._sql, self._params).__await__()
+
+    async def __aenter__(self) -> Cursor:
+        return await self._conn.run(self._sql, self._params)
+
+    async def __aexit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        return None
+
+
+class Connection:
+    """One ``AsyncConnection`` in autocommit mode; the store writes ``BEGIN``/``COMMIT`` itself
+    (:class:`~bot.store.db.Database` owns that), so a transaction is exactly what it says."""
+
+    def __init__(self, conn: AsyncConnection, dialect: Dialect) -> None:
+        self.sa = conn
+        self.dialect = dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Pending:
+        return _Pending(self, sql, params)
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        statement = self.dialect.translate(sql)
+        try:
+            result = await self.sa.exec_driver_sql(statement, tuple(params))
+        except sa_exc.IntegrityError as error:
+            raise violation(error) from error
+        rows = list(result.fetchall()) if result.returns_rows else []
+        return Cursor(rows, result.rowcount)
+
+    async def execute_fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row[Any]]:
+        return await (await self.run(sql, params)).fetchall()
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(r) for r in rows]
+        if not batch:
+            return
+        try:
+            await self.sa.exec_driver_sql(self.dialect.translate(sql), batch)  # type: ignore[arg-type]
+        except sa_exc.IntegrityError as error:
+            raise violation(error) from error
