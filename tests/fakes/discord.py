@@ -356,9 +356,10 @@ class FakeDiscord:
         *,
         user: FakeMember | None = None,
         member_permissions: int | None = None,
+        shard: int | None = None,
     ) -> FakeInteraction:
         """`user` submits the modal `custom_id` the bot last showed them, with `values` per
-        text input custom_id.
+        text input custom_id (to the session of `shard`, when given).
 
         Raises LookupError when the bot never showed that modal to that user, and KeyError
         for a value naming no field of the modal.
@@ -380,6 +381,7 @@ class FakeDiscord:
             member_permissions,
             opener.sent.channel_id,
             message=self.state.messages.get(message_id) if message_id is not None else None,
+            shard=shard,
         )
 
     async def _push(
