@@ -99,7 +99,7 @@ async def test_reveal_that_did_not_get_through_is_retried_by_the_owner_only(pair
 
 
 async def test_session_started_anywhere_is_paced_by_its_owner(pair):
-    clock, zero, one = pair
+    _, zero, one = pair
     reply = await zero.service.start_session(ON_1, member("alice"), 2, window_s=60)
     assert reply.tone == "ok", reply.text
     await zero.tick()

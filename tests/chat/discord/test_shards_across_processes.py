@@ -129,9 +129,9 @@ async def test_each_shard_process_opens_its_own_guilds_slot_and_answers_any_clic
     zero = await start(fake, database, 0, tmp_path)
     processes = [zero]
     try:
-        first = await fake.wait_for("POST", rf"/channels/{channel[0]}/messages", timeout=START_S)
-        # Process 0 has handled every slot it saw due; only now does process 1 start, so a
-        # process 0 that opened shard 1's slot as well would show it here, not race for it.
+        await fake.wait_for("POST", rf"/channels/{channel[0]}/messages", timeout=START_S)
+        # Process 1 starts only now: a process 0 that also opened shard 1's slot would have
+        # done so in the same tick, long before process 1 connects, instead of racing for it.
         processes.append(await start(fake, database, 1, tmp_path))
         async with fake.state.changed:
             await asyncio.wait_for(fake.state.changed.wait_for(lambda: len(fake.identify_payloads) == 2), START_S)
