@@ -34,6 +34,7 @@ from bot.ops.metrics import PrometheusMetrics
 from bot.ops.reload import log_problems
 from bot.quiz.context import Context, Stores
 from bot.quiz.metrics import Metrics
+from bot.quiz.ports import Ownership, WorkspaceShards
 from bot.quiz.service import QuizService
 from bot.store.db import Database
 
@@ -82,6 +83,17 @@ def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], 
     return adapters
 
 
+def clock_ownership(adapters: list[Adapter]) -> Ownership:
+    """The channels whose clock this process runs: every channel, except on a platform whose
+    adapter runs only part of it (Discord shards, ``clock_shards``), where only that part."""
+    shards: list[WorkspaceShards] = []
+    for adapter in adapters:
+        share = getattr(adapter, "clock_shards", None)
+        if isinstance(share, WorkspaceShards):
+            shards.append(share)
+    return Ownership(tuple(shards))
+
+
 async def start_adapter(service: QuizService, adapter: Adapter) -> None:
     """Make ``adapter`` the way out for its platform's channels, then let it take events.
 
@@ -117,6 +129,10 @@ async def _start_and_wait(parts: AsyncExitStack, settings: Settings, db: Databas
     metrics = PrometheusMetrics()
     service = build_service(settings, db, metrics)
     adapters = build_adapters(settings, service, stop.set)
+    service.ctx.owned = clock_ownership(adapters)
+    if not service.ctx.owned.everything:
+        log.info("event=clock_scope %s", " ".join(
+            f"{s.platform}_shards={','.join(map(str, sorted(s.mine)))}/{s.count}" for s in service.ctx.owned.shards))
     await parts.enter_async_context(ops.running(settings, service, db, adapters, metrics, stop))
 
     parts.push_async_callback(service.shutdown)  # after the adapters stop: what they acknowledged is committed

@@ -17,6 +17,7 @@ from bot.quiz.messages import Message
 from bot.quiz.metrics import Metrics, NoMetrics
 from bot.quiz.ports import ChannelRef, Chat, ChatError, MessageRef
 from bot.quiz.settings import QuizSettings
+from bot.store.ownership import EVERY_CHANNEL, Ownership
 from bot.store.stores import Stores  # built in bot/app.py beside the Context
 
 log = logging.getLogger("bot.quiz")
@@ -35,6 +36,10 @@ class Context:
     metrics: Metrics = field(default_factory=NoMetrics)
     on_change: Callable[[], None] = lambda: None
     """Called when a deadline or schedule may have moved (wakes the clock loop)."""
+    owned: Ownership = EVERY_CHANNEL
+    """The channels whose clock runs in this process (deadlines, schedules, sessions, reveals,
+    unposted questions); the root sets it from the adapters (Discord shards). Commands and
+    clicks work for every channel, whichever process receives them."""
 
     async def channel_id(self, channel: ChannelRef) -> int:
         return await self.stores.channels.id_of(channel)

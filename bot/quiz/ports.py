@@ -13,8 +13,9 @@ from typing import Protocol
 
 from bot.quiz.messages import Message
 from bot.store.channels import ChannelRef  # the stored value; adapters use it from here
+from bot.store.ownership import Ownership, WorkspaceShards  # which channels this process's clock runs
 
-__all__ = ["ChannelRef", "Chat", "ChatError", "Member", "MessageRef"]
+__all__ = ["ChannelRef", "Chat", "ChatError", "Member", "MessageRef", "Ownership", "WorkspaceShards"]
 
 
 @dataclass(frozen=True)

@@ -56,18 +56,19 @@ class Reveals:
 
     async def retry(self) -> float | None:
         """Send reveals that did not get through (a platform outage, a restart right after
-        the close), for a day after the close. Each is sent under a lease taken in the
-        database, so two processes (or a close and the clock) never send it both.
+        the close), for a day after the close, in channels this process owns
+        (``Context.owned``). Each is sent under a lease taken in the database, so two
+        processes (or a close and the clock) never send it both.
         Returns when the next attempt is due, or None."""
         ctx = self.ctx
         now = ctx.clock()
         since = now - REVEAL_GIVE_UP_S
-        for row in await ctx.stores.rounds.reveals_due(now, since):
+        for row in await ctx.stores.rounds.reveals_due(now, since, ctx.owned):
             if not await ctx.stores.rounds.take_reveal(row.id, now, REVEAL_LEASE_S):
                 continue
             answers = await ctx.stores.answers.of_round(row.id)
             await self.send(row, await self.build(row, answers))
-        return await ctx.stores.rounds.next_reveal(since)
+        return await ctx.stores.rounds.next_reveal(since, ctx.owned)
 
     async def build(self, row: RoundRow, answers: list[StoredAnswer]) -> m.Reveal:
         """The reveal of a closed round: the answer, why, the share per option, who got it."""

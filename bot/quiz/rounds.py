@@ -158,8 +158,9 @@ class RoundKeeper:
         """Rounds inserted but never posted (the process stopped in between): post them
         now, or withdraw them when that fails. Rounds being posted right now are skipped:
         by this process (it knows which), or by another one sharing the database (a round
-        younger than :data:`UNPOSTED_GRACE_S` may still be on its way)."""
-        for row in await self.ctx.stores.rounds.unposted(self.ctx.clock() - UNPOSTED_GRACE_S):
+        younger than :data:`UNPOSTED_GRACE_S` may still be on its way). Only in channels this
+        process owns (``Context.owned``)."""
+        for row in await self.ctx.stores.rounds.unposted(self.ctx.clock() - UNPOSTED_GRACE_S, self.ctx.owned):
             if row.id in self._posting:
                 continue
             if row.closes_at <= self.ctx.clock():  # nobody saw it and it is over: no reveal either

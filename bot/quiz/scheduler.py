@@ -7,6 +7,10 @@ posted at start if its answer window is still open, otherwise skipped and
 logged. A slot opens at most one round, whatever happens around a restart:
 ``UNIQUE(schedule_id, slot_at)`` plus a compare-and-set on ``next_run_at``.
 
+Only channels this process owns (``Context.owned``: with Discord shards over several
+processes, the guilds of its own shards) are looked at, in every query of the tick,
+including the ones that say when to wake up next.
+
 Due schedules open concurrently, at most :data:`POSTS_IN_FLIGHT` at a time per
 platform, so thousands of channels sharing one slot time all get their question
 inside the answer window instead of waiting for each other's platform post.
@@ -80,10 +84,11 @@ class Scheduler:
         self.failed = False
         now = ctx.clock()
         await self._step("unposted", self.keeper.post_unposted())
-        for row in await ctx.stores.rounds.due(now):
+        owned = ctx.owned
+        for row in await ctx.stores.rounds.due(now, owned):
             await self._step(f"round:{row.id}", self.keeper.close(row.id))
         await self._run_due_schedules()
-        for session in await ctx.stores.sessions.due(ctx.clock()):
+        for session in await ctx.stores.sessions.due(ctx.clock(), owned):
             await self._step(f"session:{session.id}", self.run_session(session))
         retry = await self._step("reveals", self.keeper.reveals.retry())
         now = ctx.clock()
@@ -93,9 +98,9 @@ class Scheduler:
             return [int(k.split(":")[1]) for k in self._backoff if k.startswith(f"{kind}:")]
 
         busy = [*failing("round"), *self.keeper.posting]  # rounds being posted wake the clock themselves
-        times = [t for t in (await ctx.stores.rounds.next_deadline(busy, "unposted" not in self._backoff),
-                             await ctx.stores.schedules.next_run(failing("schedule")),
-                             await ctx.stores.sessions.next_at(failing("session")),
+        times = [t for t in (await ctx.stores.rounds.next_deadline(busy, "unposted" not in self._backoff, owned),
+                             await ctx.stores.schedules.next_run(failing("schedule"), owned),
+                             await ctx.stores.sessions.next_at(failing("session"), owned),
                              retry, *self._backoff.values()) if t is not None]
         return min(times) if times else None
 
@@ -125,7 +130,7 @@ class Scheduler:
     async def _run_due_schedules(self) -> None:
         """Open every due schedule's slot, concurrently within each platform's limit; returns
         when all are handled. Each schedule is its own step: one failing holds up no other."""
-        due = await self.ctx.stores.schedules.due(self.ctx.clock())
+        due = await self.ctx.stores.schedules.due(self.ctx.clock(), self.ctx.owned)
 
         async def one(schedule: ScheduleRow) -> None:
             async with self._gate(schedule.channel.platform):

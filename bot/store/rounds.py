@@ -19,6 +19,7 @@ from bot.deck.generate import AskedQuestion
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.errors import ChannelBusy, SlotTaken, refusal
+from bot.store.ownership import EVERY_CHANNEL, Ownership
 from bot.store.sessions import Sessions
 
 UNPOSTED_GRACE_S = 30.0
@@ -160,38 +161,52 @@ class Rounds:
             (channel_id,))
         return _row(row) if row else None
 
-    async def due(self, now: float) -> list[RoundRow]:
-        """Rounds past their deadline that people saw: posted, or answered (the post went
-        out but its id was lost). A round nobody saw is not revealed; see ``unposted``."""
+    async def due(self, now: float, owned: Ownership = EVERY_CHANNEL) -> list[RoundRow]:
+        """Rounds of ``owned`` channels past their deadline that people saw: posted, or answered
+        (the post went out but its id was lost). A round nobody saw is not revealed; see
+        ``unposted``."""
+        where, params = owned.where("c")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.closed_at IS NULL AND r.closes_at <= ? AND (r.message_id IS NOT NULL "
-            "OR EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id)) ORDER BY r.closes_at", (now,))
+            f"OR EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id)) AND {where} ORDER BY r.closes_at",
+            (now, *params))
         return [_row(r) for r in rows]
 
-    async def unposted(self, opened_before: float) -> list[RoundRow]:
-        """Open rounds, opened before ``opened_before``, whose question was never posted
-        (no message, and nobody answered it)."""
+    async def unposted(self, opened_before: float, owned: Ownership = EVERY_CHANNEL) -> list[RoundRow]:
+        """Open rounds of ``owned`` channels, opened before ``opened_before``, whose question was
+        never posted (no message, and nobody answered it)."""
+        where, params = owned.where("c")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.closed_at IS NULL AND r.message_id IS NULL AND r.opened_at < ? "
-            "AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id) ORDER BY r.id",
-            (opened_before,))
+            f"AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id) AND {where} ORDER BY r.id",
+            (opened_before, *params))
         return [_row(r) for r in rows]
 
-    async def reveals_due(self, now: float, since: float) -> list[RoundRow]:
-        """Closed rounds, closed after ``since``, whose reveal has not reached the channel
-        and whose reveal lease has run out (oldest first)."""
+    async def reveals_due(self, now: float, since: float, owned: Ownership = EVERY_CHANNEL) -> list[RoundRow]:
+        """Closed rounds of ``owned`` channels, closed after ``since``, whose reveal has not
+        reached the channel and whose reveal lease has run out (oldest first)."""
+        where, params = owned.where("c")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM rounds r JOIN channels c ON c.id = r.channel_id "
             "WHERE r.closed_at IS NOT NULL AND r.revealed_at IS NULL AND r.closed_at >= ? "
-            "AND COALESCE(r.reveal_next_at, r.closed_at) <= ? ORDER BY r.closed_at", (since, now))
+            f"AND COALESCE(r.reveal_next_at, r.closed_at) <= ? AND {where} ORDER BY r.closed_at",
+            (since, now, *params))
         return [_row(r) for r in rows]
 
-    async def next_reveal(self, since: float) -> float | None:
-        row = await self.db.fetchone(
-            "SELECT MIN(COALESCE(reveal_next_at, closed_at)) FROM rounds WHERE closed_at IS NOT NULL "
-            "AND revealed_at IS NULL AND closed_at >= ?", (since,))
+    async def next_reveal(self, since: float, owned: Ownership = EVERY_CHANNEL) -> float | None:
+        """When the next reveal of an ``owned`` channel is to be tried."""
+        if owned.everything:
+            row = await self.db.fetchone(
+                "SELECT MIN(COALESCE(reveal_next_at, closed_at)) FROM rounds WHERE closed_at IS NOT NULL "
+                "AND revealed_at IS NULL AND closed_at >= ?", (since,))
+        else:
+            where, params = owned.where("c")
+            row = await self.db.fetchone(
+                "SELECT MIN(COALESCE(r.reveal_next_at, r.closed_at)) FROM rounds r JOIN channels c "
+                "ON c.id = r.channel_id WHERE r.closed_at IS NOT NULL AND r.revealed_at IS NULL "
+                f"AND r.closed_at >= ? AND {where}", (since, *params))
         return float(row[0]) if row and row[0] is not None else None
 
     async def take_reveal(self, round_id: int, now: float, lease_s: float) -> bool:
@@ -218,14 +233,18 @@ class Rounds:
             await conn.execute("UPDATE rounds SET reveal_next_at = ? WHERE id = ?", (now + wait, round_id))
         return attempts, wait
 
-    async def next_deadline(self, exclude: Collection[int] = (), unposted: bool = True) -> float | None:
-        """The next deadline of a posted round, or (with ``unposted``) when an unposted one
-        should be looked at; rounds in ``exclude`` are left out."""
+    async def next_deadline(self, exclude: Collection[int] = (), unposted: bool = True,
+                            owned: Ownership = EVERY_CHANNEL) -> float | None:
+        """The next deadline of a posted round of an ``owned`` channel, or (with ``unposted``)
+        when an unposted one should be looked at; rounds in ``exclude`` are left out."""
         marks = ",".join("?" * len(exclude))
+        where, params = owned.where("c")
+        join = "" if owned.everything else " JOIN channels c ON c.id = r.channel_id"
         row = await self.db.fetchone(
-            "SELECT MIN(CASE WHEN message_id IS NULL THEN opened_at + ? ELSE closes_at END) FROM rounds "
-            f"WHERE closed_at IS NULL AND id NOT IN ({marks}) AND (message_id IS NOT NULL OR ?)",
-            (UNPOSTED_GRACE_S, *exclude, int(unposted)))
+            "SELECT MIN(CASE WHEN r.message_id IS NULL THEN r.opened_at + ? ELSE r.closes_at END) "
+            f"FROM rounds r{join} WHERE r.closed_at IS NULL AND r.id NOT IN ({marks}) "
+            f"AND (r.message_id IS NOT NULL OR ?) AND {where}",
+            (UNPOSTED_GRACE_S, *exclude, int(unposted), *params))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod

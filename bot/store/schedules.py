@@ -20,6 +20,7 @@ import aiosqlite
 
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
+from bot.store.ownership import EVERY_CHANNEL, Ownership
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.cron, s.tz, s.decks, "
             "s.window_s, s.next_run_at, COALESCE(s.spec, s.cron), s.paused_at IS NOT NULL")
@@ -28,6 +29,15 @@ DUE_QUERY = (f"SELECT {_COLUMNS} FROM schedules s INDEXED BY schedules_due JOIN 
              "WHERE s.paused_at IS NULL AND s.next_run_at <= ? ORDER BY s.next_run_at")
 """The clock's query for due schedules (``INDEXED BY``: a plan without the index is an error,
 not a silent full scan)."""
+
+
+def due_query(owned: Ownership = EVERY_CHANNEL) -> tuple[str, tuple[str, ...]]:
+    """:data:`DUE_QUERY` for the channels this process owns, and the filter's parameters (after
+    ``now``). The index still drives the scan; the filter reads the joined channel row."""
+    if owned.everything:
+        return DUE_QUERY, ()
+    where, params = owned.where("c")
+    return DUE_QUERY.replace(" ORDER BY", f" AND {where} ORDER BY"), params
 
 
 @dataclass(frozen=True)
@@ -96,15 +106,25 @@ class Schedules:
             "WHERE s.channel_id = ? ORDER BY s.id", (channel_id,))
         return [_row(r) for r in rows]
 
-    async def due(self, now: float) -> list[ScheduleRow]:
-        """Running schedules whose next slot is at or before ``now``, earliest first."""
-        return [_row(r) for r in await self.db.fetchall(DUE_QUERY, (now,))]
+    async def due(self, now: float, owned: Ownership = EVERY_CHANNEL) -> list[ScheduleRow]:
+        """Running schedules of ``owned`` channels whose next slot is at or before ``now``,
+        earliest first."""
+        sql, params = due_query(owned)
+        return [_row(r) for r in await self.db.fetchall(sql, (now, *params))]
 
-    async def next_run(self, exclude: Collection[int] = ()) -> float | None:
+    async def next_run(self, exclude: Collection[int] = (), owned: Ownership = EVERY_CHANNEL) -> float | None:
+        """The next slot of a running schedule of an ``owned`` channel (not in ``exclude``)."""
         marks = ",".join("?" * len(exclude))
-        row = await self.db.fetchone(
-            "SELECT MIN(next_run_at) FROM schedules INDEXED BY schedules_due "
-            f"WHERE paused_at IS NULL AND id NOT IN ({marks})", tuple(exclude))
+        if owned.everything:
+            row = await self.db.fetchone(
+                "SELECT MIN(next_run_at) FROM schedules INDEXED BY schedules_due "
+                f"WHERE paused_at IS NULL AND id NOT IN ({marks})", tuple(exclude))
+        else:  # walk the index in slot order and stop at the first owned one
+            where, params = owned.where("c")
+            row = await self.db.fetchone(
+                "SELECT s.next_run_at FROM schedules s INDEXED BY schedules_due JOIN channels c ON c.id = s.channel_id "
+                f"WHERE s.paused_at IS NULL AND s.id NOT IN ({marks}) AND {where} ORDER BY s.next_run_at LIMIT 1",
+                (*exclude, *params))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod

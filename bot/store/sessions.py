@@ -11,6 +11,7 @@ import aiosqlite
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.errors import AlreadyExists, SessionRunning
+from bot.store.ownership import EVERY_CHANNEL, Ownership
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.decks, s.total, s.asked, "
             "s.window_s, s.gap_s, s.next_at")
@@ -60,16 +61,21 @@ class Sessions:
             (session_id,))
         return _row(row) if row else None
 
-    async def due(self, now: float) -> list[SessionRow]:
+    async def due(self, now: float, owned: Ownership = EVERY_CHANNEL) -> list[SessionRow]:
+        """Running sessions of ``owned`` channels whose next step is at or before ``now``."""
+        where, params = owned.where("c")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM sessions s JOIN channels c ON c.id = s.channel_id "
-            "WHERE s.ended_at IS NULL AND s.next_at IS NOT NULL AND s.next_at <= ?", (now,))
+            f"WHERE s.ended_at IS NULL AND s.next_at IS NOT NULL AND s.next_at <= ? AND {where}", (now, *params))
         return [_row(r) for r in rows]
 
-    async def next_at(self, exclude: Collection[int] = ()) -> float | None:
+    async def next_at(self, exclude: Collection[int] = (), owned: Ownership = EVERY_CHANNEL) -> float | None:
+        """When the next step of a running session of an ``owned`` channel is due."""
         marks = ",".join("?" * len(exclude))
+        where, params = owned.where("c")
         row = await self.db.fetchone(
-            f"SELECT MIN(next_at) FROM sessions WHERE ended_at IS NULL AND id NOT IN ({marks})", tuple(exclude))
+            "SELECT MIN(s.next_at) FROM sessions s JOIN channels c ON c.id = s.channel_id "
+            f"WHERE s.ended_at IS NULL AND s.id NOT IN ({marks}) AND {where}", (*exclude, *params))
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod

@@ -198,10 +198,13 @@ class FakeDiscord:
 
     # ----------------------------------------------------------------- test controls
 
-    async def dispatch(self, event: str, data: JSON, *, timeout: float = 5.0) -> None:
-        """Push any gateway event (op 0) to the bot, e.g. MESSAGE_CREATE or GUILD_MEMBER_ADD;
-        waits up to `timeout` for a client to have identified."""
-        await self.gateway.dispatch(event, data, timeout=timeout)
+    async def dispatch(
+        self, event: str, data: JSON, *, timeout: float = 5.0, shard: int | None = None
+    ) -> None:
+        """Push any gateway event (op 0) to the bot, e.g. MESSAGE_CREATE or GUILD_MEMBER_ADD:
+        to the sessions of the shard of `data["guild_id"]` (shard 0 without one), or of
+        `shard`; waits up to `timeout` for such a session to have identified."""
+        await self.gateway.dispatch(event, data, timeout=timeout, shard=shard)
 
     async def disconnect(self, code: int = 4000) -> None:
         """Close the bot's gateway session from the server side; a client with reconnect=True
@@ -269,12 +272,14 @@ class FakeDiscord:
         group: str | None = None,
         subcommand: str | None = None,
         channel_id: int | None = None,
+        shard: int | None = None,
     ) -> FakeInteraction:
         """`user` (default: alice) runs /name [group] [subcommand] with `options`.
 
         A command synced to the guild arrives with `data.guild_id`, as Discord sends it; option
         types follow the synced declaration. `member_permissions` overrides the permissions
-        computed from the member's roles. Returns once the dispatch is sent.
+        computed from the member's roles. `shard` delivers it to that shard's gateway session
+        instead of the guild's own. Returns once the dispatch is sent.
         """
         data = command_data(
             self.world,
@@ -284,7 +289,7 @@ class FakeDiscord:
             group=group,
             subcommand=subcommand,
         )
-        return await self._push(APPLICATION_COMMAND, data, user, member_permissions, channel_id)
+        return await self._push(APPLICATION_COMMAND, data, user, member_permissions, channel_id, shard=shard)
 
     async def autocomplete(
         self,
@@ -320,9 +325,11 @@ class FakeDiscord:
         user: FakeMember | None = None,
         values: list[str] | None = None,
         member_permissions: int | None = None,
+        shard: int | None = None,
     ) -> FakeInteraction:
         """`user` clicks the button (or picks `values` in the select) `custom_id` on a stored
-        message. The interaction carries the message as it is now.
+        message. The interaction carries the message as it is now. `shard` delivers it to
+        that shard's gateway session instead of the one of the message's guild.
 
         Raises KeyError for an unknown message, LookupError when the message has no such
         component and ValueError when it is disabled: a member could not have done it.
@@ -339,6 +346,7 @@ class FakeDiscord:
             member_permissions,
             int(message["channel_id"]),
             message=message,
+            shard=shard,
         )
 
     async def submit_modal(
@@ -348,9 +356,10 @@ class FakeDiscord:
         *,
         user: FakeMember | None = None,
         member_permissions: int | None = None,
+        shard: int | None = None,
     ) -> FakeInteraction:
         """`user` submits the modal `custom_id` the bot last showed them, with `values` per
-        text input custom_id.
+        text input custom_id (to the session of `shard`, when given).
 
         Raises LookupError when the bot never showed that modal to that user, and KeyError
         for a value naming no field of the modal.
@@ -372,6 +381,7 @@ class FakeDiscord:
             member_permissions,
             opener.sent.channel_id,
             message=self.state.messages.get(message_id) if message_id is not None else None,
+            shard=shard,
         )
 
     async def _push(
@@ -383,17 +393,16 @@ class FakeDiscord:
         channel_id: int | None,
         *,
         message: JSON | None = None,
+        shard: int | None = None,
     ) -> FakeInteraction:
         member = user or self.world.alice
-        channel = (
-            self.world.guild.text_channel
-            if channel_id is None
-            else self.world.guild.channel(channel_id)
-        )
-        if channel is None:
-            raise LookupError(f"channel {channel_id} is not in the guild")
+        guild = self.world.guild if channel_id is None else self.world.guild_of(channel_id)
+        if guild is None:
+            raise LookupError(f"channel {channel_id} is in no guild")
+        channel = guild.text_channel if channel_id is None else guild.channel(channel_id)
+        assert channel is not None
         permissions = (
-            self.world.guild.permissions_of(member)
+            guild.permissions_of(member)
             if member_permissions is None
             else member_permissions
         )
@@ -421,7 +430,7 @@ class FakeDiscord:
             sent, time.monotonic(), asyncio.get_running_loop().create_future()
         )
         self._payloads[sent.id] = payload
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, shard=shard)
         return sent
 
     async def replay(self, interaction: FakeInteraction) -> None:

@@ -4,6 +4,11 @@ protocol v10 in plain JSON text frames (discord.py inflates only binary frames).
 HELLO on connect; heartbeat ACK for each heartbeat; READY then GUILD_CREATE after IDENTIFY
 (close 4004 on a wrong token); RESUMED after RESUME; one GUILD_MEMBERS_CHUNK per member request.
 Dispatches carry one rising sequence number across sessions.
+
+Shards as Discord runs them: IDENTIFY's `shard: [id, count]` (`[0, 1]` without one) makes the
+session that shard's; it is sent only the guilds with `(guild_id >> 22) % count == id`, and a
+dispatch goes to the sessions of its guild's shard (shard 0 without a guild), unless the test
+names another shard. A RESUME keeps the shard of the session it resumes.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from .discord_payloads import FakeMember
+from .discord_payloads import FakeGuild, FakeMember, shard_of
 from .discord_state import DiscordState
 
 JSON = dict[str, Any]
@@ -40,16 +45,41 @@ class FakeGateway:
     gateway_received: list[JSON] = field(default_factory=list)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _sequence: int = 0
+    _shard_of_socket: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """`[id, count]` of each identified session, by `id()` of its websocket."""
+    _shard_of_session: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    async def dispatch(self, event: str, data: JSON, *, timeout: float = 5.0) -> None:
-        """Send an op 0 dispatch with the next sequence number to every identified session,
-        waiting up to `timeout` for a client to identify first."""
+    def _targets(self, data: JSON, shard: int | None) -> list[web.WebSocketResponse]:
+        guild_id = data.get("guild_id") if isinstance(data, dict) else None
+        found = []
+        for ws in self._sockets:
+            shard_id, count = self._shard_of_socket.get(id(ws), (0, 1))
+            wanted = shard if shard is not None else (
+                shard_of(int(guild_id), count) if guild_id else 0
+            )
+            if shard_id == wanted:
+                found.append(ws)
+        return found
+
+    async def dispatch(
+        self, event: str, data: JSON, *, timeout: float = 5.0, shard: int | None = None
+    ) -> None:
+        """Send an op 0 dispatch with the next sequence number to every identified session of
+        its guild's shard (of `shard` when given), waiting up to `timeout` for one to identify."""
         async with self.state.changed:
             await asyncio.wait_for(
-                self.state.changed.wait_for(lambda: bool(self._sockets)), timeout
+                self.state.changed.wait_for(lambda: bool(self._targets(data, shard))), timeout
             )
-        for ws in list(self._sockets):
+        for ws in self._targets(data, shard):
             await self._send_dispatch(ws, event, data)
+
+    def sessions(self) -> list[tuple[int, int]]:
+        """`[id, count]` of every identified session, in the order they identified."""
+        return [self._shard_of_socket.get(id(ws), (0, 1)) for ws in self._sockets]
+
+    def guilds_of(self, shard: tuple[int, int]) -> list[FakeGuild]:
+        shard_id, count = shard
+        return [g for g in self.state.world.guilds if shard_of(g.id, count) == shard_id]
 
     async def close_all(self, code: int = 4000) -> None:
         """Close every gateway session from the server side (a client with reconnect=True
@@ -77,6 +107,7 @@ class FakeGateway:
         finally:
             if ws in self._sockets:
                 self._sockets.remove(ws)
+            self._shard_of_socket.pop(id(ws), None)
         return ws
 
     async def _on_gateway_message(self, ws: web.WebSocketResponse, message: JSON) -> None:
@@ -89,17 +120,22 @@ class FakeGateway:
             if data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
-            await self._send_dispatch(ws, "READY", self._ready_payload(data))
-            await self._send_dispatch(
-                ws,
-                "GUILD_CREATE",
-                self.state.world.guild.create_payload(FakeMember(self.state.world.bot)),
-            )
-            await self._identified(ws)
+            raw_shard = data.get("shard") or [0, 1]
+            shard = (int(raw_shard[0]), int(raw_shard[1]))
+            session_id = self.session_id if shard[0] == 0 else f"{self.session_id}-{shard[0]}"
+            self._shard_of_session[session_id] = shard
+            await self._send_dispatch(ws, "READY", self._ready_payload(data, session_id, shard))
+            for guild in self.guilds_of(shard):
+                await self._send_dispatch(
+                    ws, "GUILD_CREATE", guild.create_payload(FakeMember(self.state.world.bot))
+                )
+            await self._identified(ws, shard)
         elif op == 6:
             self.resume_payloads.append(data)
             await self._send_dispatch(ws, "RESUMED", {})
-            await self._identified(ws)
+            await self._identified(
+                ws, self._shard_of_session.get(str(data.get("session_id")), (0, 1))
+            )
         elif op == 8:
             guild = self.state.world.guild
             chunk = {
@@ -112,19 +148,20 @@ class FakeGateway:
             }
             await self._send_dispatch(ws, "GUILD_MEMBERS_CHUNK", chunk)
 
-    async def _identified(self, ws: web.WebSocketResponse) -> None:
+    async def _identified(self, ws: web.WebSocketResponse, shard: tuple[int, int]) -> None:
         async with self.state.changed:
             self._sockets.append(ws)
+            self._shard_of_socket[id(ws)] = shard
             self.state.changed.notify_all()
 
-    def _ready_payload(self, identify: JSON) -> JSON:
+    def _ready_payload(self, identify: JSON, session_id: str, shard: tuple[int, int]) -> JSON:
         return {
             "v": 10,
             "user": self.state.world.bot.payload() | {"verified": True, "mfa_enabled": False},
-            "session_id": self.session_id,
+            "session_id": session_id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
-            "guilds": [{"id": str(self.state.world.guild.id), "unavailable": True}],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds_of(shard)],
             "application": {
                 "id": str(self.state.world.application_id),
                 "flags": self.application_flags,

@@ -162,9 +162,10 @@ def interaction_payload(
     app_permissions: int,
     message: JSON | None = None,
 ) -> JSON:
-    """The INTERACTION_CREATE dispatch for a member acting in a guild text channel.
-    `member.permissions` is `permissions` as a decimal string, as Discord sends it."""
-    guild = world.guild
+    """The INTERACTION_CREATE dispatch for a member acting in a guild text channel (of any
+    guild of the world). `member.permissions` is `permissions` as a decimal string, as Discord
+    sends it."""
+    guild = world.guild_of(channel.id) or world.guild
     payload: JSON = {
         "id": str(interaction_id),
         "application_id": str(world.application_id),

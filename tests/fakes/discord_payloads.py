@@ -7,6 +7,7 @@ strings and permissions as decimal strings, as the real API sends them.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass
@@ -55,6 +56,19 @@ def snowflake() -> int:
     """A new id, unique in this process, whose timestamp part is now (like Discord's)."""
     millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
     return (millis << 22) | (next(_counter) & 0x3FFFFF)
+
+
+def snowflake_on_shard(shard_id: int, shard_count: int) -> int:
+    """A new id of a guild Discord would deliver on ``shard_id`` of ``shard_count``
+    (``(id >> 22) % shard_count``): a snowflake whose timestamp is a few ms from now."""
+    millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    millis += (shard_id - millis) % shard_count
+    return (millis << 22) | (next(_counter) & 0x3FFFFF)
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord delivers a guild's events on."""
+    return (guild_id >> 22) % shard_count
 
 
 def iso_now() -> str:
@@ -243,7 +257,9 @@ class FakeGuild:
 
 @dataclass(frozen=True)
 class FakeWorld:
-    """Everything the fake serves: the bot's application and user, and one guild."""
+    """Everything the fake serves: the bot's application and user, and its guild (`guild`,
+    where member actions happen unless a channel of another guild is named) and any
+    `more_guilds` (see `sharded_world`)."""
 
     application_id: int
     bot: FakeUser
@@ -251,6 +267,15 @@ class FakeWorld:
     quizmaster_role: FakeRole
     alice: FakeMember
     bob: FakeMember
+    more_guilds: tuple[FakeGuild, ...] = ()
+
+    @property
+    def guilds(self) -> tuple[FakeGuild, ...]:
+        return (self.guild, *self.more_guilds)
+
+    def guild_of(self, channel_id: int) -> FakeGuild | None:
+        """The guild holding the channel, or None."""
+        return next((g for g in self.guilds if g.channel(channel_id) is not None), None)
 
 
 def default_world() -> FakeWorld:
@@ -284,3 +309,24 @@ def default_world() -> FakeWorld:
         alice=alice,
         bob=bob,
     )
+
+
+def sharded_world(shard_count: int) -> FakeWorld:
+    """The default world with one guild per shard: `guild` ("Study Group") on shard 0, and
+    "Study Group N" on shard N, each with the same owner and members and its own #quiz and
+    #general channels. A gateway session of shard N sees only the guilds of shard N."""
+    world = default_world()
+    first = dataclasses.replace(world.guild, id=snowflake_on_shard(0, shard_count))
+    others = tuple(
+        dataclasses.replace(
+            first,
+            id=snowflake_on_shard(shard, shard_count),
+            name=f"Study Group {shard}",
+            channels=(
+                FakeChannel(snowflake(), "quiz", position=0),
+                FakeChannel(snowflake(), "general", position=1),
+            ),
+        )
+        for shard in range(1, shard_count)
+    )
+    return dataclasses.replace(world, guild=first, more_guilds=others)

@@ -311,13 +311,15 @@ class FakeRest:
     # ----------------------------------------------------------------- REST: messages
 
     def _channel(self, channel_id: str) -> FakeChannel | None:
-        return self.state.world.guild.channel(int(channel_id))
+        guild = self.state.world.guild_of(int(channel_id))
+        return guild.channel(int(channel_id)) if guild is not None else None
 
     async def _get_channel(self, request: _Request, match: re.Match[str]) -> web.Response:
         channel = self._channel(match["channel"])
         if channel is None:
             return _json(ERRORS[404], 404)
-        return _json(channel.payload(self.state.world.guild.id))
+        guild = self.state.world.guild_of(channel.id) or self.state.world.guild
+        return _json(channel.payload(guild.id))
 
     async def _list_messages(self, request: _Request, match: re.Match[str]) -> web.Response:
         if self._channel(match["channel"]) is None:

@@ -122,10 +122,11 @@ class DiscordState:
     ) -> JSON:
         """Create a message from a create-message body, as Discord returns it."""
         app_id = str(self.world.application_id)
+        guild = self.world.guild_of(channel_id) or self.world.guild
         message: JSON = {
             "id": str(snowflake()),
             "channel_id": str(channel_id),
-            "guild_id": str(self.world.guild.id),
+            "guild_id": str(guild.id),
             "author": author.payload(),
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
@@ -149,7 +150,7 @@ class DiscordState:
                 "id": str(interaction.id),
                 "type": interaction.type,
                 "user": interaction.user.payload(),
-                "authorizing_integration_owners": {"0": str(self.world.guild.id)},
+                "authorizing_integration_owners": {"0": str(guild.id)},
             }
         self.messages[int(message["id"])] = message
         return message

@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 
 import discord
 import pytest
+import yarl
 from discord import app_commands
 
 from tests.fakes.discord import DiscordErrorLog, FakeDiscord, connected
-from tests.fakes.discord_payloads import MANAGE_GUILD
+from tests.fakes.discord_payloads import MANAGE_GUILD, shard_of, sharded_world
 
 TOPICS = ["backprop", "batch norm", "dropout", "embeddings"]
 ANSWER_TEMPLATE = r"quiz:answer:(?P<round>\d+):(?P<choice>\d+)"
@@ -263,3 +264,41 @@ async def test_error_in_a_command_reaches_the_discord_error_log(
     (record,) = discord_errors.take()
     assert record.exc_info is not None
     assert "broken handler" in str(record.exc_info[1])
+
+
+class ShardClient(discord.Client):
+    """One shard of two: answers every interaction with its shard id."""
+
+    def __init__(self, shard_id: int) -> None:
+        super().__init__(intents=discord.Intents.default(), guild_ready_timeout=0.01,
+                         shard_id=shard_id, shard_count=2)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"shard {self.shard_id}", ephemeral=True)
+
+
+async def test_two_shard_sessions_each_get_their_own_guilds_and_their_clicks(
+    monkeypatch: pytest.MonkeyPatch, discord_errors: DiscordErrorLog
+) -> None:
+    fake = FakeDiscord(sharded_world(2))
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    first, second = fake.world.guild, fake.world.more_guilds[0]
+    assert (shard_of(first.id, 2), shard_of(second.id, 2)) == (0, 1)
+    button = {"type": 1, "components": [{"type": 2, "style": 1, "label": "A", "custom_id": "quiz:answer:1:0"}]}
+    try:
+        async with connected(ShardClient(0), fake) as zero, connected(ShardClient(1), fake) as one:
+            assert sorted(p["shard"] for p in fake.identify_payloads) == [[0, 2], [1, 2]]
+            assert [g.id for g in zero.guilds] == [first.id]
+            assert [g.id for g in one.guilds] == [second.id]
+            on_second = fake.add_message(second.text_channel.id, "Q", components=[button])
+
+            routed = await fake.click(int(on_second["id"]), "quiz:answer:1:0")
+            redirected = await fake.click(int(on_second["id"]), "quiz:answer:1:0", shard=0)
+
+            assert (await fake.wait_for_callback(routed)).content == "shard 1"
+            assert (await fake.wait_for_callback(redirected)).content == "shard 0"
+            assert on_second["guild_id"] == str(second.id)
+    finally:
+        await fake.stop()

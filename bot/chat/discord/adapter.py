@@ -18,9 +18,10 @@ import discord
 from bot.chat.discord.client import QuizClient, configure_endpoints, make_client
 from bot.chat.discord.handlers import DEFER_AFTER, Handlers
 from bot.chat.discord.render import NO_MENTIONS, render, send_options
+from bot.chat.discord.shards import clock_shards
 from bot.config import Settings
 from bot.quiz import messages as m
-from bot.quiz.ports import ChannelRef, ChatError, MessageRef
+from bot.quiz.ports import ChannelRef, ChatError, MessageRef, WorkspaceShards
 from bot.quiz.service import QuizService
 
 log = logging.getLogger("bot.chat.discord")
@@ -49,6 +50,9 @@ class DiscordAdapter:
         self.handlers = Handlers(service, defer_after=defer_after)
         self.client: QuizClient = make_client(self.handlers, shard_count=shard_count, shard_ids=shard_ids,
                                               guild_ready_timeout=guild_ready_timeout)
+        self.clock_shards: WorkspaceShards | None = clock_shards(shard_count, shard_ids)
+        """The Discord channels whose clock runs in this process (None: all of them); the root
+        hands it to the core (``bot/app.py``)."""
         self._task: asyncio.Task[None] | None = None
 
     @classmethod
