@@ -30,10 +30,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.store.db import Database
 from bot.store.members import Directory
+from bot.store.sql import Connection
 
 GATHER_PASSES = 64
 _CHUNK = 400  # rows per INSERT statement (8 values each, well under SQLite's variable limit)
@@ -59,7 +58,7 @@ def _stored(rows: Iterable[Sequence[Any]]) -> list[StoredAnswer]:
     return [(int(r[0]), None if r[1] is None else int(r[1]), bool(r[2]), int(r[3]), float(r[4])) for r in rows]
 
 
-async def stored_answers(conn: aiosqlite.Connection, round_id: int) -> list[StoredAnswer]:
+async def stored_answers(conn: Connection, round_id: int) -> list[StoredAnswer]:
     """The round's answers, inside the caller's transaction (the close scores what it reads)."""
     return _stored(await conn.execute_fetchall(_ROUND_ANSWERS, (round_id,)))
 

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.store.db import Database
+from bot.store.sql import Connection
 
 CHANNEL_COLUMNS = "c.platform, c.workspace, c.native_id"
 """The columns of ``channels c`` that :func:`channel_of` reads, in its order."""
@@ -42,7 +41,7 @@ def channel_of(row: Sequence[Any], at: int) -> ChannelRef:
     return ChannelRef(str(row[at]), str(row[at + 1]), str(row[at + 2]))
 
 
-async def answer_mode(conn: aiosqlite.Connection, channel_id: int) -> str | None:
+async def answer_mode(conn: Connection, channel_id: int) -> str | None:
     """The channel's answer mode (``final``/``changeable``), None when never set (inside
     the caller's transaction: the round being opened takes the mode it reads)."""
     rows = await conn.execute_fetchall("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,))

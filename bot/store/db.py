@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,9 +38,9 @@ from sqlalchemy.pool import NullPool
 
 from bot.store import migrate
 from bot.store.errors import refusal
-from bot.store.faults import DELETED, REPLACED, UNAVAILABLE, StorageError, StorageHealth, reason_of
+from bot.store.faults import CANNOT_OPEN, DELETED, REPLACED, UNAVAILABLE, StorageError, StorageHealth, reason_of
 from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
-from bot.store.sql import POSTGRESQL, SQLITE, Connection, Dialect, Violation
+from bot.store.sql import SQLITE, Connection, Dialect, Violation
 from bot.store.urls import DatabaseUrl, parse_url
 
 T = TypeVar("T")
@@ -48,7 +49,7 @@ Work = Callable[[Connection], Awaitable[Any]]
 BUSY_TIMEOUT_MS = 5000
 APPLICATION_ID = 0x5155495A  # "QUIZ" in the file header; rewritten by :meth:`Database.probe`
 LATEST_VERSION = migrate.LATEST_VERSION
-CONNECT_TIMEOUT_S = 10.0
+WORKER_STOP_S = 5.0
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -89,10 +90,12 @@ class Database:
         if url.engine == SQLITE and url.path not in (None, ":memory:"):
             preflight(Path(url.path))
         engine = create_async_engine(url.driver_url, poolclass=NullPool, **url.connect_args())
+        threads = set(threading.enumerate())
         try:
             sa_conn = await engine.connect()
         except BaseException as exc:
             await engine.dispose()
+            await _threads_ended(threads)
             raise _open_error(url, exc) from None
         db: Database | None = None
         try:
@@ -110,7 +113,7 @@ class Database:
                 await engine.dispose()
             except Exception:  # the original error is the one worth reporting
                 pass
-            if isinstance(exc, (sa_exc.DBAPIError, sqlite3.Error, OSError)):
+            if isinstance(exc, (sa_exc.DBAPIError, sqlite3.Error, OSError, Violation)):
                 raise _open_error(url, exc) from None
             raise
         return db
@@ -288,6 +291,17 @@ class Database:
             await dest.close()
 
 
+async def _threads_ended(before: set[threading.Thread]) -> None:
+    """Return once the threads started since ``before`` (aiosqlite's worker for a connect SQLite
+    refused) have ended: aiosqlite stops that thread without waiting for it, and one still
+    finishing when the event loop closes (the CLI exits right after the one-line error)
+    prints "Event loop is closed" tracebacks."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WORKER_STOP_S
+    while any(t.is_alive() for t in set(threading.enumerate()) - before) and loop.time() < deadline:
+        await asyncio.sleep(0.001)
+
+
 async def _prepare_sqlite(conn: Connection, url: DatabaseUrl) -> None:
     """The file's checks and settings, before anything is read or written."""
     await conn.run(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -328,6 +342,8 @@ def _open_error(url: DatabaseUrl, exc: BaseException) -> StorageError:
     """One line for what went wrong opening ``url``."""
     if isinstance(exc, StorageError):
         return exc
+    if isinstance(exc, Violation):  # an upgrade step found rows it cannot carry over
+        return StorageError(CANNOT_OPEN, f"cannot upgrade {url.display}: {exc.text}")
     driver = _driver_error(exc)
     if url.engine == SQLITE:
         if isinstance(driver, sqlite3.Error):

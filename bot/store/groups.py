@@ -26,9 +26,10 @@ class Groups:
         try:
             async with self.db.transaction() as conn:
                 cursor = await conn.execute(
-                    "INSERT INTO groups(workspace, name, created_by, created_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO groups(workspace, name, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
                     (workspace, name, member_id, now))
-                gid = int(cursor.lastrowid or 0)
+                row = await cursor.fetchone()
+                gid = int(row[0]) if row else 0
                 await conn.execute(
                     "INSERT INTO group_members(group_id, member_id, joined_at) VALUES (?, ?, ?)",
                     (gid, member_id, now))
@@ -39,7 +40,7 @@ class Groups:
     async def find(self, workspace: str, name: str) -> Group | None:
         row = await self.db.fetchone(
             "SELECT g.id, g.name, COUNT(gm.member_id) FROM groups g "
-            "LEFT JOIN group_members gm ON gm.group_id = g.id WHERE g.workspace = ? AND g.name = ? "
+            "LEFT JOIN group_members gm ON gm.group_id = g.id WHERE g.workspace = ? AND lower(g.name) = lower(?) "
             "GROUP BY g.id", (workspace, name))
         return Group(int(row[0]), str(row[1]), int(row[2])) if row else None
 
@@ -47,7 +48,7 @@ class Groups:
         """True when the member was not in the group yet."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT OR IGNORE INTO group_members(group_id, member_id, joined_at) VALUES (?, ?, ?)",
+                "INSERT INTO group_members(group_id, member_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (group_id, member_id, time.time()))
             return cursor.rowcount == 1
 
@@ -69,5 +70,5 @@ class Groups:
         rows = await self.db.fetchall(
             "SELECT g.id, g.name, COUNT(gm.member_id) FROM groups g "
             "LEFT JOIN group_members gm ON gm.group_id = g.id WHERE g.workspace = ? "
-            "GROUP BY g.id ORDER BY g.name", (workspace,))
+            "GROUP BY g.id ORDER BY lower(g.name), g.name", (workspace,))
         return [Group(int(r[0]), str(r[1]), int(r[2])) for r in rows]

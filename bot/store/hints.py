@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import enum
 
-import aiosqlite
-
 from bot.store.db import Database
+from bot.store.sql import Connection
 
 
 class HintOutcome(enum.Enum):
@@ -46,13 +45,13 @@ class Hints:
             return HintOutcome.TAKEN if cursor.rowcount == 1 else HintOutcome.AGAIN
 
     @staticmethod
-    async def takers(conn: aiosqlite.Connection, round_id: int) -> set[int]:
+    async def takers(conn: Connection, round_id: int) -> set[int]:
         """Members who took a hint in the round (inside the caller's transaction)."""
         async with conn.execute("SELECT member_id FROM hints WHERE round_id = ?", (round_id,)) as cur:
             return {int(r[0]) for r in await cur.fetchall()}
 
     @staticmethod
-    async def set_points(conn: aiosqlite.Connection, round_id: int, points: dict[int, int]) -> None:
+    async def set_points(conn: Connection, round_id: int, points: dict[int, int]) -> None:
         """Store the reduced points of hinted answers (inside the closing transaction)."""
         await conn.executemany(
             "UPDATE answers SET points = ? WHERE round_id = ? AND member_id = ?",

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.store.db import Database
 from bot.store.score_keys import MONTH, SCOPE_ID, WEEK, period_code, scope_ids
+from bot.store.sql import Connection
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class ScoredAnswer:
     answered_at: float
 
 
-async def add_scores(conn: aiosqlite.Connection, scopes: Iterable[str], periods: Iterable[str],
+async def add_scores(conn: Connection, scopes: Iterable[str], periods: Iterable[str],
                      answers: Iterable[ScoredAnswer]) -> None:
     """Add a closed round's answers to every (scope, period) they count for.
     Raises ValueError for a period key that is not one (before anything is written)."""
@@ -65,7 +64,7 @@ async def add_scores(conn: aiosqlite.Connection, scopes: Iterable[str], periods:
     )
 
 
-async def prune_closed_periods(conn: aiosqlite.Connection, oldest_week: str, oldest_month: str) -> int:
+async def prune_closed_periods(conn: Connection, oldest_week: str, oldest_month: str) -> int:
     """Delete the rows of every week before ``oldest_week`` and every month before
     ``oldest_month`` (period keys, e.g. ``week:2026-W47``, ``month:2026-10``); all-time and
     season rows are never touched. Returns the rows deleted. Cheap when there is nothing to
@@ -81,12 +80,12 @@ async def prune_closed_periods(conn: aiosqlite.Connection, oldest_week: str, old
     return deleted
 
 
-async def update_streaks(conn: aiosqlite.Connection, channel_id: int, right: set[int]) -> None:
+async def update_streaks(conn: Connection, channel_id: int, right: set[int]) -> None:
     """After a scheduled round: +1 for who got it right, back to 0 for everyone else."""
     await conn.executemany(
         "INSERT INTO streaks(channel_id, member_id, current, best) VALUES (?, ?, 1, 1) "
-        "ON CONFLICT(channel_id, member_id) DO UPDATE SET current = current + 1, "
-        "best = MAX(best, current + 1)",
+        "ON CONFLICT(channel_id, member_id) DO UPDATE SET current = streaks.current + 1, "
+        "best = CASE WHEN streaks.best > streaks.current + 1 THEN streaks.best ELSE streaks.current + 1 END",
         [(channel_id, m) for m in sorted(right)],
     )
     if not right:
@@ -160,7 +159,7 @@ class Seasons:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def current(self, conn: aiosqlite.Connection, workspace: str, now: float) -> tuple[int, int]:
+    async def current(self, conn: Connection, workspace: str, now: float) -> tuple[int, int]:
         """(id, number) of the open season, starting season 1 on first use."""
         rows = await conn.execute_fetchall(  # one round trip: this runs in every round's opening
             "SELECT id, number FROM seasons WHERE workspace = ? AND ended_at IS NULL", (workspace,))
@@ -168,8 +167,9 @@ class Seasons:
         if row:
             return int(row[0]), int(row[1])
         cursor = await conn.execute(
-            "INSERT INTO seasons(workspace, number, started_at) VALUES (?, 1, ?)", (workspace, now))
-        return int(cursor.lastrowid or 0), 1
+            "INSERT INTO seasons(workspace, number, started_at) VALUES (?, 1, ?) RETURNING id", (workspace, now))
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0, 1
 
     async def start_new(self, workspace: str, now: float) -> int:
         """End the open season and start the next; returns the new season's number."""

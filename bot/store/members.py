@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import time
 
-import aiosqlite
-
 from bot.store.db import Database
+from bot.store.sql import Connection
 
 
 class Directory:
@@ -41,7 +40,7 @@ class Directory:
         hit = self._members.get(key)
         return hit[0] if hit and hit[1] == name else None
 
-    async def resolve_in(self, conn: aiosqlite.Connection, members: list[tuple[str, str]]) -> dict[str, int]:
+    async def resolve_in(self, conn: Connection, members: list[tuple[str, str]]) -> dict[str, int]:
         """Create or rename members inside the caller's transaction; key -> id.
 
         Used by the answer writer so a first-time member and their answer share one commit.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
 from fsrs import State
 
 from bot.store.db import Database
+from bot.store.sql import Connection
 
 StateRow = tuple[int, str, float] | tuple[int, str, float, bool]
 """(member_id, state json, due_at[, last answer right]) of one member's review of a card."""
@@ -16,7 +16,7 @@ REVIEW_STATE = State.Review.value
 """fsrs's number for long-term review, as ``$.state`` in the stored json."""
 
 
-async def load_states(conn: aiosqlite.Connection, card_key: str, member_ids: list[int]) -> dict[int, str]:
+async def load_states(conn: Connection, card_key: str, member_ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for start in range(0, len(member_ids), 500):
         chunk = member_ids[start:start + 500]
@@ -29,7 +29,7 @@ async def load_states(conn: aiosqlite.Connection, card_key: str, member_ids: lis
     return out
 
 
-async def save_states(conn: aiosqlite.Connection, card_key: str, states: Iterable[StateRow]) -> None:
+async def save_states(conn: Connection, card_key: str, states: Iterable[StateRow]) -> None:
     """Upsert (member_id, state json, due_at[, correct]) rows for one card.
 
     Without ``correct`` the last outcome stays what it was (right, for a new row).
@@ -57,7 +57,7 @@ class Reviews:
         """
         rows = await self.db.fetchall(
             "SELECT card_key, COUNT(*) FROM reviews WHERE due_at <= ?"
-            " AND (last_correct = 0 OR json_extract(state, '$.state') = ?) AND member_id IN ("
+            f" AND (last_correct = 0 OR {self.db.dialect.json_int('state', 'state')} = ?) AND member_id IN ("
             " SELECT DISTINCT a.member_id FROM answers a JOIN rounds r ON r.id = a.round_id"
             " WHERE r.channel_id = ?) GROUP BY card_key", (now, REVIEW_STATE, channel_id))
         return {str(r[0]): int(r[1]) for r in rows}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import aiosqlite
+from sqlalchemy.engine import Row
 
 from bot.deck.generate import AskedQuestion
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
@@ -21,6 +20,7 @@ from bot.store.db import Database
 from bot.store.errors import ChannelBusy, SlotTaken, refusal
 from bot.store.ownership import EVERY_CHANNEL, Ownership
 from bot.store.sessions import Sessions
+from bot.store.sql import Connection, Violation
 
 UNPOSTED_GRACE_S = 30.0
 """A round whose question has not been posted this long after it opened was left behind
@@ -54,7 +54,7 @@ class RoundRow:
         return self.closed_at is None
 
 
-def _row(r: aiosqlite.Row) -> RoundRow:
+def _row(r: Row) -> RoundRow:
     return RoundRow(
         id=r[0], channel_id=r[1], channel=channel_of(r, 2),
         question=AskedQuestion.from_dict(json.loads(r[5])), opened_at=r[6], closes_at=r[7],
@@ -71,7 +71,7 @@ class Rounds:
         self._writer: asyncio.Task[None] | None = None
 
     @staticmethod
-    async def insert(conn: aiosqlite.Connection, *, channel_id: int, question: AskedQuestion,
+    async def insert(conn: Connection, *, channel_id: int, question: AskedQuestion,
                      opened_at: float, closes_at: float, season_id: int | None,
                      allow_change: bool = False, schedule_id: int | None = None,
                      slot_at: float | None = None, session_id: int | None = None) -> int:
@@ -81,18 +81,20 @@ class Rounds:
         try:
             cursor = await conn.execute(
                 "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, "
-                "schedule_id, slot_at, session_id, season_id, allow_change) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "schedule_id, slot_at, session_id, season_id, allow_change) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                "RETURNING id",
                 (channel_id, question.key, f"{question.deck_id}/{question.card_id}",
                  json.dumps(question.as_dict()), opened_at, closes_at, schedule_id, slot_at, session_id,
                  season_id, int(allow_change)),
             )
-        except sqlite3.IntegrityError as exc:  # which unique index said no: the open round or the slot
-            if "rounds.channel_id" in str(exc) or "one_open" in str(exc):
-                raise ChannelBusy(str(exc)) from exc
-            if "slot_at" in str(exc):
-                raise SlotTaken(str(exc)) from exc
+        except Violation as exc:  # which unique index said no: the slot, or the channel's open round
+            if "slot_at" in exc.text:
+                raise SlotTaken(exc.text) from exc
+            if "channel_id" in exc.text:
+                raise ChannelBusy(exc.text) from exc
             raise refusal(exc) from exc
-        return int(cursor.lastrowid or 0)
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def withdraw_unseen(self, round_id: int, now: float) -> bool:
         """Delete a round nobody saw (not posted, not closed, not answered); a session it
@@ -248,7 +250,7 @@ class Rounds:
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
-    async def mark_closed(conn: aiosqlite.Connection, round_id: int, now: float, lease_s: float) -> bool:
+    async def mark_closed(conn: Connection, round_id: int, now: float, lease_s: float) -> bool:
         """True only for the one caller that actually closed it (closing is idempotent); that
         caller also holds the reveal lease for ``lease_s``."""
         cursor = await conn.execute(

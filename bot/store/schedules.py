@@ -16,11 +16,12 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import aiosqlite
+from sqlalchemy.engine import Row
 
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.ownership import EVERY_CHANNEL, Ownership
+from bot.store.sql import Connection
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.cron, s.tz, s.decks, "
             "s.window_s, s.next_run_at, COALESCE(s.spec, s.cron), s.paused_at IS NOT NULL")
@@ -55,7 +56,7 @@ class ScheduleRow:
     paused: bool = False
 
 
-def _row(r: aiosqlite.Row) -> ScheduleRow:
+def _row(r: Row) -> ScheduleRow:
     return ScheduleRow(int(r[0]), int(r[1]), channel_of(r, 2), str(r[5]), str(r[6]), tuple(json.loads(r[7])),
                        int(r[8]), float(r[9]), str(r[10]), bool(r[11]))
 
@@ -128,7 +129,7 @@ class Schedules:
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
-    async def advance(conn: aiosqlite.Connection, schedule_id: int, expected: float, next_run_at: float) -> bool:
+    async def advance(conn: Connection, schedule_id: int, expected: float, next_run_at: float) -> bool:
         """Move ``next_run_at`` forward, only if nobody else did and the schedule is not
         paused (compare-and-set): a slot whose schedule was paused meanwhile is not posted."""
         cursor = await conn.execute(

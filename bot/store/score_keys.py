@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import aiosqlite
+from bot.store.sql import Connection
 
 ALL, SEASON, MONTH, WEEK = 0, 1, 2, 3
 """The ``kind`` column of ``scores``."""
@@ -44,12 +44,12 @@ def period_code(key: str) -> PeriodCode:
     return PeriodCode(WEEK, int(week_year) * 100 + int(week))
 
 
-async def scope_ids(conn: aiosqlite.Connection, names: list[str]) -> list[int]:
+async def scope_ids(conn: Connection, names: list[str]) -> list[int]:
     """The ids of scope names, created on first use; in the order given. Call inside a
     write transaction (the insert is part of it)."""
     ids = []
     for name in names:
-        await conn.execute("INSERT OR IGNORE INTO score_scopes(name) VALUES (?)", (name,))
+        await conn.execute("INSERT INTO score_scopes(name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
         async with conn.execute("SELECT id FROM score_scopes WHERE name = ?", (name,)) as cur:
             row = await cur.fetchone()
         assert row is not None  # inserted just above if it was missing

@@ -6,12 +6,13 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import aiosqlite
+from sqlalchemy.engine import Row
 
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.errors import AlreadyExists, SessionRunning
 from bot.store.ownership import EVERY_CHANNEL, Ownership
+from bot.store.sql import Connection
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.decks, s.total, s.asked, "
             "s.window_s, s.gap_s, s.next_at")
@@ -30,7 +31,7 @@ class SessionRow:
     next_at: float | None
 
 
-def _row(r: aiosqlite.Row) -> SessionRow:
+def _row(r: Row) -> SessionRow:
     return SessionRow(int(r[0]), int(r[1]), channel_of(r, 2), tuple(json.loads(r[5])),
                       int(r[6]), int(r[7]), int(r[8]), int(r[9]), r[10])
 
@@ -79,7 +80,7 @@ class Sessions:
         return float(row[0]) if row and row[0] is not None else None
 
     @staticmethod
-    async def count_question(conn: aiosqlite.Connection, session_id: int, asked: int) -> bool:
+    async def count_question(conn: Connection, session_id: int, asked: int) -> bool:
         """Inside the transaction that opens the session's next round: count it and wait
         for its close. False when the session ended or someone else counted it already."""
         cursor = await conn.execute(
@@ -88,16 +89,16 @@ class Sessions:
         return cursor.rowcount == 1
 
     @staticmethod
-    async def round_closed(conn: aiosqlite.Connection, session_id: int, now: float) -> None:
+    async def round_closed(conn: Connection, session_id: int, now: float) -> None:
         """In the transaction that closes a session's round: the next question comes after
         the gap (or, once all are asked, the clock ends the session at ``now + gap``)."""
         await conn.execute("UPDATE sessions SET next_at = ? + gap_s WHERE id = ? AND ended_at IS NULL",
                            (now, session_id))
 
     @staticmethod
-    async def uncount_question(conn: aiosqlite.Connection, session_id: int, now: float) -> None:
+    async def uncount_question(conn: Connection, session_id: int, now: float) -> None:
         """A counted question was withdrawn unseen: ask again now."""
-        await conn.execute("UPDATE sessions SET asked = MAX(asked - 1, 0), next_at = ? "
+        await conn.execute("UPDATE sessions SET asked = CASE WHEN asked > 0 THEN asked - 1 ELSE 0 END, next_at = ? "
                            "WHERE id = ? AND ended_at IS NULL", (now, session_id))
 
     async def wait(self, session_id: int, next_at: float) -> None:
@@ -117,6 +118,6 @@ class Sessions:
         rows = await self.db.fetchall(
             "SELECT m.name, SUM(a.correct), SUM(a.points) FROM answers a JOIN rounds r ON r.id = a.round_id "
             "JOIN members m ON m.id = a.member_id WHERE r.session_id = ? AND r.closed_at IS NOT NULL "
-            "GROUP BY a.member_id ORDER BY SUM(a.correct) DESC, SUM(a.points) DESC, MAX(a.answered_at), m.name",
+            "GROUP BY a.member_id, m.name ORDER BY SUM(a.correct) DESC, SUM(a.points) DESC, MAX(a.answered_at), m.name",
             (session_id,))
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -65,19 +65,16 @@ class Dialect:
         done = self._cache.get(sql)
         if done is not None:
             return done
-        if self.name == SQLITE:
-            done = sql
-        else:
-            done = _numbered(_INDEXED_BY.sub("", sql))
+        done = sql if self.name == SQLITE else _numbered(_INDEXED_BY.sub("", sql))
         if len(self._cache) < 4096:  # statements built per call (IN lists) must not grow it forever
             self._cache[sql] = done
         return done
 
-    def json_field(self, column: str, key: str) -> str:
-        """SQL for the text of top-level ``key`` in a JSON text column."""
+    def json_int(self, column: str, key: str) -> str:
+        """SQL for the integer at top-level ``key`` of a JSON text column."""
         if self.name == SQLITE:
             return f"json_extract({column}, '$.{key}')"
-        return f"(({column})::json ->> '{key}')"
+        return f"CAST(({column})::json ->> '{key}' AS BIGINT)"
 
 
 def _numbered(sql: str) -> str:

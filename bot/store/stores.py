@@ -13,8 +13,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-import aiosqlite
-
 from bot.store.answers import AnswerBook
 from bot.store.channels import Channels
 from bot.store.db import Database
@@ -28,6 +26,7 @@ from bot.store.reviews import Reviews
 from bot.store.rounds import Rounds
 from bot.store.schedules import Schedules
 from bot.store.sessions import Sessions
+from bot.store.sql import Connection
 from bot.store.transaction import Transaction
 
 T = TypeVar("T")
@@ -63,7 +62,7 @@ class Stores:
         """Run ``work`` in a transaction shared with the other grouped work of the same burst
         (one commit, a savepoint each; see :meth:`Database.grouped` for the guarantees)."""
 
-        async def bound(conn: aiosqlite.Connection) -> T:
+        async def bound(conn: Connection) -> T:
             return await work(Transaction(conn, self.seasons))
 
         return await self.db.grouped(bound)

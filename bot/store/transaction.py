@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.deck.generate import AskedQuestion
 from bot.store import channels, leaderboards, reviews
 from bot.store.answers import StoredAnswer, stored_answers
@@ -29,10 +27,11 @@ from bot.store.reviews import StateRow
 from bot.store.rounds import Rounds
 from bot.store.schedules import Schedules
 from bot.store.sessions import Sessions
+from bot.store.sql import Connection
 
 
 class RoundsInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def insert(self, *, channel_id: int, question: AskedQuestion, opened_at: float, closes_at: float,
@@ -51,7 +50,7 @@ class RoundsInTx:
 
 
 class AnswersInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def of_round(self, round_id: int) -> list[StoredAnswer]:
@@ -59,7 +58,7 @@ class AnswersInTx:
 
 
 class HintsInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def takers(self, round_id: int) -> set[int]:
@@ -70,7 +69,7 @@ class HintsInTx:
 
 
 class ScoresInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def add(self, scopes: Iterable[str], periods: Iterable[str], answers: Iterable[ScoredAnswer]) -> None:
@@ -86,7 +85,7 @@ class ScoresInTx:
 
 
 class ReviewsInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def load(self, card_key: str, member_ids: list[int]) -> dict[int, str]:
@@ -97,7 +96,7 @@ class ReviewsInTx:
 
 
 class SeasonsInTx:
-    def __init__(self, conn: aiosqlite.Connection, seasons: Seasons) -> None:
+    def __init__(self, conn: Connection, seasons: Seasons) -> None:
         self._conn = conn
         self._seasons = seasons
 
@@ -107,7 +106,7 @@ class SeasonsInTx:
 
 
 class SchedulesInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def advance(self, schedule_id: int, expected: float, next_run_at: float) -> bool:
@@ -116,7 +115,7 @@ class SchedulesInTx:
 
 
 class SessionsInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def count_question(self, session_id: int, asked: int) -> bool:
@@ -127,7 +126,7 @@ class SessionsInTx:
 
 
 class ChannelsInTx:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def answer_mode(self, channel_id: int) -> str | None:
@@ -137,7 +136,7 @@ class ChannelsInTx:
 class Transaction:
     """The store aggregates bound to one open transaction (see the module docstring)."""
 
-    def __init__(self, conn: aiosqlite.Connection, seasons: Seasons) -> None:
+    def __init__(self, conn: Connection, seasons: Seasons) -> None:
         self.rounds = RoundsInTx(conn)
         self.answers = AnswersInTx(conn)
         self.hints = HintsInTx(conn)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 
-import aiosqlite
 import pytest
 
 from bot.store.db import Database
@@ -75,10 +74,10 @@ async def test_the_file_in_place_is_healthy_and_takes_probes(tmp_path):
 
 async def test_write_to_a_read_only_file_raises_storage_error_with_reason_read_only(tmp_path):
     path = tmp_path / "q.db"
-    await (await Database.open(path)).close()
-    # mode=ro: SQLite itself refuses the write, as for a file on a read-only mount (chmod does not stop root).
-    conn = await aiosqlite.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
-    db = Database(conn, str(path))
+    db = await Database.open(path)
+    # query_only: SQLite itself refuses the write (SQLITE_READONLY), as for a file on a read-only
+    # mount (chmod does not stop root).
+    await db.conn.run("PRAGMA query_only = ON")
     try:
         with pytest.raises(StorageError) as raised:
             await db.execute(INSERT_MEMBER, ("a", "A"))

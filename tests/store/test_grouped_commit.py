@@ -10,10 +10,11 @@ from bot.store.db import Database
 
 async def insert_member(db: Database, key: str, fail: bool = False) -> int:
     async def work(conn):  # type: ignore[no-untyped-def]
-        cursor = await conn.execute("INSERT INTO members(key, name, created_at) VALUES (?, '', 0)", (key,))
+        cursor = await conn.execute("INSERT INTO members(key, name, created_at) VALUES (?, '', 0) RETURNING id",
+                                    (key,))
         if fail:
             raise ValueError(f"refused {key}")
-        return int(cursor.lastrowid)
+        return int((await cursor.fetchone())[0])
 
     return await db.grouped(work)
 

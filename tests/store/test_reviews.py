@@ -92,10 +92,10 @@ async def test_only_members_who_play_in_the_channel_count(tmp_path):
 async def test_recent_repeats_counts_cards_asked_before_among_the_last_rounds(tmp_path):
     db = await setup(tmp_path)
     cards = ["d/b", "d/x", "d/c", "d/b", "d/b"]  # d/x was also asked at t=0 by setup
-    await db.conn.executemany(
-        "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, closed_at) "
-        "VALUES (1, 'k', ?, '{}', ?, ?, ?)", [(c, i + 10.0, i + 11.0, i + 11.0) for i, c in enumerate(cards)])
-    await db.conn.commit()
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, closes_at, closed_at) "
+            "VALUES (1, 'k', ?, '{}', ?, ?, ?)", [(c, i + 10.0, i + 11.0, i + 11.0) for i, c in enumerate(cards)])
     reviews = Reviews(db)
     assert await reviews.recent_repeats(1, 2) == 2
     assert await reviews.recent_repeats(1, 3) == 2
