@@ -157,8 +157,8 @@ DEFAULT_BOT = {
     "volumes": ["quizbot-data:/data", "./decks:/app/decks:ro"],
     "ports": ["127.0.0.1:8080:8080"],
     "healthcheck": {
-        "test": ["CMD", "python", "-c", "import os, urllib.request; port = os.environ.get('QUIZBOT_HTTP_ADDR', "
-                 "':8080').rsplit(':', 1)[1]; urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"],
+        "test": ["CMD", "python", "-c", ("import os, urllib.request; port = os.environ.get('QUIZBOT_HTTP_ADDR', "
+                 "':8080').rsplit(':', 1)[1]; urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)")],
         "interval": "30s", "timeout": "5s", "start_period": "20s", "retries": 3,
     },
     "stop_grace_period": "30s",
