@@ -38,7 +38,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,9 +146,10 @@ def runs_root() -> Path:
     return disk_root()
 
 
-def remove_leftovers() -> None:
-    """Stop and remove the servers of earlier runs whose controller process is gone."""
-    for root in (memory_root(), disk_root()):
+def remove_leftovers(roots: Iterable[Path] | None = None) -> None:
+    """Stop and remove the servers of earlier runs whose controller process is gone (under
+    ``roots``, default both places a run directory may be)."""
+    for root in roots if roots is not None else (memory_root(), disk_root()):
         if root.is_dir():
             for run_dir in root.iterdir():
                 pid = run_dir.name.partition("-")[0]

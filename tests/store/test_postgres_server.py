@@ -4,9 +4,11 @@ store will use, one empty database per test, never running as root."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import asyncpg
@@ -14,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.postgres import URL_VARIABLE, drop_database, new_database_url, remove_leftovers
+from tests.postgres import URL_VARIABLE, drop_database, new_database_url, remove_leftovers, runs_root
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,11 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 MARKER_TABLE = "left_by_an_earlier_test"
 
 
-# A run killed with its server up: start one, print its directory, die without cleaning up.
+# A run killed with its server up: start one under the root given, print its directory,
+# die without cleaning up.
 KILLED_RUN = """
-import os, signal
+import os, signal, sys
+from pathlib import Path
 from tests import postgres
-server = postgres.start()
+server = postgres.start(Path(sys.argv[1]))
 print(server.run_dir, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -127,13 +131,21 @@ def test_a_run_without_postgresql_stops_with_one_line_naming_the_package(tmp_pat
     assert "passed" not in done.stdout
 
 
-def test_a_server_left_by_a_killed_run_is_stopped_and_removed_by_the_next(tmp_path: Path):
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, check=False)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    run_dir = Path(killed.stdout.strip())
-    postmaster = int((run_dir / "data" / "postmaster.pid").read_text().split()[0])
-    assert process_alive(postmaster)
-    remove_leftovers()
-    assert not run_dir.exists()
-    assert not process_alive(postmaster)
+def test_a_server_left_by_a_killed_run_is_stopped_and_removed_by_the_next():
+    # A root of its own (tmp_path is closed to the server user), so that runs starting
+    # meanwhile elsewhere on the machine do not clean this leftover up first.
+    root = Path(tempfile.mkdtemp(prefix="quizbot-tests-postgres-killed-", dir=runs_root().parent))
+    try:
+        root.chmod(0o755)
+        killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(root)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        run_dir = Path(killed.stdout.strip())
+        postmaster = int((run_dir / "data" / "postmaster.pid").read_text().split()[0])
+        assert process_alive(postmaster)
+        remove_leftovers([root])
+        assert not run_dir.exists()
+        assert not process_alive(postmaster)
+    finally:
+        remove_leftovers([root])
+        shutil.rmtree(root, ignore_errors=True)
