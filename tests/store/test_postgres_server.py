@@ -149,3 +149,14 @@ def test_a_server_left_by_a_killed_run_is_stopped_and_removed_by_the_next():
     finally:
         remove_leftovers([root])
         shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_dropping_a_database_not_made_for_a_test_is_refused_and_keeps_it(postgres_url: str):
+    server_part = postgres_url.rpartition("/")[0]
+    with pytest.raises(ValueError, match="not a test database"):
+        drop_database(f"{server_part}/postgres")
+    conn = await asyncpg.connect(f"{server_part}/postgres")
+    try:
+        assert await conn.fetchval("SELECT current_database()") == "postgres"
+    finally:
+        await conn.close()
