@@ -13,6 +13,9 @@ import yarl
 from tests.fakes.discord import DiscordErrorLog, FakeDiscord
 from tests.fakes.slack import FakeSlack
 
+# The run's PostgreSQL server (started once, in the controller) and the `postgres_url` fixture.
+pytest_plugins = ["tests.postgres"]
+
 SLACK_ENV_VARS = (
     "SLACK_BOT_TOKEN",
     "SLACK_SIGNING_SECRET",

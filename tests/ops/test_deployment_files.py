@@ -126,9 +126,11 @@ def test_the_healthcheck_passes_against_a_running_bot_and_fails_without_one(tmp_
         proc.stdin.close()
 
 
-def test_env_example_documents_every_variable_the_settings_read():
+def test_env_example_documents_every_variable_the_settings_and_the_compose_file_read():
     source = (ROOT / "bot" / "config.py").read_text()
     read = set(re.findall(r"\b((?:QUIZBOT|SLACK|DISCORD)_[A-Z0-9_]+)\b", source))
+    # docker compose fills ${NAME} in docker-compose.yml from the same .env.
+    read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "docker-compose.yml").read_text()))
     lines = (ROOT / ".env.example").read_text().splitlines()
     documented = {}
     for i, line in enumerate(lines):
@@ -140,3 +142,62 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert documented.keys() <= read, sorted(documented.keys() - read)  # nothing stale either
     for name, explanation in documented.items():
         assert explanation.startswith("# ") and len(explanation) > 10, name
+
+
+# --------------------------------------------------------------------------- postgres profile
+
+# The default (SQLite) bot exactly as it was before the postgres profile existed.
+DEFAULT_BOT = {
+    "build": ".",
+    "image": "quizbot:latest",
+    "restart": "unless-stopped",
+    "env_file": ".env",
+    "environment": {"QUIZBOT_DB": "/data/quizbot.db", "QUIZBOT_DECKS": "/app/decks",
+                    "QUIZBOT_HTTP_ADDR": "0.0.0.0:8080"},
+    "volumes": ["quizbot-data:/data", "./decks:/app/decks:ro"],
+    "ports": ["127.0.0.1:8080:8080"],
+    "healthcheck": {
+        "test": ["CMD", "python", "-c", ("import os, urllib.request; port = os.environ.get('QUIZBOT_HTTP_ADDR', "
+                 "':8080').rsplit(':', 1)[1]; urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)")],
+        "interval": "30s", "timeout": "5s", "start_period": "20s", "retries": 3,
+    },
+    "stop_grace_period": "30s",
+}
+
+
+def services_without_a_profile() -> dict:  # type: ignore[type-arg]
+    return {name: spec for name, spec in compose()["services"].items() if "profiles" not in spec}
+
+
+def test_plain_compose_up_starts_only_the_sqlite_bot_unchanged():
+    assert services_without_a_profile() == {"quizbot": DEFAULT_BOT}
+    assert "QUIZBOT_DATABASE_URL" not in DEFAULT_BOT["environment"]
+
+
+def test_the_postgres_profile_runs_the_official_postgres_15_image_with_a_healthcheck_and_a_named_volume():
+    spec = compose()
+    database = spec["services"]["postgres"]
+    assert database["profiles"] == ["postgres"]
+    assert database["image"] == "postgres:15"
+    test = database["healthcheck"]["test"]
+    assert test[0] == "CMD-SHELL" and test[1].startswith("pg_isready ")
+    volume, _, target = database["volumes"][0].partition(":")
+    assert target == "/var/lib/postgresql/data"
+    assert volume in spec["volumes"]  # a named volume, not a host path
+    assert "ports" not in database  # reachable from the bot only, over the compose network
+    assert database["environment"] == {"POSTGRES_USER": "${POSTGRES_USER:-quizbot}",
+                                       "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:-quizbot}",
+                                       "POSTGRES_DB": "${POSTGRES_DB:-quizbot}"}
+
+
+def test_the_postgres_profile_bot_gets_the_database_url_and_waits_for_a_healthy_database():
+    bot = compose()["services"]["quizbot-postgres"]
+    assert bot["profiles"] == ["postgres"]
+    assert bot["environment"]["QUIZBOT_DATABASE_URL"] == (
+        "postgresql://${POSTGRES_USER:-quizbot}:${POSTGRES_PASSWORD:-quizbot}@postgres:5432/${POSTGRES_DB:-quizbot}"
+    )
+    assert bot["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    # Otherwise the very same bot: image, volumes, ports, healthcheck, container layout.
+    same = {key: value for key, value in bot.items() if key not in {"profiles", "depends_on", "environment"}}
+    assert same == {key: value for key, value in DEFAULT_BOT.items() if key != "environment"}
+    assert bot["environment"].items() >= DEFAULT_BOT["environment"].items()
