@@ -14,7 +14,7 @@ from tests.fakes.discord import DiscordErrorLog, FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 # The run's PostgreSQL server (started once, in the controller) and the `postgres_url` fixture.
-pytest_plugins = ["tests.postgres"]
+pytest_plugins = ["tests.postgres", "tests.engines"]
 
 SLACK_ENV_VARS = (
     "SLACK_BOT_TOKEN",

@@ -130,6 +130,8 @@ def _apply(sync_conn: Any, version: int) -> None:
     with Operations.context(context):
         script.module.upgrade()
     context.stamp(scripts(), script.revision)
+    if sync_conn.dialect.name == SQLITE:  # kept equal, so tools that read the file's header still see the version
+        sync_conn.exec_driver_sql(f"PRAGMA user_version = {version}")
 
 
 async def _in_transaction(conn: Connection, step: Any) -> None:
