@@ -58,3 +58,13 @@ def database_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     finally:
         for url in urls.values():
             drop_database(url)
+
+
+async def read_committed(path: str | Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """``sql``'s rows read over a second connection to the database at ``path`` (on the pass's
+    engine): what another process would see, so only what is committed."""
+    other = await Database.open(path)
+    try:
+        return [tuple(row) for row in await other.fetchall(sql, params)]
+    finally:
+        await other.close()

@@ -57,9 +57,10 @@ async def add_scores(conn: Connection, scopes: Iterable[str], periods: Iterable[
         "INSERT INTO scores(kind, period, scope_id, member_id, points, correct, answered, accuracy, reached_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?6, ?7) "
         "ON CONFLICT(kind, period, scope_id, member_id) DO UPDATE SET "
-        "points = points + excluded.points, correct = correct + excluded.correct, "
-        "answered = answered + 1, accuracy = (correct + excluded.correct) * 1.0 / (answered + 1), "
-        "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
+        "points = scores.points + excluded.points, correct = scores.correct + excluded.correct, "
+        "answered = scores.answered + 1, "
+        "accuracy = (scores.correct + excluded.correct) * 1.0 / (scores.answered + 1), "
+        "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE scores.reached_at END",
         rows,
     )
 

@@ -26,7 +26,7 @@ class Directory:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO members(key, name, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE members.name != excluded.name",
                 (key, name, time.time()),
             )
             async with conn.execute("SELECT id FROM members WHERE key = ?", (key,)) as cur:
@@ -52,7 +52,7 @@ class Directory:
         now = time.time()
         await conn.executemany(
             "INSERT INTO members(key, name, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+            "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE members.name != excluded.name",
             [(k, n, now) for k, n in unique.items()],
         )
         out: dict[str, int] = {}
@@ -89,7 +89,7 @@ class Directory:
             async with self.db.transaction() as conn:
                 await conn.executemany(
                     "INSERT INTO members(key, name, created_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                    "ON CONFLICT(key) DO UPDATE SET name = excluded.name WHERE members.name != excluded.name",
                     [(k, n, now) for k, n in missing],
                 )
                 keys = [k for k, _ in missing]

@@ -9,11 +9,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.chat.slack.test_cli_subprocess import SECRET
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import send, slash_command
 from tests.process import free_port, wait_for_port
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
 
 REPO = Path(__file__).resolve().parents[2]
 

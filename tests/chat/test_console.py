@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -114,6 +114,7 @@ async def test_stopping_the_server_frees_the_port(tmp_path):
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_healthz_is_503_with_the_reason_while_writes_fail_and_the_watch_clears_it(tmp_path):
     db = await Database.open(tmp_path / "q.db")
     watch = asyncio.create_task(watch_storage(db, interval_s=0.01, probe_every_s=3600))
@@ -139,6 +140,7 @@ async def test_healthz_is_503_with_the_reason_while_writes_fail_and_the_watch_cl
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_healthz_is_503_as_soon_as_the_database_path_is_deleted(tmp_path):
     db = await Database.open(tmp_path / "q.db")
     try:

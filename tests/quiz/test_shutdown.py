@@ -7,7 +7,11 @@ in flight there; this one puts hundreds in the answer writer's queue when shutdo
 import asyncio
 import sqlite3
 
+import pytest
+
 from tests.helpers import ADMIN, CHANNEL, Clock, make_service, member
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
 
 RECORDED = "Answer recorded"
 CLOSED = "This round is closed"

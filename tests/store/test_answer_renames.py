@@ -1,9 +1,9 @@
 """Names learnt after answers ride in the answers' group commits (no commit of their own)."""
 
 import asyncio
-import sqlite3
 
 from bot.store.answers import AnswerBook, Outcome
+from tests.engines import read_committed
 from tests.store.test_answers import answer, count_commits, setup_round
 
 
@@ -18,9 +18,8 @@ async def test_renames_arriving_with_a_burst_of_answers_share_its_commit(tmp_pat
 
     assert outcomes == [Outcome.RECORDED] * 200 and len(commits) == 1
     await book.close()
-    other = sqlite3.connect(tmp_path / "q.db")  # committed: another connection sees the names
-    assert other.execute("SELECT name FROM members WHERE key = 'm7'").fetchone() == ("Member 7",)
-    other.close()
+    # committed: another connection sees the names
+    assert await read_committed(tmp_path / "q.db", "SELECT name FROM members WHERE key = 'm7'") == [("Member 7",)]
     await db.close()
 
 
@@ -30,9 +29,7 @@ async def test_a_rename_alone_is_committed_before_it_returns(tmp_path):
 
     await book.rename("m0", "Ada")
 
-    other = sqlite3.connect(tmp_path / "q.db")
-    assert other.execute("SELECT name FROM members WHERE key = 'm0'").fetchone() == ("Ada",)
-    other.close()
+    assert await read_committed(tmp_path / "q.db", "SELECT name FROM members WHERE key = 'm0'") == [("Ada",)]
     await book.close()
     await db.close()
 

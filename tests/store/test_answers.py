@@ -1,12 +1,15 @@
+
 """Group-committed answers: once per member per round, durable before acknowledged."""
 
 import asyncio
-import sqlite3
+
+import pytest
 
 from bot.store.answers import AnswerBook, AnswerIn, Outcome
 from bot.store.db import Database
 from bot.store.errors import Conflict
 from bot.store.faults import READ_ONLY, StorageError
+from tests.engines import read_committed
 
 
 async def setup_round(tmp_path, members: int, allow_change: bool = False) -> Database:
@@ -46,9 +49,8 @@ async def test_many_concurrent_answers_are_all_stored_in_few_commits(tmp_path):
     assert outcomes == [Outcome.RECORDED] * 500
     assert len(commits) < 50
     await book.close()
-    other = sqlite3.connect(tmp_path / "q.db")  # a second connection sees every acknowledged answer
-    assert other.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 500
-    other.close()
+    # a second connection sees every acknowledged answer
+    assert await read_committed(tmp_path / "q.db", "SELECT COUNT(*) FROM answers") == [(500,)]
     await db.close()
 
 
@@ -135,6 +137,7 @@ async def test_answers_arriving_over_a_few_loop_passes_share_one_commit(tmp_path
     await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_answers_whose_commit_fails_raise_storage_error_and_the_writer_goes_on(tmp_path):
     db = await setup_round(tmp_path, 3)
     book = AnswerBook(db)

@@ -15,6 +15,8 @@ from bot.store.faults import CANNOT_OPEN, CORRUPT, StorageError
 from tests.helpers import SMALL_DECK
 from tests.process import clean_env, quizbot, write_deck
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 
 async def make_real_db(path: Path, members: int = 3000) -> None:
     """A quizbot database spanning many pages, checkpointed into one file (no -wal left)."""

@@ -8,6 +8,7 @@ from bot.store.db import LATEST_VERSION, Database, migrations
 from bot.store.errors import AlreadyExists
 
 
+@pytest.mark.sqlite_only
 async def test_new_database_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
     db = await Database.open(tmp_path / "q.db")
     assert await db.version() == LATEST_VERSION
@@ -17,6 +18,7 @@ async def test_new_database_is_at_latest_version_with_wal_and_foreign_keys(tmp_p
     await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_old_database_is_migrated_to_latest_schema_keeping_its_data(tmp_path):
     path = tmp_path / "old.db"
     old = await Database.open(path, upto=1)
@@ -59,6 +61,7 @@ async def test_second_open_round_in_a_channel_is_refused_by_the_schema(tmp_path)
     await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_backup_copies_a_database_in_use(tmp_path):
     db = await Database.open(tmp_path / "q.db")
     await db.execute("INSERT INTO members(key, name, created_at) VALUES ('a', 'A', 0)")

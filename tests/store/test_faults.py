@@ -11,6 +11,8 @@ from bot.store.db import Database
 from bot.store.errors import AlreadyExists
 from bot.store.faults import DELETED, READ_ONLY, REPLACED, StorageError
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 INSERT_MEMBER = "INSERT INTO members(key, name, created_at) VALUES (?, ?, 0)"
 
 

@@ -1,7 +1,11 @@
 """Migration 0005: schedules made before it list their cron as their words and keep running."""
 
+import pytest
+
 from bot.store.db import Database
 from bot.store.schedules import Schedules
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
 
 
 async def test_schedule_from_before_0005_keeps_running_and_lists_its_cron(tmp_path):

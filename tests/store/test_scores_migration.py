@@ -14,6 +14,8 @@ from bot.store.leaderboards import Leaderboards, ScoredAnswer, Seasons, add_scor
 from bot.store.members import Directory
 from bot.store.score_keys import period_code
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 BEFORE = 7
 START = 1_795_000_000.0  # Wednesday 2026-11-18: three weeks later is December, two seasons
 UTC = ZoneInfo("UTC")

@@ -10,7 +10,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.fakes.discord import FakeDiscord
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
 
 REPO = Path(__file__).resolve().parents[3]
 STRIPPED = ("SLACK_", "DISCORD_", "QUIZBOT_", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")

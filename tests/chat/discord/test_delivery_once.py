@@ -13,6 +13,8 @@ import pytest
 from tests.chat.discord.conftest import Quiz
 from tests.fakes.discord import FakeDiscord
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 
 async def settled(quiz: Quiz) -> None:
     await quiz.adapter.handlers.drain(5.0)

@@ -24,6 +24,8 @@ from bot.store.stores import Stores
 from tests.fakes.discord import FakeDiscord, FakeInteraction, InteractionCallback, RecordedRequest
 from tests.fakes.discord_payloads import FakeGuild, FakeMember, shard_of, sharded_world
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+
 REPO = Path(__file__).resolve().parents[3]
 STRIPPED = ("SLACK_", "DISCORD_", "QUIZBOT_", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 SHARDS = 2

@@ -7,10 +7,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
+import pytest
+
 from bot.chat.slack.identity import member_key
 from tests.chat.slack.conftest import ADMIN_ID, SlackBot, click
 from tests.fakes.slack import RESPONSE_URL_METHOD, TEAM_ID
 from tests.fakes.slack_requests import slash_command
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
 
 
 def on_disk(bot: SlackBot, sql: str) -> list[tuple[object, ...]]:
