@@ -78,6 +78,11 @@ class QuizService:
         await self.ctx.stores.answers.close()
         await self.rounds.stop_refreshes()
 
+    async def workspace_gone(self, workspace: str) -> int:
+        """The bot was removed from ``workspace`` (uninstalled, tokens revoked): pause its
+        schedules so the clock stops posting there. Returns how many were paused."""
+        return await self.schedules.pause_workspace(workspace)
+
     # -- /define ------------------------------------------------------------------
 
     def define(self, query: str) -> m.Definition | m.DidYouMean | m.Notice:

@@ -46,7 +46,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
-from bot.chat.slack.web import SlackCallError, SlackChat
+from bot.chat.slack.teams import TeamChats
+from bot.chat.slack.web import SlackCallError
 from bot.quiz import commands
 from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
@@ -103,7 +104,8 @@ class Ack:
 @dataclass
 class Listeners:
     service: QuizService
-    chat: SlackChat
+    teams: TeamChats
+    """Calls about a request go out as the bot of the caller's workspace."""
     identities: Identities
     deliveries: Deliveries
     replies: ResponseUrls
@@ -206,7 +208,8 @@ class Listeners:
             return
         view = answer_modal(card, caller.channel_id or "", self.service.max_answer_chars)
         try:
-            await self.chat.open_view(trigger_id, view, caller.user_id)
+            chat = await self.teams.for_team(caller.team_id, "views.open")
+            await chat.open_view(trigger_id, view, caller.user_id)
         except SlackCallError as exc:
             await tell(m.error(f"I could not open the answer box ({exc.code}); please click Answer again."))
 
@@ -331,7 +334,8 @@ class Listeners:
         if caller.channel_id is None:
             return False
         try:
-            await self.chat.ephemeral(caller.channel_id, caller.user_id, body)
+            chat = await self.teams.for_team(caller.team_id, "chat.postEphemeral")
+            await chat.ephemeral(caller.channel_id, caller.user_id, body)
         except SlackCallError:  # logged by the call
             return False
         return True
