@@ -198,6 +198,12 @@ class QuizService:
             return None
         return self.rounds.question_card(row.id, row.question, row.closes_at, 0)
 
+    async def round_channel(self, round_id: int) -> ChannelRef | None:
+        """The channel round ``round_id`` was asked in (None when there is no such round): an
+        adapter checks a click against it, so a button never acts on another channel's round."""
+        row = await self.rounds.round(round_id)
+        return row.channel if row is not None else None
+
     async def open_round_id(self, channel: ChannelRef) -> int | None:
         row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))
         return row.id if row else None

@@ -179,6 +179,11 @@ class Listeners:
             if isinstance(parsed, TypeAnswerAction):
                 trigger = str(body.get("trigger_id", ""))
                 self.later("action", caller, tell, lambda: self._open_answer_box(parsed, caller, trigger, tell))
+            elif isinstance(parsed, AnswerAction | HintAction) and not await self._asked_here(parsed.round_id, caller):
+                await once()  # nothing to store: the round is another channel's (or workspace's)
+                log.warning("event=slack_foreign_round round=%s team=%s channel=%s user=%s", parsed.round_id,
+                            caller.team_id, caller.channel_id, caller.user_id)
+                self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
             elif isinstance(parsed, AnswerAction):
                 member = self.identities.known(caller)
                 notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
@@ -213,6 +218,15 @@ class Listeners:
         except SlackCallError as exc:
             await tell(m.error(f"I could not open the answer box ({exc.code}); please click Answer again."))
 
+    async def _asked_here(self, round_id: int, caller: Caller) -> bool:
+        """Whether round ``round_id`` was asked in the Slack channel the click came from.
+
+        Channel ids are unique across Slack, so a member of one workspace can reach a round of
+        another only from a channel both share (Slack Connect), never by a forged or stale id;
+        an unknown round passes, for the core's own "does not exist" answer."""
+        channel = await self.service.round_channel(round_id)
+        return channel is None or (channel.platform == PLATFORM and channel.native_id == caller.channel_id)
+
     # -- the answer modal ---------------------------------------------------------------
 
     async def on_answer_submit(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -241,6 +255,12 @@ class Listeners:
             await self._ephemeral(caller, render(message))
 
         async with self.work("view_submission", caller, tell, once):
+            if not await self._asked_here(parsed.round_id, caller):
+                await once()
+                log.warning("event=slack_foreign_round round=%s team=%s channel=%s user=%s", parsed.round_id,
+                            caller.team_id, caller.channel_id, caller.user_id)
+                self.later("view_submission", caller, tell, lambda: tell(STALE_BUTTON))
+                return
             member = self.identities.known(caller)
             notice = await self.service.answer_text(parsed.round_id, member, text)
             await once()  # stored (or refused): the modal closes now
