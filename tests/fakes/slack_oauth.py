@@ -68,7 +68,8 @@ class Installs:
     def approve(self, team: Team, *, scopes: str = "commands,chat:write,users:read", rotating: bool = False,
                 expires_in: int = TOKEN_LIFETIME_S) -> str:
         """A workspace allows the install: the one-time ``code`` for the redirect URL.
-        ``rotating``: the token expires after ``expires_in`` seconds and comes with a refresh token."""
+        ``rotating``: the token expires after ``expires_in`` seconds and comes with a refresh token;
+        the tokens it is rotated into live :data:`TOKEN_LIFETIME_S`, as Slack's do."""
         code = f"code-{team.team_id}-{next(self._ids)}"
         self._codes[code] = _Grant(team, scopes, rotating, expires_in)
         return code
@@ -110,7 +111,7 @@ class Installs:
             grant = self._refresh.pop(str(args.get("refresh_token") or ""), None)
             if grant is None:
                 raise SlackError("invalid_refresh_token")
-            return self._issue(grant)
+            return self._issue(_Grant(grant.team, grant.scopes, True, TOKEN_LIFETIME_S))
         grant = self._codes.pop(str(args.get("code") or ""), None)
         if grant is None:
             raise SlackError("invalid_code")
