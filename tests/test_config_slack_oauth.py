@@ -51,7 +51,7 @@ def test_client_secret_without_its_id_is_a_clear_error() -> None:
 
 
 def test_oauth_with_socket_mode_is_refused() -> None:
-    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN .Socket Mode. cannot serve installs"):
+    with pytest.raises(ConfigError, match=r"SLACK_APP_TOKEN \(Socket Mode\) cannot serve installs"):
         settings(**OAUTH, SLACK_APP_TOKEN="xapp-1")
 
 
