@@ -70,7 +70,7 @@ NO_PLATFORM = ("nothing to run: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack) 
 reading an empty input and stopping with 0 would be a silent restart loop under Docker."""
 
 
-SLACK_DEFAULT_SCOPES = ("commands", "chat:write", "users:read")
+DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read")
 """The bot scopes of ``bot/chat/slack/manifest.yaml``: what an install asks for by default."""
 
 
@@ -101,7 +101,7 @@ class Settings:
     slack_client_id: str = ""
     """With :attr:`slack_client_secret`: install in many workspaces (OAuth v2, HTTP mode)."""
     slack_client_secret: Secret = field(default_factory=lambda: Secret(""))
-    slack_scopes: tuple[str, ...] = SLACK_DEFAULT_SCOPES
+    slack_scopes: tuple[str, ...] = DEFAULT_SLACK_SCOPES
     slack_install_redirect_url: str = ""
     """The redirect URL registered in the Slack app; empty: Slack uses the app's only one."""
     discord_token: Secret = field(default_factory=lambda: Secret(""))
@@ -336,7 +336,7 @@ def _scopes(raw: str) -> tuple[str, ...]:
     for scope in scopes:
         if not all(c.isalnum() or c in ":._-" for c in scope):
             raise ConfigError(f"SLACK_SCOPES must be scope names separated by commas, got {scope!r}")
-    return scopes or SLACK_DEFAULT_SCOPES
+    return scopes or DEFAULT_SLACK_SCOPES
 
 
 def _check_slack_oauth(settings: Settings) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SLACK_DEFAULT_SCOPES, ConfigError, load_settings
+from bot.config import DEFAULT_SLACK_SCOPES, ConfigError, load_settings
 
 NO_YAML = Path("/nonexistent/quizbot.yaml")
 HTTP = {"SLACK_SIGNING_SECRET": "sign", "SLACK_HTTP_PORT": "3000"}
@@ -27,7 +27,7 @@ def test_client_id_and_secret_with_http_mode_enable_slack_without_a_bot_token() 
 
 
 def test_scopes_default_to_the_manifests_bot_scopes() -> None:
-    assert settings(**OAUTH).slack_scopes == SLACK_DEFAULT_SCOPES == ("commands", "chat:write", "users:read")
+    assert settings(**OAUTH).slack_scopes == DEFAULT_SLACK_SCOPES == ("commands", "chat:write", "users:read")
 
 
 def test_scopes_are_read_comma_separated() -> None:
