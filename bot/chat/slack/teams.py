@@ -48,8 +48,8 @@ class OneTeam:
 class InstalledTeams:
     """A chat per installed team, from its installation (rotated first when it expires soon).
 
-    Nothing is cached: a lookup is one indexed read, and an uninstall or a rotation is seen by
-    the very next call. The clients share the adapter's one aiohttp session."""
+    The bot comes from :meth:`Installations.bot_for` (kept there for seconds, dropped on any
+    install, rotation or uninstall here). The clients share the adapter's one aiohttp session."""
 
     def __init__(self, installations: Installations, api_url: str,
                  session: Callable[[], aiohttp.ClientSession | None]) -> None:

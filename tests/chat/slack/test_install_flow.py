@@ -94,3 +94,15 @@ async def test_command_from_a_workspace_that_never_installed_is_refused(bot: OAu
     assert "install" in str(told["text"]).lower()  # bolt's answer: install the app in this workspace first
     assert bot.fake.calls("chat.postMessage") == []
     assert await bot.db.fetchall("SELECT id FROM rounds") == []
+
+
+async def test_reinstall_replaces_the_token_for_the_very_next_call(bot: OAuthBot) -> None:
+    await bot.install(ALPHA)
+    assert bot.adapter.installations is not None
+    first = await bot.adapter.installations.bot_for("T0ALPHA")  # now kept in memory for a few seconds
+
+    await bot.install(ALPHA)
+
+    again = await bot.adapter.installations.bot_for("T0ALPHA")
+    assert first is not None and again is not None
+    assert again.bot_token == bot.fake.installs.tokens_of("T0ALPHA")[-1] != first.bot_token
