@@ -111,3 +111,13 @@ async def test_a_schedule_in_one_workspace_is_not_seen_from_the_same_channel_id_
 
     assert "#" in " ".join((await bot.service.schedule_list(alpha)).lines)
     assert "#" not in " ".join((await bot.service.schedule_list(beta)).lines)
+
+
+async def test_a_workspaces_bot_is_not_found_under_another_enterprise(bot: OAuthBot) -> None:
+    installations = bot.adapter.installations
+    assert installations is not None
+
+    assert await installations.bot_for(ALPHA.team_id, "E0OTHER") is None
+    found = await installations.bot_for(ALPHA.team_id)
+    assert found is not None and found.team_id == ALPHA.team_id
+    assert await installations.bot_for("") is None
