@@ -13,7 +13,8 @@ port in use, a Slack port taken) still unwinds everything started before it:
    each within ``QUIZBOT_STOP_TIMEOUT``, so the process ends within that bound, not a multiple);
 3. acknowledged answers are flushed;
 4. the deck watcher, the health endpoint and the storage watch end;
-5. the database is closed, last.
+5. the engine of the Slack installations (installed in many workspaces) is disposed;
+6. the database is closed, last.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import random
 import signal
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING
 
 from bot import ops
 from bot.chat.adapter import Adapter
@@ -37,6 +39,9 @@ from bot.quiz.metrics import Metrics
 from bot.quiz.ports import Ownership, WorkspaceShards
 from bot.quiz.service import QuizService
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger("bot.app")
 
@@ -59,15 +64,17 @@ def build_service(settings: Settings, db: Database, metrics: Metrics) -> QuizSer
     return QuizService(ctx)
 
 
-def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], None]) -> list[Adapter]:
+def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], None],
+                   slack_engine: AsyncEngine | None = None) -> list[Adapter]:
     """Every adapter whose credentials are set; the console when asked for, or when there is none
-    and standard input is a terminal. Raises :class:`ConfigError` (``NO_PLATFORM``) otherwise."""
+    and standard input is a terminal. Raises :class:`ConfigError` (``NO_PLATFORM``) otherwise.
+    ``slack_engine``: where Slack installations live (needed when ``settings.slack_oauth``)."""
     adapters: list[Adapter] = []
     if not settings.force_console:
         if settings.slack_enabled:
             from bot.chat.slack.adapter import SlackAdapter
 
-            adapters.append(SlackAdapter.from_settings(settings, service))
+            adapters.append(SlackAdapter.from_settings(settings, service, slack_engine))
         if settings.discord_enabled:
             from bot.chat.discord.adapter import DiscordAdapter
 
@@ -128,7 +135,13 @@ async def _start_and_wait(parts: AsyncExitStack, settings: Settings, db: Databas
     return once ``stop`` is set."""
     metrics = PrometheusMetrics()
     service = build_service(settings, db, metrics)
-    adapters = build_adapters(settings, service, stop.set)
+    slack_engine = None
+    if settings.slack_enabled and settings.slack_oauth and not settings.force_console:
+        from bot.chat.slack.installations import engine_for
+
+        slack_engine = engine_for(settings)
+        parts.push_async_callback(slack_engine.dispose)  # after the adapters have stopped
+    adapters = build_adapters(settings, service, stop.set, slack_engine)
     service.ctx.owned = clock_ownership(adapters)
     if not service.ctx.owned.everything:
         log.info("event=clock_scope %s", " ".join(

@@ -70,6 +70,10 @@ NO_PLATFORM = ("nothing to run: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack) 
 reading an empty input and stopping with 0 would be a silent restart loop under Docker."""
 
 
+DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read")
+"""The bot scopes of ``bot/chat/slack/manifest.yaml``: what an install asks for by default."""
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("quizbot.db")
@@ -94,6 +98,12 @@ class Settings:
     slack_http_port: int | None = None
     slack_http_host: str = "0.0.0.0"
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str = ""
+    """With :attr:`slack_client_secret`: install in many workspaces (OAuth v2, HTTP mode)."""
+    slack_client_secret: Secret = field(default_factory=lambda: Secret(""))
+    slack_scopes: tuple[str, ...] = DEFAULT_SLACK_SCOPES
+    slack_install_redirect_url: str = ""
+    """The redirect URL registered in the Slack app; empty: Slack uses the app's only one."""
     discord_token: Secret = field(default_factory=lambda: Secret(""))
     discord_api_url: str = ""
     discord_gateway_url: str = ""
@@ -101,9 +111,16 @@ class Settings:
     discord_shard_ids: tuple[int, ...] = ()
 
     @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces: the OAuth install flow, a token per installed team (HTTP mode)."""
+        return bool(self.slack_client_id) and bool(self.slack_client_secret)
+
+    @property
     def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token) and (bool(self.slack_app_token) or
-                                               (bool(self.slack_signing_secret) and self.slack_http_port is not None))
+        http = bool(self.slack_signing_secret) and self.slack_http_port is not None
+        if self.slack_oauth:
+            return http
+        return bool(self.slack_bot_token) and (bool(self.slack_app_token) or http)
 
     @property
     def discord_enabled(self) -> bool:
@@ -117,7 +134,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value set (tests check none reaches the logs)."""
         return [s.get() for s in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret,
-                                  self.discord_token) if s]
+                                  self.slack_client_secret, self.discord_token) if s]
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -286,6 +303,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         slack_http_port=_int("SLACK_HTTP_PORT", env["SLACK_HTTP_PORT"]) if env.get("SLACK_HTTP_PORT") else None,
         slack_http_host=env.get("SLACK_HTTP_HOST") or "0.0.0.0",
         slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
+        slack_client_id=env.get("SLACK_CLIENT_ID", "").strip(),
+        slack_client_secret=Secret(env.get("SLACK_CLIENT_SECRET", "")),
+        slack_scopes=_scopes(env.get("SLACK_SCOPES", "")),
+        slack_install_redirect_url=env.get("SLACK_INSTALL_REDIRECT_URL", "").strip(),
         discord_token=Secret(env.get("DISCORD_TOKEN", "")),
         discord_api_url=env.get("DISCORD_API_URL") or "",
         discord_gateway_url=env.get("DISCORD_GATEWAY_URL") or "",
@@ -309,11 +330,45 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     return settings
 
 
+def _scopes(raw: str) -> tuple[str, ...]:
+    """``SLACK_SCOPES`` (comma separated) or the manifest's bot scopes when unset."""
+    scopes = tuple(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+    for scope in scopes:
+        if not all(c.isalnum() or c in ":._-" for c in scope):
+            raise ConfigError(f"SLACK_SCOPES must be scope names separated by commas, got {scope!r}")
+    return scopes or DEFAULT_SLACK_SCOPES
+
+
+def _check_slack_oauth(settings: Settings) -> None:
+    """Many workspaces need the client id and secret together, HTTP mode, and no fixed token."""
+    has_id, has_secret = bool(settings.slack_client_id), bool(settings.slack_client_secret)
+    if has_id != has_secret:
+        missing = "SLACK_CLIENT_SECRET" if has_id else "SLACK_CLIENT_ID"
+        raise ConfigError(f"Slack OAuth is half configured: {missing} is missing (installing in many workspaces "
+                          "needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, from Basic Information)")
+    if not settings.slack_oauth:
+        if settings.slack_install_redirect_url:
+            raise ConfigError("SLACK_INSTALL_REDIRECT_URL needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+        return
+    if settings.slack_app_token:
+        raise ConfigError("SLACK_APP_TOKEN (Socket Mode) cannot serve installs in many workspaces: unset it and use "
+                          "HTTP mode (SLACK_SIGNING_SECRET and SLACK_HTTP_PORT) with SLACK_CLIENT_ID")
+    if settings.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN and SLACK_CLIENT_ID exclude each other: one token serves one workspace, "
+                          "OAuth stores a token per installed workspace; unset one of them")
+    if not (settings.slack_signing_secret and settings.slack_http_port is not None):
+        raise ConfigError("Slack OAuth needs HTTP mode: set SLACK_SIGNING_SECRET and SLACK_HTTP_PORT")
+    url = settings.slack_install_redirect_url
+    if url and not url.startswith(("https://", "http://")):
+        raise ConfigError(f"SLACK_INSTALL_REDIRECT_URL must be an https:// URL, got {url!r}")
+
+
 def _check_platforms(settings: Settings) -> None:
     """A platform that is half set up is an error, not a silent fall-back to the console."""
     port = settings.slack_http_port
     if port is not None and not 1 <= port <= 65535:
         raise ConfigError(f"SLACK_HTTP_PORT must be a port number from 1 to 65535, got {port}")
+    _check_slack_oauth(settings)
     slack_parts = {"SLACK_BOT_TOKEN": bool(settings.slack_bot_token), "SLACK_APP_TOKEN": bool(settings.slack_app_token),
                    "SLACK_SIGNING_SECRET": bool(settings.slack_signing_secret), "SLACK_HTTP_PORT": port is not None}
     if any(slack_parts.values()) and not settings.slack_enabled:

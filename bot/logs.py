@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -37,8 +38,14 @@ class _TextFormatter(logging.Formatter):
         return line
 
 
+SLACK_TOKEN = re.compile(r"\bxox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
+"""Any Slack token (bot, user, rotating ``xoxe.xoxb-``, refresh ``xoxe-``): installed in many
+workspaces the bot learns tokens while it runs (installs, rotations), which no setting names,
+and slack-sdk logs Web API answers that carry them at DEBUG."""
+
+
 class _Redacting(logging.Formatter):
-    """Wraps a formatter and replaces each secret in its output with ``***``."""
+    """Wraps a formatter and replaces each secret in its output, and any Slack token, with ``***``."""
 
     def __init__(self, inner: logging.Formatter, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -50,7 +57,7 @@ class _Redacting(logging.Formatter):
         line = self.inner.format(record)
         for secret in self.secrets:
             line = line.replace(secret, "***")
-        return line
+        return SLACK_TOKEN.sub("***", line) if "xox" in line else line
 
 
 def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:

@@ -69,7 +69,7 @@ async def test_overdue_round_is_revealed_only_once_the_adapter_is_ready(tmp_path
                              decks_dir=ROOT / "decks", reload_interval_s=0)
     made: list[LateAdapter] = []
 
-    def build(settings, service, stop):
+    def build(settings, service, stop, slack_engine=None):
         made.append(LateAdapter(service))
         return made
 

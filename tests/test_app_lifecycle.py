@@ -98,7 +98,8 @@ def use_adapters(monkeypatch: pytest.MonkeyPatch, *adapters: RecordingAdapter) -
     """Make ``app.run`` build these adapters; returns [stop] once run has handed over its stop."""
     handed: list[object] = []
 
-    def build(settings: Settings, service: QuizService, stop: object) -> list[RecordingAdapter]:
+    def build(settings: Settings, service: QuizService, stop: object,
+              slack_engine: object = None) -> list[RecordingAdapter]:
         handed.append(stop)
         return list(adapters)
 

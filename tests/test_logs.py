@@ -28,6 +28,15 @@ def test_secrets_are_masked_in_text_lines(capsys, restore_root_logging):
     assert err.count("***") == 2
 
 
+def test_slack_tokens_learned_while_running_are_masked(capsys, restore_root_logging):
+    logs.setup("DEBUG", "text", secrets=[])
+    logging.getLogger("slack_sdk.web").debug(
+        "Received: {'access_token': 'xoxe.xoxb-1-T0A-42', 'refresh_token': 'xoxe-1-My4x-abc', 'bot': 'xoxb-T0B-7'}")
+    err = capsys.readouterr().err
+    assert "xoxe" not in err and "xoxb" not in err
+    assert err.count("***") == 3
+
+
 def test_json_lines_are_one_object_per_event_and_masked(capsys, restore_root_logging):
     logs.setup("INFO", "json", secrets=["disc-token-123"])
     logging.getLogger("bot.app").info("event=adapter_started adapter=discord token=disc-token-123")

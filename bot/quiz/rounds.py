@@ -76,6 +76,10 @@ class RoundKeeper:
     def posting(self) -> frozenset[int]:
         return frozenset(self._posting)
 
+    async def round(self, round_id: int) -> RoundRow | None:
+        """The round (open ones from memory), as :meth:`answer` reads it."""
+        return await self._round(round_id)
+
     async def _round(self, round_id: int) -> RoundRow | None:
         """The round, read once however many answers arrive for it at the same moment."""
         row = self._open.get(round_id)

@@ -120,6 +120,14 @@ class ScheduleDesk:
         return m.ok(f"Schedule #{found.id} resumed ({describe(found.spec, found.tz)}). "
                     f"Next question {slot_text(following, zone)}.")
 
+    async def pause_workspace(self, workspace: str) -> int:
+        """Pause every schedule of ``workspace`` (the platform says the bot is gone from it):
+        nothing more is posted there, and each can be resumed by an admin after a reinstall."""
+        paused = await self.ctx.stores.schedules.pause_workspace(workspace, self.ctx.clock())
+        self.scheduler.poke()
+        log.info("event=workspace_schedules_paused workspace=%s schedules=%d", workspace, paused)
+        return paused
+
     async def _own(self, channel: ChannelRef, member: Member, schedule_id: str,
                             action: str) -> ScheduleRow | m.Notice:
         """The channel's schedule ``schedule_id`` ("3" or "#3"), or the error to reply."""

@@ -78,6 +78,11 @@ class QuizService:
         await self.ctx.stores.answers.close()
         await self.rounds.stop_refreshes()
 
+    async def workspace_gone(self, workspace: str) -> int:
+        """The bot was removed from ``workspace`` (uninstalled, tokens revoked): pause its
+        schedules so the clock stops posting there. Returns how many were paused."""
+        return await self.schedules.pause_workspace(workspace)
+
     # -- /define ------------------------------------------------------------------
 
     def define(self, query: str) -> m.Definition | m.DidYouMean | m.Notice:
@@ -192,6 +197,12 @@ class QuizService:
         if row is None or not row.is_open or self.ctx.clock() > row.closes_at:
             return None
         return self.rounds.question_card(row.id, row.question, row.closes_at, 0)
+
+    async def round_channel(self, round_id: int) -> ChannelRef | None:
+        """The channel round ``round_id`` was asked in (None when there is no such round): an
+        adapter checks a click against it, so a button never acts on another channel's round."""
+        row = await self.rounds.round(round_id)
+        return row.channel if row is not None else None
 
     async def open_round_id(self, channel: ChannelRef) -> int | None:
         row = await self.ctx.stores.rounds.open_in(await self.ctx.channel_id(channel))

@@ -92,6 +92,16 @@ class Schedules:
                 "UPDATE schedules SET paused_at = ? WHERE id = ? AND paused_at IS NULL", (now, schedule_id))
             return cursor.rowcount == 1
 
+    async def pause_workspace(self, workspace: str, now: float) -> int:
+        """Pause every running schedule in the channels of ``workspace`` (``slack:T123``), as
+        when the app is uninstalled there; returns how many were paused. Other workspaces'
+        schedules are untouched; paused ones keep their ``paused_at``."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedules SET paused_at = ? WHERE paused_at IS NULL AND channel_id IN "
+                "(SELECT id FROM channels WHERE workspace = ?)", (now, workspace))
+            return int(cursor.rowcount)
+
     async def resume(self, schedule_id: int, next_run_at: float) -> bool:
         """Resume a paused schedule at ``next_run_at`` (its next future slot); False when it
         was not paused (or is gone)."""

@@ -23,6 +23,7 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from .slack_oauth import Installs
 from .slack_workspace import (
     APP_ID,
     BOT_ID,
@@ -235,6 +236,11 @@ class FakeSlack:
         """Override what ``users.info`` answers for ``user_id`` (merged into the default)."""
         self._workspace.add_user(user_id, fields)
 
+    @property
+    def installs(self) -> Installs:
+        """Workspaces installing the app through OAuth (codes, per-team tokens, rotation)."""
+        return self._workspace.installs
+
     def add_channel(self, channel_id: str, **fields: Any) -> None:
         """Override what ``conversations.info`` answers for ``channel_id``."""
         self._workspace.add_channel(channel_id, fields)
@@ -344,6 +350,7 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _read_args(request)
         token = _bearer(request) or args.pop("token", None)
+        basic = _basic(request)
         delay = self._latency.get(method, self._latency[None])
         if delay > 0:
             await asyncio.sleep(delay)
@@ -355,7 +362,7 @@ class FakeSlack:
                 {"ok": False, "error": fault.error}, status=fault.status, headers=headers
             )
         try:
-            body = self._workspace.answer(method, args, token)
+            body = self._workspace.answer(method, args, token, basic)
         except SlackError as e:
             await self._record(method, args, token, e.error)
             return web.json_response({"ok": False, "error": e.error})
@@ -397,6 +404,12 @@ class FakeSlack:
             self._sockets.remove(ws)
             await self._notify()
         return ws
+
+
+def _basic(request: web.Request) -> str | None:
+    """The base64 credentials of an HTTP Basic ``Authorization`` (``oauth.v2.access``)."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    return credentials.strip() or None if scheme == "Basic" else None
 
 
 def _bearer(request: web.Request) -> str | None:

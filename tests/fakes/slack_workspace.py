@@ -47,6 +47,10 @@ class Workspace:
     """
 
     def __init__(self) -> None:
+        from .slack_oauth import Installs
+
+        self.installs = Installs()
+        """Workspaces that install the app through OAuth, and their tokens."""
         self.socket_url = ""
         """What ``apps.connections.open`` hands out; set by the server once it listens."""
         self._users: dict[str, Args] = {}
@@ -61,16 +65,25 @@ class Workspace:
     def add_channel(self, channel_id: str, fields: Args) -> None:
         self._channels[channel_id] = fields
 
-    def answer(self, method: str, args: Args, token: str | None) -> Args:
+    def answer(self, method: str, args: Args, token: str | None, basic_auth: str | None = None) -> Args:
         """The body of a successful reply to ``method`` (without ``ok``).
 
         Raises SlackError with Slack's error code when Slack would refuse the call:
         ``not_authed`` without a token, ``not_allowed_token_type`` when
-        ``apps.connections.open`` gets anything but an ``xapp-`` token. Unknown methods
-        succeed with an empty body.
+        ``apps.connections.open`` gets anything but an ``xapp-`` token; ``token_revoked`` or
+        ``token_expired`` for a token issued by :attr:`installs` that no longer works.
+        ``oauth.v2.access`` takes the app's client id and secret instead of a token. Unknown
+        methods succeed with an empty body.
         """
+        if method == "oauth.v2.access":
+            return self.installs.access(args, basic_auth)
         if not token:
             raise SlackError("not_authed")
+        team = self.installs.team_of(token)
+        if method == "auth.test" and team is not None:
+            return {"url": f"https://{team.team_id.lower()}.slack.com/", "team": team.name, "user": BOT_USER_NAME,
+                    "team_id": team.team_id, "user_id": team.bot_user_id, "bot_id": team.bot_id,
+                    "enterprise_id": team.enterprise_id, "is_enterprise_install": False}
         if method == "apps.connections.open":
             if not token.startswith("xapp-"):
                 raise SlackError("not_allowed_token_type")

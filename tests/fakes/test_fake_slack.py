@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes.slack import CHANNEL_ID, MEMBER_ID, TEAM_ID, FakeSlack
+from tests.fakes.slack_oauth import CLIENT_ID, CLIENT_SECRET, Team
 from tests.fakes.slack_requests import (
     block_actions,
     event_callback,
@@ -308,3 +309,91 @@ async def test_socket_mode_first_event_delivery_shows_retry_num_zero(
     assert await fake_slack.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
     posted = await fake_slack.wait_for("chat.postMessage")
     assert posted["text"] == "retry=0"
+
+
+# -- OAuth: installs in many workspaces ---------------------------------------------------
+
+ALPHA = Team("T0ALPHA", "Alpha", "U0ALPHABOT", "B0ALPHA")
+BETA = Team("T0BETA", "Beta", "U0BETABOT", "B0BETA")
+
+
+def oauth_client(fake_slack: FakeSlack, token: str | None = None) -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=fake_slack.api_url)
+
+
+async def test_oauth_access_exchanges_a_code_once_for_the_teams_bot_token(fake_slack: FakeSlack) -> None:
+    code = fake_slack.installs.approve(ALPHA)
+    client = oauth_client(fake_slack)
+
+    got = await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+
+    assert got["team"] == {"id": "T0ALPHA", "name": "Alpha"}
+    assert got["bot_user_id"] == "U0ALPHABOT"
+    assert str(got["access_token"]).startswith("xoxb-")
+    assert got.get("refresh_token") is None  # no rotation asked for
+    with pytest.raises(SlackApiError) as again:
+        await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+    assert again.value.response["error"] == "invalid_code"
+
+
+async def test_oauth_access_refuses_a_wrong_client_secret(fake_slack: FakeSlack) -> None:
+    code = fake_slack.installs.approve(ALPHA)
+
+    with pytest.raises(SlackApiError) as refused:
+        await oauth_client(fake_slack).oauth_v2_access(client_id=CLIENT_ID, client_secret="wrong", code=code)
+
+    assert refused.value.response["error"] == "bad_client_secret"
+
+
+async def test_auth_test_answers_the_team_of_each_issued_token(fake_slack: FakeSlack) -> None:
+    client = oauth_client(fake_slack)
+    tokens = {}
+    for team in (ALPHA, BETA):
+        got = await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                           code=fake_slack.installs.approve(team))
+        tokens[team.team_id] = str(got["access_token"])
+
+    alpha = await oauth_client(fake_slack, tokens["T0ALPHA"]).auth_test()
+    beta = await oauth_client(fake_slack, tokens["T0BETA"]).auth_test()
+    default = await oauth_client(fake_slack, "xoxb-test").auth_test()
+
+    assert (alpha["team_id"], alpha["user_id"], alpha["bot_id"]) == ("T0ALPHA", "U0ALPHABOT", "B0ALPHA")
+    assert (beta["team_id"], beta["user_id"]) == ("T0BETA", "U0BETABOT")
+    assert default["team_id"] == TEAM_ID  # a token the fake never issued keeps the default team
+
+
+async def test_refresh_token_rotates_the_bot_token_and_is_spent(fake_slack: FakeSlack) -> None:
+    client = oauth_client(fake_slack)
+    first = await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                         code=fake_slack.installs.approve(ALPHA, rotating=True, expires_in=600))
+    assert first["expires_in"] == 600
+
+    rotated = await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                           grant_type="refresh_token", refresh_token=first["refresh_token"])
+
+    assert rotated["token_type"] == "bot"
+    assert rotated["access_token"] != first["access_token"]
+    assert rotated["refresh_token"] != first["refresh_token"]
+    assert (await oauth_client(fake_slack, str(rotated["access_token"])).auth_test())["team_id"] == "T0ALPHA"
+    with pytest.raises(SlackApiError) as spent:
+        await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                     grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert spent.value.response["error"] == "invalid_refresh_token"
+
+
+async def test_expired_and_revoked_tokens_are_refused_on_every_method(fake_slack: FakeSlack) -> None:
+    client = oauth_client(fake_slack)
+    alpha = str((await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                              code=fake_slack.installs.approve(ALPHA, rotating=True)))["access_token"])
+    beta = str((await client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                             code=fake_slack.installs.approve(BETA)))["access_token"])
+    fake_slack.installs.expire(alpha, -1)
+    fake_slack.installs.revoke("T0BETA")
+
+    with pytest.raises(SlackApiError) as expired:
+        await oauth_client(fake_slack, alpha).chat_postMessage(channel=CHANNEL_ID, text="hi")
+    with pytest.raises(SlackApiError) as revoked:
+        await oauth_client(fake_slack, beta).auth_test()
+
+    assert expired.value.response["error"] == "token_expired"
+    assert revoked.value.response["error"] == "token_revoked"

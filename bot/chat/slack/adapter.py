@@ -8,7 +8,13 @@ Two transports, one app (bolt's dispatch knows nothing of the network):
   commands and interactivity to ``/slack/events``; bolt refuses (401) any request
   whose signature or timestamp does not check out.
 
-Either way the bot token is required, and every Web API call goes to
+With one token (``SLACK_BOT_TOKEN``) the app serves one workspace. With an OAuth client
+(``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``, HTTP mode only) it serves every workspace that
+installs it through ``/slack/install``: each request and each post goes out as that
+workspace's own bot (:mod:`bot.chat.slack.teams`, :mod:`bot.chat.slack.installations`), and an
+uninstall stops that workspace's schedules (:mod:`bot.chat.slack.uninstall`).
+
+Every Web API call goes to
 ``api_url`` (Slack's own by default; GovSlack, a proxy or a local fake otherwise).
 A bad token or a Slack outage at start is logged, not fatal: other adapters in
 the same process keep running, and :attr:`connected` reports the state. An outage
@@ -30,7 +36,8 @@ import logging
 import os
 import socket
 import time
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -41,6 +48,7 @@ from bot.chat.slack.http import EventsEndpoint
 from bot.chat.slack.identity import Identities
 from bot.chat.slack.listeners import DRAIN_SECONDS, Listeners, register
 from bot.chat.slack.replies import ResponseUrls
+from bot.chat.slack.teams import InstalledTeams, OneTeam, RoutedChat, TeamChats
 from bot.chat.slack.web import (
     AUTH_ERRORS,
     SlackCallError,
@@ -54,7 +62,11 @@ from bot.config import ConfigError
 from bot.quiz.service import QuizService
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.chat.slack.installations import Installations
     from bot.config import Settings
+    from bot.quiz.ports import Chat
 
 log = logging.getLogger("bot.chat.slack")
 
@@ -74,6 +86,19 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
+@dataclass(frozen=True)
+class SlackOAuth:
+    """Installing in many workspaces: the app's OAuth client, the bot scopes an install asks
+    for, the redirect URL registered with Slack (None: its only one), and the engine of the
+    database the installations live in (owned, and disposed, by the caller)."""
+
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+    redirect_url: str | None
+    engine: AsyncEngine
+
+
 class SlackAdapter:
     """Adapter lifecycle (``start``/``stop``/``connected``) around one bolt app."""
 
@@ -83,29 +108,41 @@ class SlackAdapter:
                  signing_secret: str = "", http_port: int | None = None, http_host: str = "0.0.0.0",
                  api_url: str = DEFAULT_API_URL, ping_interval: float = 10.0,
                  auth_retry: tuple[float, float] = (AUTH_RETRY_FIRST_S, AUTH_RETRY_MAX_S),
-                 stop_timeout: float = DRAIN_SECONDS) -> None:
-        """Raises ValueError when neither transport is configured. ``auth_retry``: the first
-        and the longest pause between ``auth.test`` attempts after an outage at start.
-        ``stop_timeout``: the longest :meth:`stop` waits for accepted work to finish."""
-        if not bot_token:
+                 stop_timeout: float = DRAIN_SECONDS, oauth: SlackOAuth | None = None) -> None:
+        """Raises ValueError when neither transport is configured, or ``oauth`` comes with a
+        bot token or without HTTP mode. ``auth_retry``: the first and the longest pause between
+        ``auth.test`` attempts after an outage at start. ``stop_timeout``: the longest
+        :meth:`stop` waits for accepted work to finish."""
+        http = bool(signing_secret) and http_port is not None
+        if oauth is not None and (bot_token or app_token or not http):
+            raise ValueError("installing in many workspaces needs HTTP mode (SLACK_SIGNING_SECRET and "
+                             "SLACK_HTTP_PORT) and no SLACK_BOT_TOKEN or SLACK_APP_TOKEN")
+        if oauth is None and not bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required")
-        if not app_token and not (signing_secret and http_port is not None):
+        if not app_token and not http:
             raise ValueError("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET and "
                              "SLACK_HTTP_PORT (HTTP mode)")
         self.service = service
         self.mode = "socket" if app_token else "http"
         self.client = make_client(bot_token, api_url)
-        self.chat = SlackChat(self.client, on_dead_token=self._token_refused)
-        self.listeners = Listeners(service, self.chat, Identities(self.chat), service.deliveries,
+        """The app's client: the one bot's (one workspace), or token-less (OAuth calls) with many."""
+        self.one_chat: SlackChat | None = None
+        """The one workspace's chat (``SLACK_BOT_TOKEN``); None when installed in many."""
+        self.installations: Installations | None = None
+        teams: TeamChats
+        if oauth is None:
+            self.one_chat = SlackChat(self.client, on_dead_token=self._token_refused)
+            self.chat: Chat = self.one_chat
+            teams = OneTeam(self.one_chat)
+        else:
+            from bot.chat.slack.installations import Installations
+
+            self.installations = Installations(oauth.client_id, oauth.client_secret, oauth.engine, self.client)
+            teams = InstalledTeams(self.installations, api_url, lambda: self.client.session)
+            self.chat = RoutedChat(teams)
+        self.listeners = Listeners(service, teams, Identities(teams), service.deliveries,
                                    ResponseUrls(lambda: self.client.session))
-        self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "unused-in-socket-mode",
-                            request_verification_enabled=self.mode == "http",
-                            process_before_response=True,  # the listener acks after the commit
-                            # middleware for what the app never receives (no Events API, no workflow
-                            # functions) would only cost time on every request
-                            ignoring_self_events_enabled=False, url_verification_enabled=False,
-                            attaching_function_token_enabled=False, attaching_conversation_kwargs_enabled=False,
-                            logger=_bolt_logger())
+        self.app = self._bolt_app(signing_secret, oauth)
         register(self.app, self.listeners)
         self._signing_secret = signing_secret or "unused-in-socket-mode"
         self.endpoint = EventsEndpoint(self.app, self._signing_secret, EVENTS_PATH)
@@ -125,12 +162,50 @@ class SlackAdapter:
         self.url: str | None = None
         """HTTP mode: where Slack should send requests (``http://host:port/slack/events``)."""
 
+    def _bolt_app(self, signing_secret: str, oauth: SlackOAuth | None) -> AsyncApp:
+        """The bolt app: one token, or the OAuth install flow over :attr:`installations`."""
+        common: dict[str, Any] = {
+            "signing_secret": signing_secret or "unused-in-socket-mode",
+            "request_verification_enabled": self.mode == "http",
+            "process_before_response": True,  # the listener acks after the commit
+            # middleware for what the app never receives (no workflow functions, no messages)
+            # would only cost time on every request
+            "ignoring_self_events_enabled": False, "attaching_function_token_enabled": False,
+            "attaching_conversation_kwargs_enabled": False, "logger": _bolt_logger()}
+        if oauth is None or self.installations is None:
+            return AsyncApp(client=self.client, url_verification_enabled=False, **common)
+        from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+
+        from bot.chat.slack.installations import TeamAuthorize
+        from bot.chat.slack.uninstall import Uninstalls
+
+        settings = AsyncOAuthSettings(
+            client_id=oauth.client_id, client_secret=oauth.client_secret, scopes=list(oauth.scopes),
+            user_scopes=[], redirect_uri=oauth.redirect_url, installation_store=self.installations.store,
+            state_store=self.installations.states, installation_store_bot_only=True, logger=_bolt_logger())
+        # an AsyncAuthorize instance (which bolt accepts beside oauth_settings; its hint says a callable)
+        app = AsyncApp(client=self.client, oauth_settings=settings,
+                       authorize=TeamAuthorize(self.installations),  # type: ignore[arg-type]
+                       installation_store_bot_only=True,
+                       url_verification_enabled=True,  # Slack checks the Events URL (uninstall events)
+                       **common)
+        Uninstalls(self.installations, self.service).register(app)
+        return app
+
     @classmethod
-    def from_settings(cls, settings: Settings, service: QuizService) -> SlackAdapter:
+    def from_settings(cls, settings: Settings, service: QuizService,
+                      engine: AsyncEngine | None = None) -> SlackAdapter:
+        """``engine``: where installations live; required when ``settings.slack_oauth``."""
+        oauth = None
+        if settings.slack_oauth:
+            if engine is None:
+                raise ValueError("installing in many workspaces needs the database engine")
+            oauth = SlackOAuth(settings.slack_client_id, settings.slack_client_secret.get(), settings.slack_scopes,
+                               settings.slack_install_redirect_url or None, engine)
         return cls(service, settings.slack_bot_token.get(), app_token=settings.slack_app_token.get(),
                    signing_secret=settings.slack_signing_secret.get(), http_port=settings.slack_http_port,
                    http_host=settings.slack_http_host, api_url=settings.slack_api_url,
-                   stop_timeout=settings.stop_timeout_s)
+                   stop_timeout=settings.stop_timeout_s, oauth=oauth)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -140,10 +215,16 @@ class SlackAdapter:
             self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         if self.mode == "http":
             try:
+                if self.installations is not None:
+                    await self.installations.create_tables()
                 await self._start_http()  # first: a port we cannot use is fatal, a Slack outage is not
             except ConfigError:  # not started, so never stopped: let go of what start() opened
                 await self.client.session.close()
                 raise
+        if self.installations is not None:
+            self._authed = True  # no token of our own: each team's is checked as it is used
+            log.info("event=slack_oauth_ready install_url=%s", (self.url or "").replace(EVENTS_PATH, "/slack/install"))
+            return
         await self._check_token()
         if self.mode == "socket":
             await self._start_socket()
@@ -209,7 +290,8 @@ class SlackAdapter:
     async def _auth_test(self) -> None:
         who = await call("auth.test", self.client.auth_test)
         self._authed = True
-        self.chat.bot_name = str(who.get("user") or self.chat.bot_name)
+        assert self.one_chat is not None  # auth.test is for the one token
+        self.one_chat.bot_name = str(who.get("user") or self.one_chat.bot_name)
         log.info("event=slack_authenticated team=%s bot=%s mode=%s", who.get("team_id"), who.get("user_id"),
                  self.mode)
 

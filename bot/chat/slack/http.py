@@ -18,6 +18,9 @@ what a service needs around it:
   decodes those in Python (about 0.2-0.5 ms a click, a large share of an ack's CPU), yarl's C
   unquoter (aiohttp's own URL library) about 100 times faster, with the same result
   (:func:`form_fields`). Bolt still checks the signature on the raw body.
+* **Installs** (many workspaces, ``SLACK_CLIENT_ID``): ``GET /slack/install`` and
+  ``GET /slack/oauth_redirect`` go to bolt's OAuth flow, which issues and checks the one-time
+  state itself (browsers sign nothing, so there is no signature to check there).
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ class EventsEndpoint:
     def web_app(self) -> web.Application:
         application = web.Application(client_max_size=MAX_BODY_BYTES)
         application.add_routes([web.post(self.path, self.handle)])
+        flow = self.app.oauth_flow
+        if flow is not None:
+            application.add_routes([web.get(flow.install_path, self.handle),
+                                    web.get(flow.redirect_uri_path, self.handle)])
         return application
 
     def refuse_new(self) -> None:
@@ -89,6 +96,8 @@ class EventsEndpoint:
                 self._idle.set()
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        if request.method == "GET":
+            return await self._install(request)
         body = await request.text()
         headers = dict(request.headers)
         if not self.verifier.is_valid_request(body, headers):
@@ -101,6 +110,17 @@ class EventsEndpoint:
             return web.Response(status=400, text=f"malformed request: {exc}")
         bolt_request = parsed_request(body, parsed, request.query_string, headers)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+
+    async def _install(self, request: web.Request) -> web.StreamResponse:
+        """A browser on the install link or coming back from Slack's consent page."""
+        flow = self.app.oauth_flow
+        assert flow is not None  # the routes exist only with a flow
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string,
+                                        headers=dict(request.headers))
+        if request.path == flow.install_path:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
 
 
 def check(body: str, content_type: str | None) -> dict[str, Any]:

@@ -19,9 +19,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.chat.slack.web import SlackCallError, SlackChat
+from bot.chat.slack.web import SlackCallError
+
+if TYPE_CHECKING:
+    from bot.chat.slack.teams import TeamChats
 from bot.quiz.ports import ChannelRef, Member
 
 PLATFORM = "slack"
@@ -31,6 +34,12 @@ MAX_NAME = 80
 
 def workspace_of(team_id: str) -> str:
     return f"{PLATFORM}:{team_id}"
+
+
+def team_of(workspace: str) -> str:
+    """The team id in a workspace key (``slack:T123`` -> ``T123``); empty for another platform's."""
+    platform, _, team = workspace.partition(":")
+    return team if platform == PLATFORM else ""
 
 
 def channel_ref(team_id: str, channel_id: str) -> ChannelRef:
@@ -75,9 +84,10 @@ def _display_name(user: Mapping[str, Any], fallback: str) -> str:
 class Identities:
     """``users.info`` with a short cache; never raises."""
 
-    def __init__(self, chat: SlackChat, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, teams: TeamChats, clock: Callable[[], float] = time.monotonic,
                  ttl: float = CACHE_SECONDS) -> None:
-        self.chat = chat
+        self.teams = teams
+        """Lookups go to the caller's own workspace, as its bot."""
         self.clock = clock
         self.ttl = ttl
         self._known: dict[str, tuple[float, Member]] = {}
@@ -96,7 +106,8 @@ class Identities:
         if cached and now - cached[0] < self.ttl:
             return cached[1]
         try:
-            user = await self.chat.user_info(caller.user_id)
+            chat = await self.teams.for_team(caller.team_id, "users.info")
+            user = await chat.user_info(caller.user_id)
         except SlackCallError:  # logged by the call; answers still count, rights wait
             return cached[1] if cached else Member(key, _display_name({}, caller.user_name))
         is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))

@@ -46,7 +46,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
-from bot.chat.slack.web import SlackCallError, SlackChat
+from bot.chat.slack.teams import TeamChats
+from bot.chat.slack.web import SlackCallError
 from bot.quiz import commands
 from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
@@ -103,7 +104,8 @@ class Ack:
 @dataclass
 class Listeners:
     service: QuizService
-    chat: SlackChat
+    teams: TeamChats
+    """Calls about a request go out as the bot of the caller's workspace."""
     identities: Identities
     deliveries: Deliveries
     replies: ResponseUrls
@@ -177,6 +179,11 @@ class Listeners:
             if isinstance(parsed, TypeAnswerAction):
                 trigger = str(body.get("trigger_id", ""))
                 self.later("action", caller, tell, lambda: self._open_answer_box(parsed, caller, trigger, tell))
+            elif isinstance(parsed, AnswerAction | HintAction) and not await self._asked_here(parsed.round_id, caller):
+                await once()  # nothing to store: the round is another channel's (or workspace's)
+                log.warning("event=slack_foreign_round round=%s team=%s channel=%s user=%s", parsed.round_id,
+                            caller.team_id, caller.channel_id, caller.user_id)
+                self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
             elif isinstance(parsed, AnswerAction):
                 member = self.identities.known(caller)
                 notice = await self.service.answer_choice(parsed.round_id, member, parsed.choice)
@@ -206,9 +213,19 @@ class Listeners:
             return
         view = answer_modal(card, caller.channel_id or "", self.service.max_answer_chars)
         try:
-            await self.chat.open_view(trigger_id, view, caller.user_id)
+            chat = await self.teams.for_team(caller.team_id, "views.open")
+            await chat.open_view(trigger_id, view, caller.user_id)
         except SlackCallError as exc:
             await tell(m.error(f"I could not open the answer box ({exc.code}); please click Answer again."))
+
+    async def _asked_here(self, round_id: int, caller: Caller) -> bool:
+        """Whether round ``round_id`` was asked in the Slack channel the click came from.
+
+        Channel ids are unique across Slack, so a member of one workspace can reach a round of
+        another only from a channel both share (Slack Connect), never by a forged or stale id;
+        an unknown round passes, for the core's own "does not exist" answer."""
+        channel = await self.service.round_channel(round_id)
+        return channel is None or (channel.platform == PLATFORM and channel.native_id == caller.channel_id)
 
     # -- the answer modal ---------------------------------------------------------------
 
@@ -238,6 +255,12 @@ class Listeners:
             await self._ephemeral(caller, render(message))
 
         async with self.work("view_submission", caller, tell, once):
+            if not await self._asked_here(parsed.round_id, caller):
+                await once()
+                log.warning("event=slack_foreign_round round=%s team=%s channel=%s user=%s", parsed.round_id,
+                            caller.team_id, caller.channel_id, caller.user_id)
+                self.later("view_submission", caller, tell, lambda: tell(STALE_BUTTON))
+                return
             member = self.identities.known(caller)
             notice = await self.service.answer_text(parsed.round_id, member, text)
             await once()  # stored (or refused): the modal closes now
@@ -331,7 +354,8 @@ class Listeners:
         if caller.channel_id is None:
             return False
         try:
-            await self.chat.ephemeral(caller.channel_id, caller.user_id, body)
+            chat = await self.teams.for_team(caller.team_id, "chat.postEphemeral")
+            await chat.ephemeral(caller.channel_id, caller.user_id, body)
         except SlackCallError:  # logged by the call
             return False
         return True

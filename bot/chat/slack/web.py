@@ -64,6 +64,8 @@ def member_reason(code: str, bot_name: str) -> str:
         return "Slack refused my credentials: ask an admin to check the app's installation."
     if code == "ratelimited":
         return "Slack is rate limiting me: please try again in a minute."
+    if code == "not_installed":
+        return f"{bot_name} is not installed in this workspace any more: ask an admin to install it again."
     if code == "connection_error":
         return "I could not reach Slack: please try again in a moment."
     return f"Slack answered {code}."
@@ -79,6 +81,8 @@ def hint(code: str) -> str:
         return "the channel is gone or private without the bot"
     if code == "ratelimited":
         return "Slack asked us to slow down"
+    if code == "not_installed":
+        return "the app was uninstalled from this workspace (or never installed): install it again"
     return ""
 
 
@@ -120,11 +124,12 @@ def _retry_after(headers: dict[str, Any]) -> float:
 
 def make_client(token: str, api_url: str) -> AsyncWebClient:
     """A Web API client for ``api_url`` (slack-sdk needs the trailing slash) that
-    honours rate limits and retries a dropped connection once."""
+    honours rate limits and retries a dropped connection once; no token when ``token`` is empty
+    (the app's own client when installed in many workspaces)."""
     from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 
     base_url = api_url if api_url.endswith("/") else api_url + "/"
-    return AsyncWebClient(token=token, base_url=base_url, timeout=15,
+    return AsyncWebClient(token=token or None, base_url=base_url, timeout=15,
                           retry_handlers=[AsyncConnectionErrorRetryHandler(), BoundedRateLimitRetry()])
 
 
