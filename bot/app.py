@@ -137,10 +137,7 @@ async def _start_and_wait(parts: AsyncExitStack, settings: Settings, db: Databas
     service = build_service(settings, db, metrics)
     slack_engine = None
     if settings.slack_enabled and settings.slack_oauth and not settings.force_console:
-        from bot.chat.slack.installations import engine_for
-
-        slack_engine = engine_for(settings)
-        parts.push_async_callback(slack_engine.dispose)  # after the adapters have stopped
+        slack_engine = db.engine  # installations live in the bot's own database, on either engine
     adapters = build_adapters(settings, service, stop.set, slack_engine)
     service.ctx.owned = clock_ownership(adapters)
     if not service.ctx.owned.everything:

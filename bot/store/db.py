@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -40,7 +39,7 @@ from bot.store import migrate
 from bot.store.errors import refusal
 from bot.store.faults import CANNOT_OPEN, DELETED, REPLACED, UNAVAILABLE, StorageError, StorageHealth, reason_of
 from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
-from bot.store.sql import SQLITE, Connection, Dialect, Violation
+from bot.store.sql import SQLITE, Connection, Dialect, Record, Violation
 from bot.store.urls import DatabaseUrl, parse_url
 
 T = TypeVar("T")
@@ -265,16 +264,24 @@ class Database:
                 else:
                     done.set_result(value)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row[Any]]:
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         return await self.conn.execute_fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row[Any] | None:
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Record | None:
         return await (await self.conn.run(sql, params)).fetchone()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One write in its own transaction; returns how many rows it changed."""
         async with self.transaction() as conn:
             return (await conn.run(sql, params)).rowcount
+
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One ``INSERT ... RETURNING id`` in its own transaction; returns the new row's id."""
+        async with self.transaction() as conn:
+            row = await (await conn.run(sql, params)).fetchone()
+        if row is None:
+            raise ValueError("an insert that returns no id (is RETURNING id missing?)")
+        return int(row[0])
 
     async def backup(self, target: str | Path) -> None:
         """An online copy of a SQLite file (the backup API): safe while the bot keeps writing."""

@@ -48,14 +48,14 @@ async def add_scores(conn: Connection, scopes: Iterable[str], periods: Iterable[
         return
     ids = await scope_ids(conn, list(scopes))
     rows = [
-        (code.kind, code.number, scope, a.member_id, a.points, int(a.correct), a.answered_at)
+        (code.kind, code.number, scope, a.member_id, a.points, int(a.correct), float(a.correct), a.answered_at)
         for a in answers for scope in ids for code in codes
     ]
     if not rows:
         return
     await conn.executemany(
         "INSERT INTO scores(kind, period, scope_id, member_id, points, correct, answered, accuracy, reached_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?6, ?7) "
+        "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) "
         "ON CONFLICT(kind, period, scope_id, member_id) DO UPDATE SET "
         "points = scores.points + excluded.points, correct = scores.correct + excluded.correct, "
         "answered = scores.answered + 1, "

@@ -12,15 +12,13 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Row
-
 from bot.deck.generate import AskedQuestion
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.errors import ChannelBusy, SlotTaken, refusal
 from bot.store.ownership import EVERY_CHANNEL, Ownership
 from bot.store.sessions import Sessions
-from bot.store.sql import Connection, Violation
+from bot.store.sql import Connection, Record, Violation
 
 UNPOSTED_GRACE_S = 30.0
 """A round whose question has not been posted this long after it opened was left behind
@@ -54,7 +52,7 @@ class RoundRow:
         return self.closed_at is None
 
 
-def _row(r: Row) -> RoundRow:
+def _row(r: Record) -> RoundRow:
     return RoundRow(
         id=r[0], channel_id=r[1], channel=channel_of(r, 2),
         question=AskedQuestion.from_dict(json.loads(r[5])), opened_at=r[6], closes_at=r[7],
@@ -88,6 +86,8 @@ class Rounds:
                  season_id, int(allow_change)),
             )
         except Violation as exc:  # which unique index said no: the slot, or the channel's open round
+            if not exc.unique:
+                raise refusal(exc) from exc
             if "slot_at" in exc.text:
                 raise SlotTaken(exc.text) from exc
             if "channel_id" in exc.text:
@@ -245,7 +245,7 @@ class Rounds:
         row = await self.db.fetchone(
             "SELECT MIN(CASE WHEN r.message_id IS NULL THEN r.opened_at + ? ELSE r.closes_at END) "
             f"FROM rounds r{join} WHERE r.closed_at IS NULL AND r.id NOT IN ({marks}) "
-            f"AND (r.message_id IS NOT NULL OR ?) AND {where}",
+            f"AND (r.message_id IS NOT NULL OR ? = 1) AND {where}",
             (UNPOSTED_GRACE_S, *exclude, int(unposted), *params))
         return float(row[0]) if row and row[0] is not None else None
 

@@ -16,12 +16,10 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Row
-
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.ownership import EVERY_CHANNEL, Ownership
-from bot.store.sql import Connection
+from bot.store.sql import Connection, Record
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.cron, s.tz, s.decks, "
             "s.window_s, s.next_run_at, COALESCE(s.spec, s.cron), s.paused_at IS NOT NULL")
@@ -56,7 +54,7 @@ class ScheduleRow:
     paused: bool = False
 
 
-def _row(r: Row) -> ScheduleRow:
+def _row(r: Record) -> ScheduleRow:
     return ScheduleRow(int(r[0]), int(r[1]), channel_of(r, 2), str(r[5]), str(r[6]), tuple(json.loads(r[7])),
                        int(r[8]), float(r[9]), str(r[10]), bool(r[11]))
 
@@ -67,9 +65,9 @@ class Schedules:
 
     async def add(self, channel_id: int, cron: str, tz: str, decks: tuple[str, ...], window_s: int,
                   next_run_at: float, member_id: int | None, spec: str | None = None) -> int:
-        return await self.db.execute(
+        return await self.db.insert(
             "INSERT INTO schedules(channel_id, cron, tz, decks, window_s, next_run_at, created_by, created_at, spec) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (channel_id, cron, tz, json.dumps(list(decks)), window_s, next_run_at, member_id, time.time(),
              spec or cron))
 

@@ -6,13 +6,11 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Row
-
 from bot.store.channels import CHANNEL_COLUMNS, ChannelRef, channel_of
 from bot.store.db import Database
 from bot.store.errors import AlreadyExists, SessionRunning
 from bot.store.ownership import EVERY_CHANNEL, Ownership
-from bot.store.sql import Connection
+from bot.store.sql import Connection, Record
 
 _COLUMNS = (f"s.id, s.channel_id, {CHANNEL_COLUMNS}, s.decks, s.total, s.asked, "
             "s.window_s, s.gap_s, s.next_at")
@@ -31,7 +29,7 @@ class SessionRow:
     next_at: float | None
 
 
-def _row(r: Row) -> SessionRow:
+def _row(r: Record) -> SessionRow:
     return SessionRow(int(r[0]), int(r[1]), channel_of(r, 2), tuple(json.loads(r[5])),
                       int(r[6]), int(r[7]), int(r[8]), int(r[9]), r[10])
 
@@ -43,9 +41,9 @@ class Sessions:
     async def start(self, channel_id: int, decks: tuple[str, ...], total: int, window_s: int, gap_s: int,
                     member_id: int, now: float) -> int:
         try:
-            return await self.db.execute(
+            return await self.db.insert(
                 "INSERT INTO sessions(channel_id, decks, total, window_s, gap_s, next_at, started_by, started_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (channel_id, json.dumps(list(decks)), total, window_s, gap_s, now, member_id, now))
         except AlreadyExists:
             raise SessionRunning() from None

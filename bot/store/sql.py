@@ -18,20 +18,24 @@ returns, so a cursor never holds the connection.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+Record = Any
+"""One result row: indexable by position (``row[0]``), as both drivers return it."""
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\?|[^'?]+")
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\?\d*|[^'?]+")
+_EMPTY_NOT_IN = re.compile(r"[\w.]+\s+NOT\s+IN\s*\(\s*\)", re.IGNORECASE)
+_EMPTY_IN = re.compile(r"[\w.]+\s+IN\s*\(\s*\)", re.IGNORECASE)
 
 
 class Violation(Exception):
@@ -65,7 +69,7 @@ class Dialect:
         done = self._cache.get(sql)
         if done is not None:
             return done
-        done = sql if self.name == SQLITE else _numbered(_INDEXED_BY.sub("", sql))
+        done = sql if self.name == SQLITE else _numbered(_postgresql(sql))
         if len(self._cache) < 4096:  # statements built per call (IN lists) must not grow it forever
             self._cache[sql] = done
         return done
@@ -77,14 +81,25 @@ class Dialect:
         return f"CAST(({column})::json ->> '{key}' AS BIGINT)"
 
 
+def _postgresql(sql: str) -> str:
+    """What SQLite takes and PostgreSQL does not: ``INDEXED BY`` (a plan hint PostgreSQL's
+    planner does without) and an empty ``IN ()`` list (always false; ``NOT IN ()`` always true)."""
+    sql = _INDEXED_BY.sub("", sql)
+    sql = _EMPTY_NOT_IN.sub("TRUE", sql)
+    return _EMPTY_IN.sub("FALSE", sql)
+
+
 def _numbered(sql: str) -> str:
-    """``?`` placeholders as ``$1, $2, ...`` (asyncpg's style), leaving string literals alone."""
+    """``?`` and ``?NNN`` placeholders as ``$1, $2, ...`` / ``$NNN`` (asyncpg's style), leaving
+    string literals alone."""
     out = []
     n = 0
     for token in _TOKENS.findall(sql):
         if token == "?":
             n += 1
             out.append(f"${n}")
+        elif token.startswith("?"):
+            out.append(f"${token[1:]}")
         else:
             out.append(token)
     return "".join(out)
@@ -106,14 +121,14 @@ def violation(error: sa_exc.IntegrityError) -> Violation:
 class Cursor:
     """A statement's result, already read in full."""
 
-    def __init__(self, rows: list[Row[Any]], rowcount: int) -> None:
+    def __init__(self, rows: list[Record], rowcount: int) -> None:
         self._rows = rows
         self.rowcount = rowcount
 
-    async def fetchone(self) -> Row[Any] | None:
+    async def fetchone(self) -> Record | None:
         return self._rows[0] if self._rows else None
 
-    async def fetchall(self) -> list[Row[Any]]:
+    async def fetchall(self) -> list[Record]:
         return self._rows
 
     async def __aenter__(self) -> Cursor:
@@ -132,7 +147,7 @@ class _Pending:
         self._sql = sql
         self._params = params
 
-    def __await__(self):  # type: ignore[no-untyped-def]
+    def __await__(self) -> Generator[Any, None, Cursor]:
         return self._conn.run(self._sql, self._params).__await__()
 
     async def __aenter__(self) -> Cursor:
@@ -163,7 +178,7 @@ class Connection:
         rows = list(result.fetchall()) if result.returns_rows else []
         return Cursor(rows, result.rowcount)
 
-    async def execute_fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row[Any]]:
+    async def execute_fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         return await (await self.run(sql, params)).fetchall()
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -171,6 +186,6 @@ class Connection:
         if not batch:
             return
         try:
-            await self.sa.exec_driver_sql(self.dialect.translate(sql), batch)  # type: ignore[arg-type]
+            await self.sa.exec_driver_sql(self.dialect.translate(sql), batch)
         except sa_exc.IntegrityError as error:
             raise violation(error) from error

@@ -191,6 +191,16 @@ class FakeDiscord:
                 f"saw:\n{self.rest.summary()}"
             ) from None
 
+    async def wait_for_reply(self, interaction: FakeInteraction, *, timeout: float = 10.0) -> str | None:
+        """The text the member finally sees for ``interaction``: the callback's content, or, when
+        the bot deferred (type 5, "thinking", as it does for work slower than 1.5 s on a busy
+        machine), the content of the original response once the bot has edited it."""
+        callback = await self.wait_for_callback(interaction, timeout=timeout)
+        if callback.type != 5:
+            return callback.content
+        await self.wait_for("PATCH", rf"/webhooks/\d+/{interaction.token}/messages/@original", timeout=timeout)
+        return self.message(callback.message_id or 0)["content"]
+
     @property
     def identify_payloads(self) -> list[JSON]:
         """The `d` of every IDENTIFY received (token, intents, shard, properties...)."""

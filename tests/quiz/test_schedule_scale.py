@@ -4,6 +4,8 @@ reads its index, and a slot skipped because its channel was busy is told to the 
 import asyncio
 from dataclasses import dataclass, field
 
+import pytest
+
 from bot.chat import plain
 from bot.chat.discord import render as discord_render
 from bot.chat.slack import render as slack_render
@@ -61,6 +63,7 @@ async def test_slot_shared_by_many_channels_opens_them_concurrently_within_the_p
     assert 1 < chat.max_in_flight <= LIMIT
 
 
+@pytest.mark.sqlite_only  # SQLite's plan; PostgreSQL plans its own
 async def test_due_query_reads_the_next_run_index(bot):
     plan = await bot.db.fetchall(f"EXPLAIN QUERY PLAN {DUE_QUERY}", (0.0,))
     details = " ".join(str(row[3]) for row in plan)

@@ -3,8 +3,8 @@
 When quizbot is installed in many workspaces (``SLACK_CLIENT_ID``), every team that completed
 the OAuth install has a row in slack-sdk's ``slack_bots`` table (and ``slack_installations``),
 and every install attempt a one-time state in ``slack_oauth_states``: slack-sdk's async
-SQLAlchemy stores, in the bot's own database, over one :class:`AsyncEngine` made by
-:func:`engine_for`.
+SQLAlchemy stores, in the bot's own database (SQLite or PostgreSQL), over the store's own
+:class:`AsyncEngine` (``Database.engine``).
 
 :meth:`Installations.bot_for` is the one way to a team's token, for incoming requests (bolt's
 authorize, :class:`TeamAuthorize`) and for posts on our own clock alike: it reads the team's
@@ -44,10 +44,10 @@ from slack_sdk.oauth.installation_store.sqlalchemy import (
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 log = logging.getLogger("bot.chat.slack")
 
@@ -58,13 +58,6 @@ CACHE_S = 10.0
 """How long a team's bot read from the database is reused."""
 STATE_EXPIRATION_S = 600
 """An install link (its OAuth state) is good for ten minutes, once."""
-
-
-def engine_for(settings: Settings) -> AsyncEngine:
-    """The engine the Slack stores write through: the bot's own SQLite file.
-
-    The one place to swap in the store's shared engine (SQLite or PostgreSQL) once it has one."""
-    return create_async_engine(f"sqlite+aiosqlite:///{settings.db_path}")
 
 
 class _Store(AsyncSQLAlchemyInstallationStore):

@@ -73,8 +73,8 @@ async def test_quizbot_run_plays_a_round_against_the_fake(fake_discord: FakeDisc
         owner, alice = fake.world.guild.owner, fake.world.alice
         channel = fake.world.guild.text_channel.id
 
-        asked = await fake.wait_for_callback(await fake.slash_command("quiz", subcommand="now", user=owner))
-        assert asked.content == "✅ Question posted."
+        asked = await fake.wait_for_reply(await fake.slash_command("quiz", subcommand="now", user=owner))
+        assert asked == "✅ Question posted."
         post = await fake.wait_for("POST", rf"/channels/{channel}/messages")
         message_id = int(post.response["id"])
         buttons = [c["custom_id"] for row in post.json["components"] for c in row["components"]]
@@ -86,8 +86,8 @@ async def test_quizbot_run_plays_a_round_against_the_fake(fake_discord: FakeDisc
             answered = await fake.wait_for_callback(submit)
         assert answered.content and answered.content.startswith("✅ Answer recorded")
 
-        closed = await fake.wait_for_callback(await fake.slash_command("quizadmin", subcommand="close", user=owner))
-        assert closed.content == "✅ Revealed."
+        closed = await fake.wait_for_reply(await fake.slash_command("quizadmin", subcommand="close", user=owner))
+        assert closed == "✅ Revealed."
         await fake.wait_for("PATCH", rf"/channels/{channel}/messages/{message_id}")
         assert "closed" in fake.message(message_id)["embeds"][0]["title"]
         board = await fake.wait_for_callback(await fake.slash_command("leaderboard", {"period": "all"}, user=alice))

@@ -22,8 +22,7 @@ import aiohttp
 
 from bot.app import start_adapter
 from bot.chat.slack.adapter import SlackAdapter, SlackOAuth
-from bot.chat.slack.installations import engine_for
-from bot.config import DEFAULT_SLACK_SCOPES, Settings
+from bot.config import DEFAULT_SLACK_SCOPES
 from bot.quiz.context import QuizSettings
 from bot.quiz.service import QuizService
 from bot.store.db import Database
@@ -102,7 +101,7 @@ async def oauth_bot(fake: FakeSlack, tmp_path: Path, seed: int = 1) -> AsyncIter
     clock = Clock()
     db_path = tmp_path / "quiz.db"
     service, db = await make_service(db_path, clock, settings=QuizSettings(counter_interval_s=3600), seed=seed)
-    engine = engine_for(Settings(db_path=db_path))
+    engine = db.engine
     oauth = SlackOAuth(CLIENT_ID, CLIENT_SECRET, DEFAULT_SLACK_SCOPES, None, engine)
     adapter = SlackAdapter(service, "", signing_secret=SECRET, http_port=0, http_host="127.0.0.1",
                            api_url=fake.api_url, oauth=oauth)
@@ -112,5 +111,4 @@ async def oauth_bot(fake: FakeSlack, tmp_path: Path, seed: int = 1) -> AsyncIter
     finally:
         await adapter.stop()
         await service.shutdown()
-        await engine.dispose()
         await db.close()
