@@ -119,7 +119,7 @@ async def run(settings: Settings) -> int:
     _stop_on_signals(stop)
     # A database file that cannot be trusted stops the start before anything runs: its one
     # line (StorageError) is all the operator sees, no shutdown of parts never started.
-    db = await Database.open(settings.db_path)
+    db = await Database.open(settings.database)
     async with AsyncExitStack() as parts:
         parts.callback(log.info, "event=shutdown_done")
         parts.push_async_callback(db.close)

@@ -74,9 +74,26 @@ DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read")
 """The bot scopes of ``bot/chat/slack/manifest.yaml``: what an install asks for by default."""
 
 
+def _database_url(value: object) -> str:
+    """A usable database URL or empty; raises :class:`ConfigError` (without the password)."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    from bot.store.urls import BadDatabaseUrl, parse_url
+
+    try:
+        parse_url(text if "://" in text else f"{text}://")
+    except BadDatabaseUrl as exc:
+        raise ConfigError(f"QUIZBOT_DATABASE_URL: {exc}") from None
+    return text
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("quizbot.db")
+    database_url: Secret = field(default_factory=lambda: Secret(""))
+    """``QUIZBOT_DATABASE_URL``: PostgreSQL (or an explicit ``sqlite:///``) instead of the file at
+    ``db_path``; a secret, since it usually carries a password."""
     decks_dir: Path = Path("decks")
     seed: int | None = None
     force_console: bool = False
@@ -111,6 +128,11 @@ class Settings:
     discord_shard_ids: tuple[int, ...] = ()
 
     @property
+    def database(self) -> str:
+        """What :meth:`Database.open` takes: ``QUIZBOT_DATABASE_URL`` when set, else the SQLite file."""
+        return self.database_url.get() or str(self.db_path)
+
+    @property
     def slack_oauth(self) -> bool:
         """Many workspaces: the OAuth install flow, a token per installed team (HTTP mode)."""
         return bool(self.slack_client_id) and bool(self.slack_client_secret)
@@ -139,8 +161,8 @@ class Settings:
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _QUIZ_KEYS = {f.name for f in fields(QuizSettings)} - {"scoring"}
-_YAML_KEYS = {"db_path", "decks_dir", "seed", "log_level", "log_format", "http_addr", "reload_interval_s",
-              "stop_timeout_s", "points", "speed_bonus", *_QUIZ_KEYS}
+_YAML_KEYS = {"db_path", "database_url", "decks_dir", "seed", "log_level", "log_format", "http_addr",
+              "reload_interval_s", "stop_timeout_s", "points", "speed_bonus", *_QUIZ_KEYS}
 
 
 _RANGES = {
@@ -254,7 +276,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     if _settings_file(path, "settings file") is not None:
         values.update(_read_yaml(path))
     mapping = {
-        "QUIZBOT_DB": "db_path", "QUIZBOT_DECKS": "decks_dir", "QUIZBOT_SEED": "seed",
+        "QUIZBOT_DB": "db_path", "QUIZBOT_DATABASE_URL": "database_url", "QUIZBOT_DECKS": "decks_dir",
+        "QUIZBOT_SEED": "seed",
         "QUIZBOT_LOG_LEVEL": "log_level", "QUIZBOT_LOG_FORMAT": "log_format", "QUIZBOT_HTTP_ADDR": "http_addr",
         "QUIZBOT_TIMEZONE": "timezone", "QUIZBOT_ANSWER_WINDOW": "answer_window_s",
         "QUIZBOT_POINTS": "points", "QUIZBOT_SPEED_BONUS": "speed_bonus",
@@ -287,6 +310,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     shard_ids = env.get("DISCORD_SHARD_IDS", "")
     settings = Settings(
         db_path=Path(values.get("db_path", "quizbot.db")),
+        database_url=Secret(_database_url(values.get("database_url", ""))),
         decks_dir=Path(values.get("decks_dir", "decks")),
         seed=_int("seed", values["seed"]) if values.get("seed") is not None else None,
         force_console=bool(values.get("force_console", False)),
