@@ -8,8 +8,11 @@ server instead (see :mod:`tests.postgres`): one database per path, so a test tha
 The database is dropped when the test ends.
 
 Tests about the SQLite file itself (its header, a corrupt or deleted file, the legacy
-schema files, the CLI's read-only file access) are marked ``sqlite_only`` and left out
-of the PostgreSQL pass (deselected with ``-m "not sqlite_only"``, never skipped).
+schema files, the CLI's read-only file access), and tests that run the real ``quizbot``
+command on a SQLite file or do not touch the store at all, are marked ``sqlite_only``: the
+PostgreSQL pass leaves them out (deselected with ``-m "not sqlite_only"``, never skipped),
+since running them again would test nothing new. The PostgreSQL pass covers the
+directories named in the Makefile (``PG_TESTS``).
 """
 
 from __future__ import annotations

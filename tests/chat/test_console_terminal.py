@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.process import clean_env
+
+pytestmark = pytest.mark.sqlite_only  # the real CLI on a SQLite file (tests/engines.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 UP_ARROW = b"\x1b[A"

@@ -17,10 +17,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import SMALL_DECK
 from tests.process import clean_env, free_port, start_quizbot, write_deck
+
+pytestmark = pytest.mark.sqlite_only  # the real CLI on a SQLite file (tests/engines.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 

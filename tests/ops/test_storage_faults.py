@@ -19,8 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import SMALL_DECK
 from tests.process import LineReader, clean_env, free_port, start_quizbot, write_deck
+
+pytestmark = pytest.mark.sqlite_only  # faults of the SQLite file (tests/engines.py)
 
 WAIT_S = 30.0  # a ceiling for slow shared machines, never an asserted time
 REPLIES = ("Answer recorded", "Answer changed", "Error: ", "You already", "This round")  # to an answer

@@ -30,6 +30,8 @@ KILLED_RUN = """
 import os, signal, sys
 from pathlib import Path
 from tests import postgres
+
+pytestmark = pytest.mark.sqlite_only  # about the test server itself, not the store (tests/engines.py)
 server = postgres.start(Path(sys.argv[1]))
 print(server.run_dir, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)

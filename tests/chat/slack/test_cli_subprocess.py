@@ -17,6 +17,8 @@ from tests.fakes.slack import CHANNEL_ID, RESPONSE_URL_METHOD, FakeSlack
 from tests.fakes.slack_requests import HttpReply, SlackRequest, block_actions, send, slash_command
 from tests.process import free_port, wait_for_port
 
+pytestmark = pytest.mark.sqlite_only  # the real CLI on a SQLite file (tests/engines.py)
+
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "subprocess-signing-secret"
 START_TIMEOUT = 15.0

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+import pytest
 
 from tests.chat.slack.conftest import buttons
 from tests.chat.slack.oauth_harness import ALPHA
@@ -20,6 +21,8 @@ from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_oauth import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.slack_requests import send, slash_command
 from tests.process import free_port, wait_for_port
+
+pytestmark = pytest.mark.sqlite_only  # the real CLI on a SQLite file (tests/engines.py)
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "subprocess-signing-secret"

@@ -1,0 +1,67 @@
+"""Alembic over both engines: a database at today's schema (8) is brought to the latest, keeping its rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store.db import Database
+from bot.store.errors import StoreError
+from bot.store.faults import StorageError
+from bot.store.migrate import BASELINE, LATEST_VERSION, revisions
+from bot.store.sql import Violation
+
+
+async def schema_8_with_rows(path: Path) -> None:
+    db = await Database.open(path, upto=BASELINE)
+    assert await db.version() == BASELINE
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO members(key, name, created_at) VALUES ('slack:T1:U1', 'Ada', 1)")
+        await conn.execute("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
+                           "VALUES ('slack:T1:C1', 'slack:T1', 'slack', 'C1', 1)")
+        await conn.execute("INSERT INTO processed_events(event_id, seen_at) VALUES ('Ev1', 1)")
+    await db.close()
+
+
+async def test_a_database_at_schema_8_is_upgraded_to_the_latest_keeping_its_rows(tmp_path: Path) -> None:
+    await schema_8_with_rows(tmp_path / "q.db")
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        assert await db.version() == LATEST_VERSION
+        assert tuple(await db.fetchone("SELECT key, name FROM members")) == ("slack:T1:U1", "Ada")
+        assert tuple(await db.fetchone("SELECT key FROM channels")) == ("slack:T1:C1",)
+    finally:
+        await db.close()
+
+
+async def test_revision_0009_drops_the_table_nothing_used(tmp_path: Path) -> None:
+    await schema_8_with_rows(tmp_path / "q.db")
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        with pytest.raises(Exception) as missing:  # the engine's own "no such table" / "does not exist"
+            await db.fetchone("SELECT COUNT(*) FROM processed_events")
+        assert not isinstance(missing.value, (StoreError, StorageError, Violation))
+    finally:
+        await db.close()
+
+
+async def test_alembic_records_the_revision_it_reached(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        assert tuple(await db.fetchone("SELECT version_num FROM alembic_version")) == (f"{LATEST_VERSION:04d}",)
+    finally:
+        await db.close()
+
+
+async def test_opening_an_up_to_date_database_applies_nothing(tmp_path: Path) -> None:
+    await (await Database.open(tmp_path / "q.db")).close()
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        assert await db.migrate() == []
+    finally:
+        await db.close()
+
+
+def test_revisions_are_whole_numbers_from_the_baseline_without_gaps() -> None:
+    assert revisions() == list(range(BASELINE, LATEST_VERSION + 1))
