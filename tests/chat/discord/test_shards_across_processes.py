@@ -9,10 +9,9 @@ import asyncio
 import os
 import re
 import signal
-import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +22,9 @@ from bot.store.db import Database
 from bot.store.stores import Stores
 from tests.fakes.discord import FakeDiscord, FakeInteraction, InteractionCallback, RecordedRequest
 from tests.fakes.discord_payloads import FakeGuild, FakeMember, shard_of, sharded_world
+from tests.postgres import drop_database, new_database_url
 
-pytestmark = pytest.mark.sqlite_only  # reads the SQLite file itself (tests/engines.py)
+pytestmark = pytest.mark.sqlite_only  # picks both engines itself (tests/engines.py)
 
 REPO = Path(__file__).resolve().parents[3]
 STRIPPED = ("SLACK_", "DISCORD_", "QUIZBOT_", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
@@ -35,20 +35,38 @@ START_S = 60.0
 
 @dataclass(frozen=True)
 class SharedDatabase:
-    """The one database both processes use: the only place the test names it."""
+    """The one database both processes use: the only place the test names it. A SQLite file
+    (two processes on one machine) or a PostgreSQL database (processes on any machines)."""
 
-    path: Path
+    target: str
 
     def env(self) -> dict[str, str]:
-        return {"QUIZBOT_DB": str(self.path)}
+        if "://" in self.target:
+            return {"QUIZBOT_DATABASE_URL": self.target}
+        return {"QUIZBOT_DB": self.target}
 
     async def open(self) -> Database:
-        return await Database.open(self.path)
+        return await Database.open(self.target)
 
-    def count(self, sql: str) -> list[tuple[object, ...]]:
+    async def count(self, sql: str) -> list[tuple[object, ...]]:
         """Rows of a read once the processes have ended."""
-        with sqlite3.connect(self.path) as conn:
-            return [tuple(r) for r in conn.execute(sql).fetchall()]
+        db = await self.open()
+        try:
+            return [tuple(r) for r in await db.fetchall(sql)]
+        finally:
+            await db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SharedDatabase]:
+    if request.param == "sqlite":
+        yield SharedDatabase(str(tmp_path / "shared.db"))
+        return
+    url = new_database_url()
+    try:
+        yield SharedDatabase(url)
+    finally:
+        drop_database(url)
 
 
 @pytest.fixture
@@ -120,8 +138,7 @@ def opened_channels(log: Path) -> list[str]:
 
 
 async def test_each_shard_process_opens_its_own_guilds_slot_and_answers_any_click(
-        fake: FakeDiscord, tmp_path: Path) -> None:
-    database = SharedDatabase(tmp_path / "shared.db")
+        fake: FakeDiscord, database: SharedDatabase, tmp_path: Path) -> None:
     guilds = list(fake.world.guilds)
     assert [shard_of(g.id, SHARDS) for g in guilds] == [0, 1]
     await seed_due_schedules(database, guilds)
@@ -152,7 +169,7 @@ async def test_each_shard_process_opens_its_own_guilds_slot_and_answers_any_clic
     assert sorted(r.path for r in posts) == sorted(f"/channels/{c}/messages" for c in channel), "one post per slot"
     assert opened_channels(tmp_path / "shard0.log") == [f"discord:{guilds[0].id}:{channel[0]}"]
     assert opened_channels(tmp_path / "shard1.log") == [f"discord:{guilds[1].id}:{channel[1]}"]
-    assert database.count("SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM rounds") == [(2, 2)]
+    assert await database.count("SELECT COUNT(*), COUNT(DISTINCT schedule_id) FROM rounds") == [(2, 2)]
     round_id = int(buttons(second)[0].split(":")[2])
-    assert database.count(f"SELECT COUNT(*) FROM answers WHERE round_id = {round_id}") == [(1,)]
-    assert database.count("SELECT COUNT(*) FROM answers") == [(1,)]
+    assert await database.count(f"SELECT COUNT(*) FROM answers WHERE round_id = {round_id}") == [(1,)]
+    assert await database.count("SELECT COUNT(*) FROM answers") == [(1,)]
