@@ -73,3 +73,7 @@ def setup(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -
     library_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
     for noisy in ("discord", "slack_bolt", "slack_sdk", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(library_level)
+    # The database drivers and migrations log every statement (aiosqlite: four lines each) or
+    # every migration context at DEBUG/INFO: at DEBUG they would drown the bot's own lines.
+    for chatty in ("aiosqlite", "sqlalchemy", "alembic", "asyncpg"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

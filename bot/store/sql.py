@@ -17,11 +17,12 @@ returns, so a cursor never holds the connection.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Coroutine, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -158,6 +159,26 @@ class _Pending:
         return None
 
 
+T = TypeVar("T")
+
+
+async def _uninterrupted(statement: Coroutine[Any, Any, T]) -> T:
+    """Await ``statement``; when the caller is cancelled meanwhile, let the statement finish
+    first and then raise the cancellation (see :meth:`Connection.run`)."""
+    work = asyncio.ensure_future(statement)
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        while not work.done():
+            try:
+                await asyncio.shield(work)
+            except asyncio.CancelledError:
+                continue
+            except Exception:  # the statement's own error: the caller was cancelled anyway
+                break
+        raise
+
+
 class Connection:
     """One ``AsyncConnection`` in autocommit mode; the store writes ``BEGIN``/``COMMIT`` itself
     (:class:`~bot.store.db.Database` owns that), so a transaction is exactly what it says."""
@@ -170,6 +191,15 @@ class Connection:
         return _Pending(self, sql, params)
 
     async def run(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one statement; its rows are read in full before this returns.
+
+        A caller cancelled mid-statement (a task stopped while it reads) waits for the statement
+        to finish before the cancellation goes on: SQLAlchemy treats a statement interrupted
+        half-way as a broken connection and closes it, and this is the process's one
+        connection. Statements are short, so the wait is too."""
+        return await _uninterrupted(self._run(sql, params))
+
+    async def _run(self, sql: str, params: Sequence[Any]) -> Cursor:
         statement = self.dialect.translate(sql)
         try:
             result = await self.sa.exec_driver_sql(statement, tuple(params))
@@ -185,6 +215,9 @@ class Connection:
         batch = [tuple(r) for r in rows]
         if not batch:
             return
+        await _uninterrupted(self._executemany(sql, batch))  # as in :meth:`run`
+
+    async def _executemany(self, sql: str, batch: list[tuple[Any, ...]]) -> None:
         try:
             await self.sa.exec_driver_sql(self.dialect.translate(sql), batch)
         except sa_exc.IntegrityError as error:

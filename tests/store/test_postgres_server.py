@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.postgres import URL_VARIABLE, drop_database, new_database_url, remove_leftovers, runs_root
 
+pytestmark = pytest.mark.sqlite_only  # about the test server itself, not the store (tests/engines.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # The table each run of the two-turn test below makes in its own database.
@@ -31,7 +33,6 @@ import os, signal, sys
 from pathlib import Path
 from tests import postgres
 
-pytestmark = pytest.mark.sqlite_only  # about the test server itself, not the store (tests/engines.py)
 server = postgres.start(Path(sys.argv[1]))
 print(server.run_dir, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
