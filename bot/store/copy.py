@@ -120,12 +120,14 @@ async def copy_database(source: Database, target: Database, *, replace: bool = F
 
 async def _create_tables(target: Database, tables: Sequence[Table]) -> None:
     """Create tables the target lacks (slack-sdk's, made outside our migrations) from their
-    reflected shape, without engine-specific defaults."""
+    reflected shape, in generic types and without engine-specific defaults. Done before the
+    copy's transaction: a copy that fails leaves them, empty."""
     metadata = MetaData()
     for table in tables:
         copy = table.to_metadata(metadata)
         for column in copy.columns:
             column.server_default = None
+            column.type = column.type.as_generic()  # SQLite's DATETIME is PostgreSQL's TIMESTAMP
     async with target.transaction() as conn:
         await conn.sa.run_sync(lambda sync: metadata.create_all(sync))
 

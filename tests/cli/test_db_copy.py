@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 
 from bot.quiz.settings import QuizSettings
 from bot.store.db import Database
@@ -136,11 +138,12 @@ async def test_non_empty_target_is_refused_without_force_and_replaced_with_it(tm
     assert await count(postgres_url, "members") == len(rows(tmp_path / "quizbot.db", "members"))
 
 
-def test_password_is_never_printed(tmp_path, postgres_url):
-    (tmp_path / "quizbot.db").write_bytes(b"")
-    with_password = postgres_url.replace("postgres@", "postgres:s3cret-pw@").replace("127.0.0.1:", "127.0.0.1:1")
-    result = quizbot("db", "copy", "sqlite:///none.db", with_password, cwd=tmp_path)
-    assert result.returncode == 2 and "no database at none.db" in result.stderr
+async def test_copy_output_hides_the_password(tmp_path, postgres_url):
+    await build_deployment(tmp_path / "quizbot.db")
+    with_password = postgres_url.replace("postgres@", "postgres:s3cret-pw@")  # trust auth: any password works
+    result = quizbot("db", "copy", "quizbot.db", with_password, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Copied quizbot.db to {postgres_url.replace('postgres@', 'postgres:***@')}.")
     assert "s3cret" not in result.stdout + result.stderr
 
 
@@ -148,7 +151,8 @@ async def test_unreachable_target_is_one_line_without_its_password(tmp_path):
     await build_deployment(tmp_path / "quizbot.db")
     result = quizbot("db", "copy", "quizbot.db", "postgresql://bot:s3cret-pw@127.0.0.1:1/quizbot", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "cannot connect to postgresql://bot:***@127.0.0.1:1/quizbot" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "cannot connect to postgresql://bot:***@127.0.0.1:1/quizbot" in result.stderr
     assert "s3cret" not in result.stdout + result.stderr
 
 
@@ -166,3 +170,39 @@ async def test_bad_arguments_are_one_line_and_exit_2(tmp_path, source, target, s
     assert "pw@" not in result.stderr
     assert rows(tmp_path / "quizbot.db", "answers") == before
     assert not (tmp_path / "copy.db").exists()
+
+
+async def save_slack_install(target: str) -> None:
+    """slack-sdk's installation tables (made outside our migrations) holding one workspace."""
+    db = await Database.open(target)
+    try:
+        store = AsyncSQLAlchemyInstallationStore("cid", db.engine)
+        await store.create_tables()
+        await store.async_save(Installation(app_id="A1", team_id="T1", bot_token="xoxb-t1", bot_id="B1",
+                                            bot_user_id="U1", bot_scopes=["commands"], user_id="U9",
+                                            installed_at=1_795_000_000.0))
+    finally:
+        await db.close()
+
+
+async def installed_bot_token(target: str) -> str | None:
+    db = await Database.open(target)
+    try:
+        bot = await AsyncSQLAlchemyInstallationStore("cid", db.engine).async_find_bot(
+            enterprise_id=None, team_id="T1")
+        return bot.bot_token if bot is not None else None
+    finally:
+        await db.close()
+
+
+async def test_slack_installations_are_copied_both_ways(tmp_path, postgres_url):
+    await build_deployment(tmp_path / "quizbot.db")
+    await save_slack_install(str(tmp_path / "quizbot.db"))
+    there = quizbot("db", "copy", "quizbot.db", postgres_url, cwd=tmp_path, timeout=60)
+    assert there.returncode == 0, there.stderr
+    assert table_lines(there.stdout)["slack_bots"] == 1
+    assert await installed_bot_token(postgres_url) == "xoxb-t1"
+    back = quizbot("db", "copy", postgres_url, "back.db", cwd=tmp_path, timeout=60)
+    assert back.returncode == 0, back.stderr
+    assert await installed_bot_token(str(tmp_path / "back.db")) == "xoxb-t1"
+    assert rows(tmp_path / "back.db", "slack_bots") == rows(tmp_path / "quizbot.db", "slack_bots")
