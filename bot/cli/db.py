@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.options import add_config_option, load
+from bot.cli.db_copy import register_copy
+from bot.cli.db_upgrade import register_upgrade
+from bot.cli.options import add_config_option, load, sqlite_file
 from bot.config import ConfigError
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ class DbError(Exception):
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="database maintenance (backup)")
+    p = sub.add_parser("db", help="database maintenance (backup, upgrade, copy)")
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     b = db_sub.add_parser("backup", help="copy the database to PATH while the bot keeps running")
     b.add_argument("path", type=Path, metavar="PATH", help="where to write the copy")
@@ -39,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--force", action="store_true", help="replace PATH if it exists")
     add_config_option(b)
     b.set_defaults(handler=backup_command)
+    register_upgrade(db_sub)
+    register_copy(db_sub)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -109,9 +113,10 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
 def backup_command(args: argparse.Namespace) -> int:
     try:
         settings = load(args, db_path=args.db)
-        pages = backup(settings.db_path, args.path, force=args.force)
+        source = sqlite_file(settings, args.db, "use pg_dump for PostgreSQL")
+        pages = backup(source, args.path, force=args.force)
     except (ConfigError, DbError) as exc:
         print(f"quizbot db backup: {exc}", file=sys.stderr)
         return 2
-    print(f"Backed up {settings.db_path} to {args.path} ({pages} pages).")
+    print(f"Backed up {source} to {args.path} ({pages} pages).")
     return 0

@@ -93,12 +93,13 @@ def _iso(moment: float | None) -> str | None:
 
 def run_reports(args: argparse.Namespace) -> int:
     """Print the reports per card with file:line; exit 2 (one line) without a readable database."""
-    from bot.cli.options import load
+    from bot.cli.options import load, sqlite_file
     from bot.deck.load import deck_files, load_decks
 
     settings = load(args, db_path=args.db)
     try:
-        cards = read_reports(settings.db_path, include_resolved=args.all)
+        cards = read_reports(sqlite_file(settings, args.db, "on PostgreSQL, query card_reports with psql"),
+                             include_resolved=args.all)
     except NoReports as exc:
         print(f"quizbot decks reports: {exc}", file=sys.stderr)
         return 2

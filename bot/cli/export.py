@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.cli.db import DbError, connect_readonly
-from bot.cli.options import add_config_option, load
+from bot.cli.options import add_config_option, load, sqlite_file
 from bot.config import ConfigError
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def export_answers_command(args: argparse.Namespace) -> int:
 
     try:
         settings = load(args, db_path=args.db)
-        conn = connect_readonly(settings.db_path)
+        conn = connect_readonly(sqlite_file(settings, args.db, "on PostgreSQL, query the answers table with psql"))
     except (ConfigError, DbError) as exc:
         print(f"quizbot export: {exc}", file=sys.stderr)
         return 2

@@ -40,3 +40,23 @@ def load(args: argparse.Namespace, **overrides: Any) -> Settings:
     if config is not None and not config.exists():
         raise ConfigError(f"settings file {config} (--config) does not exist")
     return load_settings(config_file=config, **overrides)
+
+
+def sqlite_file(settings: Settings, given: Path | None, instead: str) -> Path:
+    """The SQLite file a file-only command reads: ``--db`` when given, else the file that
+    ``QUIZBOT_DATABASE_URL`` names (``sqlite:///``), else ``QUIZBOT_DB``.
+
+    A PostgreSQL URL is refused with one line saying what to use ``instead``: these commands
+    read the file itself, and quietly reading ``./quizbot.db`` would show another database.
+    Raises :class:`bot.config.ConfigError`."""
+    from bot.config import ConfigError
+
+    if given is not None or not settings.database_url.get():
+        return settings.db_path
+    from bot.store.urls import parse_url
+
+    url = parse_url(settings.database_url.get())
+    if url.path is None:
+        raise ConfigError(f"QUIZBOT_DATABASE_URL is {url.display}; this command reads a SQLite file "
+                          f"({instead})")
+    return Path(url.path)
