@@ -66,6 +66,11 @@ algorithms", both words in one definition, is a term the decks lack, not a descr
 
 
 
+SETTLE_MIN_ENTRIES = 2_000
+"""Below this many entries the collector's passes over the index cost less than one full
+collection of the whole process (:func:`_settle`), which grows with everything else alive."""
+
+
 def _settle() -> None:
     """Collect once, then freeze every object alive into the collector's permanent
     generation (:func:`gc.freeze`). A built index is hundreds of thousands of acyclic
@@ -154,7 +159,8 @@ class Glossary:
                     g._add(Entry(deck, card))
             g._sorted.sort()
             g._text.freeze()
-        _settle()
+        if len(g._sorted) >= SETTLE_MIN_ENTRIES:
+            _settle()
         return g
 
     def _add(self, entry: Entry) -> None:

@@ -100,6 +100,7 @@ class Database:
         try:
             sa_conn = await sa_conn.execution_options(isolation_level="AUTOCOMMIT")
             conn = Connection(sa_conn, Dialect(url.engine))
+            await conn.attach_driver()
             if url.engine == SQLITE:
                 await _prepare_sqlite(conn, url)
             db = cls(engine, conn, url)
