@@ -18,7 +18,6 @@ import os
 import random
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
