@@ -1,19 +1,23 @@
 """Ingest: 5,000 distinct members answer one round at once, through QuizService, into a
-SQLite file on disk. Beside it, in the same run, a naive writer that commits once per answer.
+SQLite file on disk and into a PostgreSQL server on the same disk (both durable: see
+bench/_engines.py). Beside each, in the same run, a naive writer that commits once per answer.
 
-Prints one JSON line: total seconds, p99 per answer (from the call to its durable
-acknowledgement), rows stored (must be exactly 5,000), and the speed-up over the baseline.
+Prints one JSON line: per engine, total seconds, p99 per answer (from the call to its durable
+acknowledgement), rows stored (must be exactly 5,000), and the speed-up over that engine's
+baseline; then PostgreSQL's figures over SQLite's (SQLite is PostgreSQL's baseline).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import statistics
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from _common import emit, note
+from _engines import ENGINES, SERVER_NOTE, Databases, databases, load_1min, ratio
 
 from bot.deck.library import DeckLibrary
 from bot.deck.model import Card, Deck
@@ -49,8 +53,8 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98]
 
 
-async def service_run(folder: Path) -> dict[str, float]:
-    db = await Database.open(folder / "service.db")
+async def service_run(target: str | Path) -> dict[str, float]:
+    db = await Database.open(target)
     ctx = Context(Stores(db), DeckLibrary.from_decks([deck()]), QuizSettings(counter_interval_s=3600),
                   rng=random.Random(1))
     service = QuizService(ctx)
@@ -75,9 +79,9 @@ async def service_run(folder: Path) -> dict[str, float]:
     return {"total_s": total, "p99_ms": p99(latencies) * 1000, "stored": stored}
 
 
-async def naive_run(folder: Path) -> dict[str, float]:
+async def naive_run(target: str | Path) -> dict[str, float]:
     """The baseline: each answer is its own transaction (member upsert + insert + commit)."""
-    db = await Database.open(folder / "naive.db")
+    db = await Database.open(target)
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
                            "VALUES ('c', 'w', 'bench', 'c', 0)")
@@ -105,19 +109,33 @@ async def naive_run(folder: Path) -> dict[str, float]:
     return {"total_s": total, "p99_ms": p99(latencies) * 1000, "stored": stored}
 
 
-async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        ours = await service_run(Path(tmp))
-        naive = await naive_run(Path(tmp))
+async def engine_run(where: Databases, engine: str) -> dict[str, Any]:
+    note(f"ingest: {engine}, {MEMBERS} members through QuizService ...")
+    ours = await service_run(where.target(engine, "service"))
+    note(f"ingest: {engine}, baseline, one commit per answer ...")
+    naive = await naive_run(where.target(engine, "naive"))
     speedup = naive["total_s"] / ours["total_s"]
-    print(json.dumps({
-        "bench": "ingest", "members": MEMBERS,
+    return {
         "total_s": round(ours["total_s"], 3), "p99_ms": round(ours["p99_ms"], 1), "rows_stored": ours["stored"],
         "baseline": "one commit per answer", "baseline_total_s": round(naive["total_s"], 3),
         "baseline_p99_ms": round(naive["p99_ms"], 1), "baseline_rows_stored": naive["stored"],
-        "speedup": round(speedup, 1), "target_total_s": 1.0, "target_speedup": 10,
+        "speedup": round(speedup, 1),
         "ok": ours["total_s"] <= 1.0 and ours["stored"] == MEMBERS and speedup >= 10,
-    }))
+    }
+
+
+async def main() -> None:
+    with databases() as where:
+        figures = {engine: await engine_run(where, engine) for engine in ENGINES}
+    record: dict[str, Any] = {"bench": "ingest", "members": MEMBERS, **figures, "settings": SERVER_NOTE,
+                              "target_total_s": 1.0, "target_speedup": 10, "load_1min": load_1min()}
+    if len(figures) == 2:
+        sqlite, pg = figures["sqlite"], figures["postgresql"]
+        record["postgresql_over_sqlite"] = {"total": ratio(pg["total_s"], sqlite["total_s"]),
+                                            "p99": ratio(pg["p99_ms"], sqlite["p99_ms"]),
+                                            "baseline_total": ratio(pg["baseline_total_s"],
+                                                                    sqlite["baseline_total_s"])}
+    emit(record)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Schedules at scale: 10,000 channels share one slot time; every platform post takes 100 ms.
 
-Through the real service and scheduler (one clock tick) on a SQLite file on disk, with a
+Through the real service and scheduler (one clock tick) on a SQLite file on disk and, in the
+same run, on a PostgreSQL server on the same disk (both durable: bench/_engines.py), with a
 fake Chat port that sleeps 100 ms per post (the platform side, taken as instant CPU-wise).
 The clock is real time shifted so the slot is "now" when the tick starts; a question's
 lateness is the time from its slot until its post returned (it is in the channel).
@@ -9,8 +10,9 @@ Beside it, in the same run: the same code with one post in flight at a time (as 
 schedules opened concurrently), on a smaller sample, extrapolated linearly to 10,000
 channels (stated in the output as such).
 
-Prints one JSON line: questions posted (must be all), p50/p99 lateness, total seconds, CPU
-seconds per round (time.process_time / rounds), and the baseline figures.
+Prints one JSON line: per engine, questions posted (must be all), p50/p99 lateness, total
+seconds, CPU seconds per round (time.process_time / rounds), and the baseline figures; then
+PostgreSQL's figures over SQLite's.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from _common import emit, note, percentile
+from _engines import ENGINES, SERVER_NOTE, Databases, databases, load_1min, ratio
 
 from bot.deck.library import DeckLibrary
 from bot.deck.model import Card, Deck
@@ -95,8 +98,8 @@ async def seed(db: Database, channels: int) -> None:
             [(i + 1, WINDOW_S, SLOT) for i in range(channels)])
 
 
-async def run(folder: Path, channels: int, in_flight: int) -> dict[str, float]:
-    db = await Database.open(folder / f"schedules-{channels}-{in_flight}.db")
+async def run(target: str | Path, channels: int, in_flight: int) -> dict[str, float]:
+    db = await Database.open(target)
     await seed(db, channels)
     clock = ShiftedClock()
     ctx = Context(Stores(db), DeckLibrary.from_decks([deck()]), QuizSettings(counter_interval_s=3600),
@@ -117,18 +120,16 @@ async def run(folder: Path, channels: int, in_flight: int) -> dict[str, float]:
             "in_window": sum(1 for late in chat.lateness if late <= WINDOW_S)}
 
 
-async def main() -> None:
+async def engine_run(where: Databases, engine: str) -> dict[str, Any]:
     limit = POSTS_IN_FLIGHT[PLATFORM]
-    with tempfile.TemporaryDirectory() as tmp:
-        note(f"schedules: {CHANNELS} channels, {limit} posts in flight ...")
-        ours = await run(Path(tmp), CHANNELS, limit)
-        note(f"schedules: baseline, {BASELINE_CHANNELS} channels, one post at a time ...")
-        base = await run(Path(tmp), BASELINE_CHANNELS, 1)
+    note(f"schedules: {engine}, {CHANNELS} channels, {limit} posts in flight ...")
+    ours = await run(where.target(engine, f"schedules-{CHANNELS}"), CHANNELS, limit)
+    note(f"schedules: {engine}, baseline, {BASELINE_CHANNELS} channels, one post at a time ...")
+    base = await run(where.target(engine, f"schedules-{BASELINE_CHANNELS}"), BASELINE_CHANNELS, 1)
     per_round = base["wall_s"] / base["rounds"]
     base_total = per_round * CHANNELS
-    emit({
-        "bench": "schedules", "channels": CHANNELS, "post_latency_ms": POST_LATENCY_S * 1000,
-        "posts_in_flight": limit, "posted": ours["posted"], "rounds_stored": ours["rounds"],
+    return {
+        "posted": ours["posted"], "rounds_stored": ours["rounds"],
         "in_window": ours["in_window"], "total_s": round(ours["wall_s"], 1),
         "p50_lateness_s": round(ours["p50_s"], 1), "p99_lateness_s": round(ours["p99_s"], 1),
         "cpu_per_round_ms": round(ours["cpu_per_round_ms"], 2),
@@ -140,9 +141,22 @@ async def main() -> None:
         "baseline_total_s_extrapolated": round(base_total, 0),
         "baseline_p99_lateness_s_extrapolated": round(0.99 * base_total, 0),
         "baseline_in_window_extrapolated": min(CHANNELS, int(WINDOW_S / per_round)),
-        "target_p99_lateness_s": 60, "loadavg_1m": round(os.getloadavg()[0], 1),
         "ok": ours["posted"] == CHANNELS and ours["p99_s"] <= 60,
-    })
+    }
+
+
+async def main() -> None:
+    with databases() as where:
+        figures = {engine: await engine_run(where, engine) for engine in ENGINES}
+    record: dict[str, Any] = {"bench": "schedules", "channels": CHANNELS, "post_latency_ms": POST_LATENCY_S * 1000,
+                              "posts_in_flight": POSTS_IN_FLIGHT[PLATFORM], **figures, "settings": SERVER_NOTE,
+                              "target_p99_lateness_s": 60, "loadavg_1m": load_1min()}
+    if len(figures) == 2:
+        sqlite, pg = figures["sqlite"], figures["postgresql"]
+        record["postgresql_over_sqlite"] = {"total": ratio(pg["total_s"], sqlite["total_s"]),
+                                            "p99_lateness": ratio(pg["p99_lateness_s"], sqlite["p99_lateness_s"]),
+                                            "cpu_per_round": ratio(pg["cpu_per_round_ms"], sqlite["cpu_per_round_ms"])}
+    emit(record)
 
 
 if __name__ == "__main__":

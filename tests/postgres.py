@@ -38,7 +38,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +68,10 @@ _SETTINGS = {
     "max_wal_size": "256MB",  # on tmpfs the WAL is memory; checkpoints cost little without fsync
     "log_min_messages": "warning",
 }
+
+# What a server needs for commits as durable as SQLite's synchronous=FULL (the benchmarks that
+# compare the engines' commit cost start one with these, its files on disk).
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 
 class PostgresMissing(RuntimeError):
@@ -157,9 +161,10 @@ def remove_leftovers(roots: Iterable[Path] | None = None) -> None:
                     _stop(run_dir)
 
 
-def start(root: Path | None = None) -> Server:
+def start(root: Path | None = None, *, settings: Mapping[str, str] | None = None) -> Server:
     """initdb and start a server (its directory under ``root``, default :func:`runs_root`);
-    raises PostgresMissing without the binaries.
+    raises PostgresMissing without the binaries. ``settings`` (postgresql.conf names and
+    values) override the test settings, e.g. :data:`DURABLE`.
 
     The port is free when picked but may be taken before the server binds it (other runs
     share the machine), so a failed start is retried on a new port.
@@ -179,9 +184,9 @@ def start(root: Path | None = None) -> Server:
         data = run_dir / "data"
         _run([str(BIN_DIR / "initdb"), "-D", str(data), "-U", SERVER_USER, "-A", "trust",
               "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"])
-        settings = {**_SETTINGS, "unix_socket_directories": f"'{run_dir}'"}
+        conf_settings = {**_SETTINGS, **(settings or {}), "unix_socket_directories": f"'{run_dir}'"}
         with (data / "postgresql.conf").open("a") as conf:
-            conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
+            conf.writelines(f"{name} = {value}\n" for name, value in conf_settings.items())
         for attempt in range(3):
             port = _free_port()
             try:
