@@ -39,7 +39,7 @@ from bot.store import migrate
 from bot.store.errors import refusal
 from bot.store.faults import CANNOT_OPEN, DELETED, REPLACED, UNAVAILABLE, StorageError, StorageHealth, reason_of
 from bot.store.integrity import QUICK_CHECK, check_failed, open_failure, preflight, verdict
-from bot.store.sql import SQLITE, Connection, Dialect, Record, Violation
+from bot.store.sql import POSTGRESQL, SQLITE, Connection, Dialect, Record, Violation
 from bot.store.urls import DatabaseUrl, parse_url
 
 T = TypeVar("T")
@@ -70,6 +70,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._identity = _identity(url.path) if url.path else None
         self._in_transaction = False
+        self._lost = False
+        """The server dropped the connection (PostgreSQL): the next transaction connects again."""
         self._grouped: list[tuple[Work, asyncio.Future[Any]]] = []
         """Work waiting for the next grouped commit (see :meth:`grouped`)."""
         self._group_writer: asyncio.Task[None] | None = None
@@ -145,6 +147,8 @@ class Database:
         (never the engine's own error); other errors (a busy lock) propagate unchanged."""
         async with self._lock:
             try:
+                if self._lost:
+                    await self._reconnect()
                 await self.conn.run(self.dialect.begin)
                 self._in_transaction = True
                 try:
@@ -161,9 +165,25 @@ class Database:
                 reason = _fault_reason(exc)
                 if reason is None:
                     raise
+                self._lost = reason == UNAVAILABLE and self.engine_name == POSTGRESQL
                 self.health.failed(reason, _one_line(exc))
                 raise StorageError(reason, f"the database could not be written: {_one_line(exc)}") from exc
         self.health.succeeded()
+
+    async def _reconnect(self) -> None:
+        """A new connection in place of one the server dropped (a restart, a failover, an idle
+        timeout). Raises what connecting raises; the next transaction tries again."""
+        try:
+            await self.conn.sa.close()
+        except Exception:  # the old connection is gone either way
+            pass
+        self._in_transaction = False
+        sa_conn = await self.engine.connect()
+        sa_conn = await sa_conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn = Connection(sa_conn, self.dialect)
+        await conn.attach_driver()
+        self.conn = conn
+        self._lost = False
 
     async def _rollback(self) -> None:
         """Roll back what is open; SQLite may already have rolled back after a failed commit."""
