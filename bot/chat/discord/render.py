@@ -74,6 +74,8 @@ def render(message: m.Message) -> Rendered:
         return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
     if isinstance(message, m.SlotSkipped):
         return Rendered(content=clip(name(message.text), MAX_CONTENT))
+    if isinstance(message, m.FileReply):  # the adapter attaches the file itself (see handlers)
+        return Rendered(content=clip(name(message.caption), MAX_CONTENT))
     return Rendered(content=notice_text(message))
 
 
