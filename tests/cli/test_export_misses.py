@@ -11,13 +11,13 @@ import yaml
 from bot.deck.library import DeckLibrary
 from bot.quiz.ports import Member
 from tests.helpers import ADMIN, CHANNEL, Clock, make_service, member
-from tests.process import quizbot
+from tests.process import clean_env, quizbot
 
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 ANKI_HEADER = ["#separator:comma", "#html:false", "#columns:front,back,tags", "#tags column:3"]
 
 
-async def play(path: Path, answers: list[dict[str, bool]]) -> list[tuple[str, str]]:
+async def play(path: Path | str, answers: list[dict[str, bool]]) -> list[tuple[str, str]]:
     """One closed choice round per entry, each member answering right (True) or wrong;
     returns the (deck, card) of each round, in order."""
     clock = Clock()
@@ -121,3 +121,13 @@ async def test_two_members_of_one_name_must_be_named_by_key(tmp_path):
     result = quizbot("export", "misses", "sam", "--db", "q.db", "--decks", DECKS, cwd=tmp_path)
     assert result.returncode == 2
     assert "2 members are called 'sam'" in result.stderr and "slack:T1:U1" in result.stderr
+
+
+async def test_export_reads_a_postgresql_database_named_by_the_url(tmp_path, postgres_url):
+    asked = await play(postgres_url, [{"ann": False}])
+    result = quizbot("export", "misses", "ann", "--decks", DECKS, cwd=tmp_path,
+                     env=clean_env(QUIZBOT_DATABASE_URL=postgres_url))
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in csv.reader(io.StringIO(result.stdout)) if not r[0].startswith("#")]
+    assert [r[0] for r in rows] == [card(*asked[0]).term]
+    assert not (tmp_path / "quizbot.db").exists()

@@ -43,8 +43,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key, workspace_of
 from bot.chat.slack.home import REVIEW_COMING_SOON, home_view
+from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key, workspace_of
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, _inert, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.teams import TeamChats
