@@ -43,7 +43,7 @@ def test_yaml_keeps_one_card_per_term_and_unique_ids_so_it_loads_without_errors(
               miss("nms", "nms", "The same term again in a third deck of the team", deck="c")]
     text = to_yaml(missed, "Zoë O'Neil")
     deck, problems = load_deck_text(text, "misses.yaml")
-    assert [p for p in problems if p.severity == "error"] == []
+    assert deck is not None and [p for p in problems if p.severity == "error"] == []
     data = yaml.safe_load(text)
     assert data["deck"] == "misses-zoe-o-neil"
     assert [c["id"] for c in data["cards"]] == ["nms", "nms-2"]
