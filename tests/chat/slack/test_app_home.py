@@ -78,3 +78,12 @@ async def test_review_button_says_private_reviews_are_coming_soon_on_the_home_ta
     notice = view["blocks"][0]
     assert notice["type"] == "context" and "coming soon" in notice["elements"][0]["text"]
     assert review_buttons(view) == ["quiz:review:start"]
+
+
+def test_home_view_shows_the_web_link_line_only_when_a_link_is_given() -> None:
+    from bot.chat.slack.home import home_view
+    from bot.quiz import messages as m
+
+    with_link = texts(home_view(m.Home("ann", None, 0, "https://quiz.example.com/w/abc")))
+    assert "*Web pages:* <https://quiz.example.com/w/abc|boards and decks>" in with_link
+    assert not any("Web pages" in line for line in texts(home_view(m.Home("ann", None, 0))))
