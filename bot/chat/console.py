@@ -23,6 +23,7 @@ import errno
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat.console_input import TerminalReader, start_pipe_reader
@@ -207,12 +208,27 @@ class ConsoleChat:
                 if command.lower() == "quiz" and replies == [commands.HELP]:
                     replies = [*replies, CONSOLE_HELP]  # /quiz help lists the console's own commands too
                 for reply in replies:
-                    self.say(render(reply))
+                    self.say(render(self._saved(reply)) if isinstance(reply, m.FileReply) else render(reply))
             else:
                 self.say(render(await self.service.answer_in_channel(CHANNEL, self.member, text)))
         except Exception as exc:
             self.say(f"Error: {exc}")
         return True
+
+    def _saved(self, reply: m.FileReply) -> m.Notice:
+        """Write a file reply beside the database (the working directory on PostgreSQL), replacing
+        an earlier export of the same name, and say where."""
+        path = self.files_dir() / reply.filename
+        try:
+            path.write_text(reply.content, encoding="utf-8")
+        except OSError as exc:
+            return m.error(f"Could not write {path}: {exc.strerror or exc}")
+        return m.ok(f"{reply.caption} Written to {path}")
+
+    def files_dir(self) -> Path:
+        """Where file replies go: the SQLite file's folder, else the working directory."""
+        db_file = self.service.ctx.stores.db.url.path
+        return Path(db_file).resolve().parent if db_file not in (None, ":memory:") else Path.cwd()
 
     def _switch(self, name: str) -> None:
         name = " ".join(name.split())

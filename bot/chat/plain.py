@@ -121,6 +121,8 @@ def layout(message: m.Message, fmt: Callable[[str], str] = str) -> str:
         return session_result(message, str)
     if isinstance(message, m.SlotSkipped):
         return message.text
+    if isinstance(message, m.FileReply):
+        return f"{message.caption}\n{message.content}"
     prefix = "Error: " if message.tone == "error" else ""
     return "\n".join([prefix + message.filled(str, fmt), *(f"  {fmt(line)}" for line in message.lines)])
 

@@ -45,7 +45,7 @@ ORDER BY a.answered_at, a.id
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export data (answers as CSV)")
+    p = sub.add_parser("export", help="export data (answers as CSV, a member's missed cards)")
     what = p.add_subparsers(dest="export_what", required=True, metavar="WHAT")
     a = what.add_parser("answers", help="every recorded answer, as CSV with a header row",
                         description=ANSWERS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -55,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     add_config_option(a)
     a.set_defaults(handler=export_answers_command)
+    from bot.cli import export_misses
+
+    export_misses.register(what)
 
 
 def _iso(epoch: float) -> str:

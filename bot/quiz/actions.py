@@ -2,7 +2,8 @@
 
 A click must still find its round after a restart, so everything needed is in
 the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
-``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``.
+``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``,
+``quiz:review:start``.
 :func:`parse` is strict: anything that is not one of
 these forms (a forged or stale id) gives None, never an exception. Every id fits
 Discord's 100-character custom_id limit: deck ids are at most 40 characters and
@@ -78,7 +79,17 @@ class ReportAction:
         return f"report:{self.deck_id}:{self.card_id}"
 
 
-Action = AnswerAction | TypeAnswerAction | DefineAction | HintAction | ReportAction
+@dataclass(frozen=True)
+class StartReviewAction:
+    """Start a private review of the member's due cards (the App Home's Review button)."""
+
+    def pack(self) -> str:
+        return START_REVIEW_ID
+
+
+START_REVIEW_ID = "quiz:review:start"
+
+Action = AnswerAction | TypeAnswerAction | DefineAction | HintAction | ReportAction | StartReviewAction
 
 ANSWER_PATTERN = r"quiz:answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
 TYPE_PATTERN = r"quiz:type:(?P<round>\d{1,18})"
@@ -99,4 +110,6 @@ def parse(custom_id: str) -> Action | None:
         return HintAction(int(m.group(1)))
     if m := _REPORT.match(custom_id):
         return ReportAction(m.group(1), m.group(2))
+    if custom_id == START_REVIEW_ID:
+        return StartReviewAction()
     return None

@@ -30,6 +30,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
+    "/quiz misses [csv|yaml]: the cards you last answered wrong, as a file for you alone",
     "/quiz decks: the loaded decks",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
@@ -105,6 +106,10 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         if args[0].lower() == "resolve" and len(args) == 2:
             return await service.resolve_report(member, args[1])
         return m.error("Use `/quiz reports` or `/quiz reports resolve ID`.")
+    if action == "misses":
+        if len(args) > 1:
+            return m.error("Use `/quiz misses` (CSV for Anki and Quizlet) or `/quiz misses yaml` (a deck).")
+        return await service.misses(member, args[0] if args else "csv")
     if action == "decks":
         return service.decks()
     if action == "help":

@@ -249,8 +249,32 @@ class SlotSkipped:
         return f"Scheduled question skipped (#{self.schedule_id} {self.schedule}): {why}."
 
 
+@dataclass(frozen=True)
+class FileReply:
+    """A file for the asking member alone (``/quiz misses``): each adapter delivers it
+    privately (a short one as text in the reply, a longer one as an attachment or a file)."""
+
+    filename: str
+    content: str
+    caption: str
+    """One line saying what the file is ("Your 3 missed cards as CSV ...")."""
+
+
+@dataclass(frozen=True)
+class Home:
+    """A member's own page (Slack's App Home): where they stand and what to study."""
+
+    name: str
+    rank: LeaderboardRow | None
+    """Their row on this week's board of the whole workspace; None before their first answer."""
+    due: int
+    """Cards whose review is due (their spaced-repetition date has passed)."""
+    web_link: str | None = None
+    """The workspace's web pages, shown only when there is one."""
+
+
 Message = (QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
-           | SlotSkipped)
+           | SlotSkipped | FileReply)
 
 
 def error(text: str, said: tuple[str, ...] = ()) -> Notice:

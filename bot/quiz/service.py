@@ -17,9 +17,10 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import reports, standings
+from bot.quiz import misses_files, reports, standings
 from bot.quiz.context import Context
 from bot.quiz.hints import give_hint
+from bot.quiz.misses import misses as missed_cards
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_desk import ScheduleDesk
@@ -29,6 +30,7 @@ from bot.quiz.schedule_spec import (
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.errors import ChannelBusy, SessionRunning
+from bot.store.misses import card_records
 
 ADMIN_ONLY = m.ADMIN_ONLY
 
@@ -299,6 +301,10 @@ class QuizService:
                           season: int | None = None) -> m.Message:
         return await standings.leaderboard(self.ctx, channel, member, period, where, group, season)
 
+    async def home(self, workspace: str, member: Member, web_link: str | None = None) -> m.Home:
+        """A member's own page (Slack's App Home): rank this week in ``workspace``, cards due."""
+        return await standings.home(self.ctx, workspace, member, web_link)
+
     async def has_group(self, channel: ChannelRef, name: str) -> bool:
         return await self.ctx.stores.groups.find(channel.workspace, name) is not None
 
@@ -311,6 +317,20 @@ class QuizService:
     async def season(self, channel: ChannelRef, member: Member, action: str, confirm: bool = False) -> m.Notice:
         """``/quiz season new|list``; ``new`` ends the season only when ``confirm`` is set."""
         return await standings.season_command(self.ctx, channel, member, action, confirm)
+
+    async def misses(self, member: Member, fmt: str = "csv") -> m.FileReply | m.Notice:
+        """``/quiz misses [csv|yaml]``: the member's missed cards as a file, for them alone."""
+        fmt = (fmt or "csv").lower()
+        if fmt not in misses_files.FORMATS:
+            return m.error("Use `/quiz misses` (CSV for Anki and Quizlet) or `/quiz misses yaml` (a deck).")
+        member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
+        missed = missed_cards(await card_records(self.ctx.stores.db, member_id), self.library)
+        if not missed:
+            return m.Notice("You have no missed cards yet: none whose latest answer was wrong.")
+        what = "CSV for Anki and Quizlet" if fmt == "csv" else "a deck (YAML)"
+        return m.FileReply(misses_files.file_name(member.name, fmt),
+                           misses_files.render_file(missed, fmt, member.name),
+                           f"Your {len(missed)} missed card(s), newest first, as {what}.")
 
     def decks(self) -> m.Notice:
         lines = tuple(f"{d.id}: {d.title} ({len(d.cards)} cards)" for d in self.library.decks)

@@ -115,6 +115,16 @@ async def stats(ctx: Context, channel: ChannelRef, member: Member) -> m.Stats:
     return m.Stats(member.name, len(past), correct, points, current, best, weakest(by_tag), weakest(by_card))
 
 
+async def home(ctx: Context, workspace: str, member: Member, web_link: str | None = None) -> m.Home:
+    """A member's App Home: this week's rank in the whole workspace, cards due for review."""
+    member_id = await ctx.stores.directory.member_id(member.key, member.name)
+    mine = await ctx.stores.leaderboards.rank_of(f"workspace:{workspace}", week_key(ctx.clock(), ctx.settings.tz),
+                                                 member_id)
+    rank = m.LeaderboardRow(mine[0], mine[1].name, mine[1].points, mine[1].correct, mine[1].answered) if mine else None
+    due = await ctx.stores.reviews.due_count(member_id, ctx.clock())
+    return m.Home(member.name, rank, due, web_link or None)
+
+
 # -- groups ------------------------------------------------------------------
 
 

@@ -62,6 +62,12 @@ class Reviews:
             " WHERE r.channel_id = ?) GROUP BY card_key", (now, REVIEW_STATE, channel_id))
         return {str(r[0]): int(r[1]) for r in rows}
 
+    async def due_count(self, member_id: int, now: float) -> int:
+        """How many of the member's cards are due for review (their due date has passed)."""
+        row = await self.db.fetchone("SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ?",
+                                     (member_id, now))
+        return int(row[0]) if row else 0
+
     async def recent_repeats(self, channel_id: int, window: int) -> int:
         """Of the channel's last ``window`` rounds, how many asked a card the channel had seen before."""
         rows = await self.db.fetchall(

@@ -118,6 +118,8 @@ class FakeRest:
     latency: float = 0.0
     interaction_deadline: float = 3.0
     requests: list[RecordedRequest] = field(default_factory=list)
+    uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
+    """(path, filename, bytes) of every file part of a multipart request, in order."""
     _faults: list[_Fault] = field(default_factory=list)
     _routes: list[tuple[str, re.Pattern[str], _Handler]] = field(default_factory=list)
 
@@ -208,6 +210,9 @@ class FakeRest:
             form = await request.post()
             raw = form.get("payload_json")
             body = json.loads(raw) if isinstance(raw, str) else None
+            for part in form.values():
+                if isinstance(part, web.FileField):
+                    self.uploads.append((path, part.filename, part.file.read()))
         parsed = _Request(
             request.method, path, dict(request.query), body, request.headers.get("Authorization")
         )

@@ -129,6 +129,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/response/{id}", self._handle_response_url)
+        app.router.add_post("/upload/{id}", self._handle_upload)
         app.router.add_get("/socket", self._handle_socket)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -136,6 +137,7 @@ class FakeSlack:
         await site.start()
         self._port = self._runner.addresses[0][1]
         self._workspace.socket_url = self.socket_url
+        self._workspace.upload_base = f"{self.base_url}/upload"
 
     async def stop(self) -> None:
         """Close open websockets (code 1001) and stop serving. Safe to call twice."""
@@ -384,6 +386,27 @@ class FakeSlack:
             return web.Response(status=fault.status if fault.status != 200 else 404, text=fault.error)
         await self._record(RESPONSE_URL_METHOD, args, None, None, response_id)
         return web.Response(text="ok")
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL of Slack's external upload flow: the file's bytes, raw or as a form."""
+        file_id = request.match_info["id"]
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            field = next(iter(form.values()))
+            data = field.file.read() if isinstance(field, web.FileField) else str(field).encode()
+        else:
+            data = await request.read()
+        self._workspace.uploads[file_id] = data
+        await self._record("upload", {"file_id": file_id, "size": len(data)}, None, None)
+        return web.Response(text=f"OK - {len(data)}")
+
+    def home_view(self, user_id: str) -> Args | None:
+        """The App Home view last published for ``user_id``."""
+        return self._workspace.home_views.get(user_id)
+
+    def files(self) -> list[Args]:
+        """Files shared through the external upload flow (with their bytes as ``content``)."""
+        return list(self._workspace.files)
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(timeout=1.0)

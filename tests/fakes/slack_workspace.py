@@ -9,6 +9,7 @@ button value, 255-char action_id).
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +54,14 @@ class Workspace:
         """Workspaces that install the app through OAuth, and their tokens."""
         self.socket_url = ""
         """What ``apps.connections.open`` hands out; set by the server once it listens."""
+        self.upload_base = ""
+        """Where ``files.getUploadURLExternal`` points uploads (``{upload_base}/{file_id}``)."""
+        self.uploads: dict[str, bytes] = {}
+        """The bytes POSTed to each upload URL, by file id."""
+        self.files: list[Args] = []
+        """Each file shared by ``files.completeUploadExternal``: id, title, channel_id, initial_comment, content."""
+        self.home_views: dict[str, Args] = {}
+        """The last view ``views.publish`` published, per user id."""
         self._users: dict[str, Args] = {}
         self._channels: dict[str, Args] = {}
         self._ts = itertools.count(1)
@@ -99,6 +108,10 @@ class Workspace:
             "views.update": self._update_view,
             "users.info": self._user_info,
             "conversations.info": self._conversation_info,
+            "conversations.open": self._open_conversation,
+            "views.publish": self._publish_view,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
         handler = handlers.get(method)
         return {} if handler is None else handler(args)
@@ -147,6 +160,43 @@ class Workspace:
             raise SlackError("invalid_arguments")
         _check_blocks(view.get("blocks", []))
         return {"view": self._view(view)}
+
+    def _publish_view(self, args: Args) -> Args:
+        user_id = _require(args, "user_id", "invalid_arguments")
+        view = args.get("view")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            raise SlackError("invalid_arguments")
+        _check_blocks(view.get("blocks", []))
+        self.home_views[user_id] = view
+        return {"view": self._view(view)}
+
+    def _open_conversation(self, args: Args) -> Args:
+        users = _require(args, "users", "users_list_not_supplied")
+        if "," in users:
+            raise SlackError("not_implemented")
+        return {"channel": {"id": f"D{users}"}}
+
+    def _upload_url(self, args: Args) -> Args:
+        _require(args, "filename", "invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        return {"upload_url": f"{self.upload_base}/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: Args) -> Args:
+        files = args.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments")
+        shared = []
+        for entry in files:
+            file_id = str(entry.get("id", ""))
+            if file_id not in self.uploads:
+                raise SlackError("file_not_found")
+            record = {"id": file_id, "title": entry.get("title", ""), "channel_id": args.get("channel_id"),
+                      "initial_comment": args.get("initial_comment"), "content": self.uploads[file_id]}
+            self.files.append(record)
+            shared.append({"id": file_id, "title": record["title"]})
+        return {"files": shared}
 
     def _user_info(self, args: Args) -> Args:
         user_id = _require(args, "user", "user_not_found")

@@ -45,6 +45,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz schedule list: the schedules of this channel",
     "/quiz group create|join|leave|list name: study groups",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz misses [format]: the cards you last answered wrong, as a file for you alone",
     "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
     "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz season list: the seasons so far",
@@ -162,6 +163,13 @@ def quiz_group() -> app_commands.Group:
     @root.command(name="stats", description="Your answers, accuracy, streak and weakest cards")
     async def stats(interaction: discord.Interaction) -> None:
         await quiz(interaction).in_channel(interaction, lambda c, mem: quiz(interaction).service.stats(c, mem))
+
+    @root.command(name="misses", description="The cards you last answered wrong, as a file for you alone")
+    @app_commands.rename(file_format="format")
+    @app_commands.describe(file_format="csv: for Anki and Quizlet (default); yaml: a deck of ours")
+    async def misses(interaction: discord.Interaction, file_format: Literal["csv", "yaml"] = "csv") -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.misses(mem, file_format))
 
     @season.command(name="list", description="The seasons so far")
     async def season_list(interaction: discord.Interaction) -> None:

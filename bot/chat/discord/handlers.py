@@ -233,8 +233,13 @@ class Handlers:
 
     async def _send(self, interaction: discord.Interaction, rendered: Rendered, deferred: bool) -> None:
         options = send_options(rendered)
+        file = rendered.file()
         try:
-            if deferred:
+            if file is not None and deferred:  # the "thinking" reply is replaced by an ephemeral followup
+                await interaction.followup.send(ephemeral=True, file=file, **options)
+            elif file is not None:
+                await interaction.response.send_message(ephemeral=True, file=file, **options)
+            elif deferred:
                 await interaction.edit_original_response(**options)
             else:
                 await interaction.response.send_message(ephemeral=True, **options)

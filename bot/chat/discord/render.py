@@ -45,6 +45,16 @@ class Rendered:
     content: str | None = None
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
+    attachment: tuple[str, bytes] | None = None
+    """(file name, bytes) of a file sent with the message (a file reply); never in ``send_options``:
+    a ``discord.File`` is read once, so the sender makes one per send (:meth:`file`)."""
+
+    def file(self) -> discord.File | None:
+        if self.attachment is None:
+            return None
+        import io
+
+        return discord.File(io.BytesIO(self.attachment[1]), filename=self.attachment[0])
 
 
 def send_options(rendered: Rendered) -> dict[str, Any]:
@@ -74,6 +84,9 @@ def render(message: m.Message) -> Rendered:
         return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
     if isinstance(message, m.SlotSkipped):
         return Rendered(content=clip(name(message.text), MAX_CONTENT))
+    if isinstance(message, m.FileReply):
+        return Rendered(content=clip(name(message.caption), MAX_CONTENT),
+                        attachment=(message.filename, message.content.encode("utf-8")))
     return Rendered(content=notice_text(message))
 
 

@@ -43,14 +43,23 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
-from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, answer_modal, render
+from bot.chat.slack.home import REVIEW_COMING_SOON, home_view
+from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key, workspace_of
+from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, _inert, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.teams import TeamChats
 from bot.chat.slack.web import SlackCallError
 from bot.quiz import commands
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
+from bot.quiz.actions import (
+    AnswerAction,
+    DefineAction,
+    HintAction,
+    ReportAction,
+    StartReviewAction,
+    TypeAnswerAction,
+    parse,
+)
 from bot.quiz.ports import Member
 from bot.quiz.service import QuizService
 from bot.store.deliveries import Deliveries
@@ -69,6 +78,10 @@ confirmation may lag, an ack may not."""
 
 Tell = Callable[[m.Message], Awaitable[None]]
 
+SHOWN_FILE_CHARS = 2800
+"""A file reply up to this long (escaped) is shown in the ephemeral reply as a code block
+(a section holds 3,000 characters); a longer one is uploaded to the member's DM with the bot."""
+
 SOMETHING_WRONG = m.error("Something went wrong on my side; it has been logged. Please try again.")
 STALE_BUTTON = m.error("That button is out of date or not one of mine. Use the buttons on the latest question.")
 
@@ -82,6 +95,7 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
     for name in COMMANDS:
         app.command(name)(listeners.on_command)
     app.view_submission(OUR_VIEWS)(listeners.on_answer_submit)
+    app.event("app_home_opened")(listeners.on_home_opened)
     app.error(listeners.on_error)
 
 
@@ -129,6 +143,8 @@ class Listeners:
             return
 
         async def tell(message: m.Message) -> None:
+            if isinstance(message, m.FileReply) and len(_inert(message.content)) > SHOWN_FILE_CHARS:
+                message = await self._send_file(caller, message)
             await self._respond(response_url, caller, message, replace_original=False)
 
         async with self.work(command, caller, tell, once):
@@ -197,6 +213,8 @@ class Listeners:
                 notice = await self.service.hint(parsed.round_id, self.identities.known(caller))
                 await once()  # the hint is stored (or refused) before Slack hears "got it"
                 self.later("action", caller, tell, lambda: tell(notice))
+            elif isinstance(parsed, StartReviewAction):
+                self.later("action", caller, tell, lambda: self._start_review(caller, tell))
             elif isinstance(parsed, ReportAction):
                 notice = await self.service.report_card(self.identities.known(caller), parsed.deck_id, parsed.card_id)
                 await once()
@@ -205,6 +223,52 @@ class Listeners:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
                 self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
+
+    async def _start_review(self, caller: Caller, tell: Tell) -> None:
+        """The Home tab's Review button: ``QuizService.start_review`` once the core has it
+        (private reviews are built separately); until then the tab says they are coming soon."""
+        member = await self.identities.member(caller)
+        start_review = getattr(self.service, "start_review", None)
+        if start_review is not None:
+            reply = await start_review(member, channel=None)
+            if isinstance(reply, m.Notice):
+                await self._publish_home(caller, member, reply)
+            return
+        await self._publish_home(caller, member, REVIEW_COMING_SOON)
+
+    # -- App Home -----------------------------------------------------------------------
+
+    async def on_home_opened(self, ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """``app_home_opened``: publish the member's page (their Messages tab is left alone)."""
+        await ack()
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        caller = Caller(str(body.get("team_id") or event.get("view", {}).get("team_id") or ""),
+                        str(event["user"]), "", None)
+        member = await self.identities.member(caller)
+
+        async def nobody_to_tell(message: m.Message) -> None:  # no channel, no response_url
+            return None
+
+        self.later("app_home_opened", caller, nobody_to_tell, lambda: self._publish_home(caller, member))
+
+    async def _publish_home(self, caller: Caller, member: Member, notice: m.Notice | None = None) -> None:
+        home = await self.service.home(workspace_of(caller.team_id), member)
+        try:
+            chat = await self.teams.for_team(caller.team_id, "views.publish")
+            await chat.publish_home(caller.user_id, home_view(home, notice))
+        except SlackCallError:  # logged by the call
+            return
+
+    async def _send_file(self, caller: Caller, reply: m.FileReply) -> m.Notice:
+        """Upload a file reply to the member's DM with the bot; what to tell them about it."""
+        try:
+            chat = await self.teams.for_team(caller.team_id, "files.upload")
+            await chat.send_file(caller.user_id, reply.filename, reply.content, reply.caption)
+        except SlackCallError:  # logged by the call
+            return m.error("I could not send you the file (the bot may lack the `files:write` scope); "
+                           "please tell an admin.")
+        return m.ok(f"{reply.caption} Sent to your direct messages with me: {reply.filename}")
 
     async def _open_answer_box(self, action: TypeAnswerAction, caller: Caller, trigger_id: str, tell: Tell) -> None:
         card = await self.service.open_question(action.round_id)

@@ -153,6 +153,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return [_section(plain.session_result(message, literal))]
     if isinstance(message, m.SlotSkipped):
         return [_context(escape(message.text))]
+    if isinstance(message, m.FileReply):  # short enough to show (longer ones are uploaded instead)
+        return [_section(escape(message.caption)), _section(f"```{_inert(message.content)}```")]
     return _notice(message)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -207,6 +207,37 @@ class SlackChat:
     async def open_view(self, trigger_id: str, view: dict[str, Any], user_id: str) -> None:
         try:
             await self.call("views.open", lambda: self.client.views_open(trigger_id=trigger_id, view=view))
+        except SlackCallError as exc:
+            log_failure(exc, user=user_id)
+            raise
+
+    async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """Show ``view`` on the member's App Home tab (``views.publish``)."""
+        try:
+            await self.call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
+        except SlackCallError as exc:
+            log_failure(exc, user=user_id)
+            raise
+
+    async def send_file(self, user_id: str, filename: str, content: str, comment: str) -> None:
+        """Upload a text file into the member's direct messages with the bot, for them alone
+        (``conversations.open``, then slack-sdk's ``files_upload_v2``: Slack's external upload flow)."""
+        try:
+            opened = await self.call("conversations.open", lambda: self.client.conversations_open(users=user_id))
+            channel = str((opened.get("channel") or {}).get("id") or "")
+
+
+            async def upload() -> AsyncSlackResponse:
+                try:
+                    return await self.client.files_upload_v2(
+                        channel=channel, filename=filename, title=filename, content=content, initial_comment=comment)
+                except SlackApiError:
+                    raise
+                except SlackClientError as exc:  # the upload URL refused the bytes
+                    log.debug("event=slack_upload_error error=%r", exc)
+                    raise SlackCallError("files.upload", "upload_failed") from None
+
+            await self.call("files.completeUploadExternal", upload)
         except SlackCallError as exc:
             log_failure(exc, user=user_id)
             raise

@@ -23,12 +23,17 @@ def test_manifest_declares_exactly_the_commands_the_bot_listens_to() -> None:
     assert sorted(commands) == sorted(COMMANDS)
 
 
-def test_manifest_asks_for_the_least_scopes_and_no_events() -> None:
+def test_manifest_asks_for_the_least_scopes_and_only_the_app_home_event() -> None:
     data = manifest()
 
-    assert sorted(data["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "users:read"]
+    assert sorted(data["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "files:write", "im:write",
+                                                            "users:read"]
     assert "user" not in data["oauth_config"]["scopes"]
-    assert "event_subscriptions" not in data["settings"]
+    assert data["settings"]["event_subscriptions"] == {"bot_events": ["app_home_opened"]}
+
+
+def test_manifest_turns_the_home_tab_on() -> None:
+    assert manifest()["features"]["app_home"]["home_tab_enabled"] is True
 
 
 def test_manifest_enables_interactivity_and_socket_mode() -> None:
