@@ -70,7 +70,7 @@ NO_PLATFORM = ("nothing to run: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack) 
 reading an empty input and stopping with 0 would be a silent restart loop under Docker."""
 
 
-DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read")
+DEFAULT_SLACK_SCOPES = ("commands", "chat:write", "users:read", "files:write")
 """The bot scopes of ``bot/chat/slack/manifest.yaml``: what an install asks for by default."""
 
 

@@ -35,6 +35,7 @@ from .slack_workspace import (
     TEAM_NAME,
     TEAM_URL,
     Args,
+    SharedFile,
     SlackError,
     Workspace,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "TEAM_URL",
     "ApiCall",
     "FakeSlack",
+    "SharedFile",
 ]
 
 RESPONSE_URL_METHOD = "response_url"
@@ -61,7 +63,7 @@ DEFAULT_TIMEOUT = 5.0
 
 # Slack accepts these arguments as JSON strings in form bodies; the fake decodes them so
 # that tests see the same structure whichever encoding the client chose.
-_JSON_ARGS = frozenset({"attachments", "blocks", "metadata", "view"})
+_JSON_ARGS = frozenset({"attachments", "blocks", "files", "metadata", "view"})
 Predicate = Callable[[Args], bool]
 _T = TypeVar("_T")
 
@@ -129,6 +131,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/response/{id}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/socket", self._handle_socket)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -136,6 +139,7 @@ class FakeSlack:
         await site.start()
         self._port = self._runner.addresses[0][1]
         self._workspace.socket_url = self.socket_url
+        self._workspace.upload_base = f"{self.base_url}/upload"
 
     async def stop(self) -> None:
         """Close open websockets (code 1001) and stop serving. Safe to call twice."""
@@ -246,6 +250,11 @@ class FakeSlack:
         self._workspace.add_channel(channel_id, fields)
 
     # -- inspection --------------------------------------------------------------------
+
+    @property
+    def shared_files(self) -> list[SharedFile]:
+        """Files completed by ``files.completeUploadExternal`` (the external upload flow), in order."""
+        return list(self._workspace.shared_files)
 
     @property
     def api_calls(self) -> list[ApiCall]:
@@ -384,6 +393,15 @@ class FakeSlack:
             return web.Response(status=fault.status if fault.status != 200 else 404, text=fault.error)
         await self._record(RESPONSE_URL_METHOD, args, None, None, response_id)
         return web.Response(text="ok")
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """Step 2 of the external upload: the raw bytes of a file, recorded as method ``upload``."""
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        accepted = self._workspace.receive_upload(file_id, data)
+        await self._record("upload", {"file_id": file_id, "length": len(data)}, None,
+                           None if accepted else "not_found")
+        return web.Response(text="OK - 200" if accepted else "not found", status=200 if accepted else 404)
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(timeout=1.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 TEAM_ID = "T0FAKE"
@@ -39,6 +40,24 @@ class SlackError(Exception):
         self.error = error
 
 
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded through the external upload flow and completed into a channel."""
+
+    file_id: str
+    filename: str
+    title: str
+    channel_id: str | None
+    data: bytes
+
+
+@dataclass
+class _PendingUpload:
+    filename: str
+    length: int
+    data: bytes | None = None
+
+
 class Workspace:
     """One team with one bot: users, channels and the message ``ts`` clock.
 
@@ -58,6 +77,11 @@ class Workspace:
         self._ts = itertools.count(1)
         self._ts_base = int(time.time())
         self._ids = itertools.count(1)
+        self.upload_base = ""
+        """Where ``files.getUploadURLExternal`` sends the bytes; set by the server once it listens."""
+        self._uploads: dict[str, _PendingUpload] = {}
+        self.shared_files: list[SharedFile] = []
+        """Files completed by ``files.completeUploadExternal``, in order."""
 
     def add_user(self, user_id: str, fields: Args) -> None:
         self._users[user_id] = fields
@@ -99,6 +123,8 @@ class Workspace:
             "views.update": self._update_view,
             "users.info": self._user_info,
             "conversations.info": self._conversation_info,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
         handler = handlers.get(method)
         return {} if handler is None else handler(args)
@@ -155,6 +181,51 @@ class Workspace:
     def _conversation_info(self, args: Args) -> Args:
         channel_id = _require(args, "channel", "channel_not_found")
         return {"channel": {**_default_channel(channel_id), **self._channels.get(channel_id, {})}}
+
+    def _upload_url(self, args: Args) -> Args:
+        """Step 1 of the external upload: a file id and the URL its bytes go to."""
+        filename = _require(args, "filename", "invalid_arguments")
+        try:
+            length = int(_require(args, "length", "invalid_arguments"))
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        if length <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self._uploads[file_id] = _PendingUpload(filename, length)
+        return {"upload_url": f"{self.upload_base}/{file_id}", "file_id": file_id}
+
+    def receive_upload(self, file_id: str, data: bytes) -> bool:
+        """Step 2: the bytes POSTed to an upload URL; False (HTTP 404 there) for an unknown id
+        or a length other than the one announced in step 1."""
+        pending = self._uploads.get(file_id)
+        if pending is None or len(data) != pending.length:
+            return False
+        pending.data = data
+        return True
+
+    def _complete_upload(self, args: Args) -> Args:
+        """Step 3: share the uploaded files (to ``channel_id`` when given). A file whose bytes
+        never arrived is ``file_not_found``; completing one twice is ``file_not_found`` too."""
+        files = args.get("files")
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments")
+        channel_id = args.get("channel_id") or None
+        done = []
+        for item in files:
+            file_id = str(item.get("id", "")) if isinstance(item, dict) else ""
+            pending = self._uploads.get(file_id)
+            if pending is None or pending.data is None:
+                raise SlackError("file_not_found")
+            done.append((file_id, pending, str(item.get("title") or pending.filename)))
+        shared = []
+        for file_id, pending, title in done:
+            del self._uploads[file_id]
+            assert pending.data is not None
+            self.shared_files.append(SharedFile(file_id, pending.filename, title, channel_id, pending.data))
+            shared.append({"id": file_id, "name": pending.filename, "title": title, "size": len(pending.data),
+                           "channels": [channel_id] if channel_id else []})
+        return {"files": shared}
 
     def _next_ts(self) -> str:
         return f"{self._ts_base}.{next(self._ts):06d}"

@@ -10,6 +10,7 @@ text from decks is Markdown by design and renders as formatting. Nothing here ca
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,17 +41,19 @@ GREY = discord.Colour.light_grey()
 
 @dataclass(frozen=True)
 class Rendered:
-    """What one message becomes: text, an embed, buttons (each may be None)."""
+    """What one message becomes: text, an embed, buttons, an attached file (each may be None).
+    A :class:`discord.File` is read once: render again for another send."""
 
     content: str | None = None
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
+    file: discord.File | None = None
 
 
 def send_options(rendered: Rendered) -> dict[str, Any]:
     """Keyword arguments for a send: only the parts present, and never a mention."""
     options: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-    for key in ("content", "embed", "view"):
+    for key in ("content", "embed", "view", "file"):
         value = getattr(rendered, key)
         if value is not None:
             options[key] = value
@@ -74,6 +77,8 @@ def render(message: m.Message) -> Rendered:
         return Rendered(content=clip(plain.session_result(message, name), MAX_CONTENT))
     if isinstance(message, m.SlotSkipped):
         return Rendered(content=clip(name(message.text), MAX_CONTENT))
+    if isinstance(message, m.WeeklyDigest):
+        return digest(message)
     return Rendered(content=notice_text(message))
 
 
@@ -187,6 +192,24 @@ def leaderboard_embed(board: m.Leaderboard) -> discord.Embed:
     if board.you:
         lines += ["…", _row(board.you) + " (you)"]
     return _fit(_embed(board.title, "\n".join(lines), GREY))
+
+
+def digest(week: m.WeeklyDigest) -> Rendered:
+    """The digest as an embed (board, hardest card, streaks) with the chart attached and shown
+    as the embed's image (``attachment://NAME``)."""
+    lines = [_row(r) for r in week.board.rows] or ["Nobody has scored yet."]
+    embed = _embed(week.title, f"**{week.board.title}**\n" + "\n".join(lines), GREY)
+    card = week.hardest
+    if card is not None:
+        _field(embed, "Hardest card", f"**{card.term}** ({card.correct}/{card.answered} right, "
+                                      f"{card.percent_right}%; {card.deck_title})\n{card.definition}")
+    if week.streaks:
+        _field(embed, "Streaks", ", ".join(f"{name(s.name)} {s.current} (best {s.best})" for s in week.streaks))
+    if not week.chart_png:
+        return Rendered(embed=_fit(embed))
+    embed.set_image(url=f"attachment://{week.chart_name}")
+    return Rendered(embed=_fit(embed), file=discord.File(io.BytesIO(week.chart_png), filename=week.chart_name,
+                                                         description="Points per day of each member this week"))
 
 
 def stats_embed(stats: m.Stats) -> discord.Embed:

@@ -34,7 +34,7 @@ async def test_install_link_gives_slacks_authorize_url_with_a_state_and_its_cook
     assert f"{url.scheme}://{url.netloc}{url.path}" == "https://slack.com/oauth/v2/authorize"
     query = parse_qs(url.query)
     assert query["client_id"] == [CLIENT_ID]
-    assert query["scope"] == ["commands,chat:write,users:read"]  # the manifest's bot scopes
+    assert query["scope"] == ["commands,chat:write,users:read,files:write"]  # the manifest's bot scopes
     assert page.state
     assert page.cookie is not None and f"slack-app-oauth-state={page.state}" in page.cookie
 

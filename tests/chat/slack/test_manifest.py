@@ -26,7 +26,7 @@ def test_manifest_declares_exactly_the_commands_the_bot_listens_to() -> None:
 def test_manifest_asks_for_the_least_scopes_and_no_events() -> None:
     data = manifest()
 
-    assert sorted(data["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "users:read"]
+    assert sorted(data["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "files:write", "users:read"]
     assert "user" not in data["oauth_config"]["scopes"]
     assert "event_subscriptions" not in data["settings"]
 
