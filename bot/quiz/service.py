@@ -300,6 +300,15 @@ class QuizService:
         """``/quiz digest add|now|remove|list``; None when a digest was posted."""
         return await self.digests.command(channel, member, words)
 
+    async def digest_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None) -> m.Notice:
+        return await self.digests.add(channel, member, spec, tz)
+
+    async def digest_now(self, channel: ChannelRef, member: Member) -> m.Notice | None:
+        return await self.digests.now(channel, member)
+
+    async def digest_remove(self, channel: ChannelRef, member: Member, digest_id: str) -> m.Notice:
+        return await self.digests.remove(channel, member, digest_id)
+
     # -- standings ----------------------------------------------------------------
 
     async def leaderboard(self, channel: ChannelRef, member: Member, period: str = "week",
