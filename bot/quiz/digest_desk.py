@@ -97,7 +97,7 @@ class DigestDesk:
             return m.error(m.ADMIN_ONLY.format(what="change digests"))
         ident = digest_id.strip().lstrip("#")
         if not (ident.isascii() and ident.isdigit() and len(ident) <= 18):
-            return m.error("Usage: `/quiz digest remove ID` (see `/quiz digest list`).")
+            return m.error("Usage: `/quiz digest remove ID` (see `/quiz schedule list`).")
         removed = await self.ctx.stores.digests.remove(await self.ctx.channel_id(channel), int(ident))
         return m.ok(f"Digest #{ident} removed.") if removed else m.error(f"No digest #{ident} in this channel.")
 

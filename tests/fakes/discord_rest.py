@@ -124,7 +124,8 @@ def _attachments(body: JSON, files: tuple[UploadedFile, ...]) -> list[JSON] | st
         filename = str(entry.get("filename") or part.filename)
         stored.append({"id": attachment_id, "filename": filename, "size": len(part.data),
                        "content_type": part.content_type, "description": entry.get("description"),
-                       "url": f"https://cdn.discordapp.com/attachments/{attachment_id}/{filename}"})
+                       "url": f"https://cdn.discordapp.com/attachments/{attachment_id}/{filename}",
+                       "proxy_url": f"https://media.discordapp.net/attachments/{attachment_id}/{filename}"})
     if parts:
         return f"file parts without an attachment entry: {sorted(parts)}"
     return stored

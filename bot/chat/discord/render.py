@@ -266,7 +266,8 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 
 
 _ADMIN_COMMAND = re.compile(
-    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports)\b)")
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|digest (?:add|now|remove)|season new"
+    r"|group delete|reports)\b)")
 
 
 def discord_commands(text: str) -> str:
