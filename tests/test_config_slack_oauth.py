@@ -27,7 +27,8 @@ def test_client_id_and_secret_with_http_mode_enable_slack_without_a_bot_token() 
 
 
 def test_scopes_default_to_the_manifests_bot_scopes() -> None:
-    assert settings(**OAUTH).slack_scopes == DEFAULT_SLACK_SCOPES == ("commands", "chat:write", "users:read", "files:write")
+    assert settings(**OAUTH).slack_scopes == DEFAULT_SLACK_SCOPES == (
+        "commands", "chat:write", "users:read", "files:write")
 
 
 def test_scopes_are_read_comma_separated() -> None:
