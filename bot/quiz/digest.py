@@ -7,8 +7,9 @@ this week). Board, chart and hardest card come from the same answers, so they ag
 
 - the board ranks by points, then accuracy, then who reached their total first (as
   ``/leaderboard`` ranks);
-- the chart has one line per member of the board's top :data:`CHART_MEMBERS`, their points
-  on each day (by the time the answer was given);
+- the chart has one bar per member of the board's top :data:`CHART_MEMBERS` on each day, their
+  points by the day the answer was given (an answer after Sunday midnight to a Sunday round
+  counts on Sunday);
 - the hardest card is the card with the lowest share of right answers among cards someone
   got wrong (more answers first on a tie, then the term); a week where every answer was right
   has none;
@@ -83,7 +84,7 @@ def _board(answers: list[WeekAnswer], week: Week) -> list[_Tally]:
         tally.points += a.points
         if a.points > 0:
             tally.reached_at = a.answered_at
-        tally.daily[week.day_of(a.answered_at)] += a.points
+        tally.daily[week.day_of(min(a.answered_at, week.end - 1))] += a.points  # a Sunday round answered after midnight
     return sorted(tallies.values(),
                   key=lambda t: (-t.points, -(t.correct / t.answered), t.reached_at or float("inf"), t.name))
 
