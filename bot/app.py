@@ -86,7 +86,7 @@ def build_adapters(settings: Settings, service: QuizService, stop: Callable[[], 
 
         if not settings.force_console and not (sys.stdin is not None and sys.stdin.isatty()):
             raise ConfigError(NO_PLATFORM)  # `quizbot run` checks first; this guards other callers
-        adapters.append(ConsoleChat(service, on_eof=stop))
+        adapters.append(ConsoleChat(service, on_eof=stop, digests_dir=settings.db_path.parent / "digests"))
     return adapters
 
 

@@ -53,8 +53,11 @@ class ConsoleChat:
     name = "console"
 
     def __init__(self, service: QuizService, out: TextIO = sys.stdout, member: str = "you",
-                 on_eof: Callable[[], None] = lambda: None, stdin: TextIO = sys.stdin) -> None:
+                 on_eof: Callable[[], None] = lambda: None, stdin: TextIO = sys.stdin,
+                 digests_dir: Path = Path("digests")) -> None:
         self.service = service
+        self.digests_dir = digests_dir
+        """Where a weekly digest's chart is written (``digests/`` beside the database file)."""
         self.out = out
         self.stdin = stdin
         self.member = Member(f"console:{member}", member, is_admin=True)
@@ -72,7 +75,17 @@ class ConsoleChat:
     async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
         self._ids += 1
         self.say(render(message))
+        if isinstance(message, m.WeeklyDigest) and message.chart_png:
+            self.say(f"Chart: {await asyncio.to_thread(self._write_chart, message)}")
         return MessageRef(channel, str(self._ids))
+
+    def _write_chart(self, digest: m.WeeklyDigest) -> Path:
+        """Write the chart's PNG under :attr:`digests_dir` (made if missing); an earlier
+        digest of the same week is replaced. Returns the absolute path."""
+        self.digests_dir.mkdir(parents=True, exist_ok=True)
+        path = (self.digests_dir / digest.chart_name).resolve()
+        path.write_bytes(digest.chart_png)
+        return path
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
         if isinstance(message, m.Reveal):  # counter refreshes would only be noise here

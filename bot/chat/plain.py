@@ -123,8 +123,26 @@ def layout(message: m.Message, fmt: Callable[[str], str] = str) -> str:
         return message.text
     if isinstance(message, m.FileReply):
         return f"{message.caption}\n{message.content}"
+    if isinstance(message, m.WeeklyDigest):
+        return weekly_digest(message, fmt, str)
     prefix = "Error: " if message.tone == "error" else ""
     return "\n".join([prefix + message.filled(str, fmt), *(f"  {fmt(line)}" for line in message.lines)])
+
+
+def weekly_digest(digest: m.WeeklyDigest, fmt: Callable[[str], str], literal: Callable[[str], str]) -> str:
+    """The digest's text (the chart travels beside it): board, hardest card, streaks; member
+    names through ``literal``, deck text through ``fmt``."""
+    lines = [digest.title, layout(m.Leaderboard(digest.board.title, tuple(
+        m.LeaderboardRow(r.rank, literal(r.name), r.points, r.correct, r.answered) for r in digest.board.rows)), fmt)]
+    card = digest.hardest
+    if card is not None:
+        lines.append(f"Hardest card: {fmt(card.term)} ({card.correct}/{card.answered} right, "
+                     f"{card.percent_right}%; {fmt(card.deck_title)})")
+        lines.append(f"  {fmt(card.definition)}")
+    if digest.streaks:
+        lines.append("Streaks: " + ", ".join(f"{literal(s.name)} {s.current} (best {s.best})"
+                                             for s in digest.streaks))
+    return "\n".join(lines)
 
 
 def session_result(result: m.SessionResult, literal: Callable[[str], str]) -> str:

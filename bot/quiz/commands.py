@@ -24,6 +24,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz close: reveal the open question now (admins)",
     "/quiz schedule add weekdays 09:30 [Time/Zone] [deck,deck] [10m] (admins)",
     "/quiz schedule list (anyone) | /quiz schedule pause|resume|remove ID (admins)",
+    "/quiz digest add \"fri 16:00\" [Time/Zone] | /quiz digest now | /quiz digest remove ID (admins)",
     "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
     "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
@@ -87,6 +88,8 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         return await service.stop_session(channel, member)
     if action == "schedule":
         return await _schedule(service, channel, member, args)
+    if action == "digest":
+        return await service.digest(channel, member, args)
     if action == "group":
         if not args:
             return m.error("Usage: `/quiz group create|join|leave|list|delete NAME`.")

@@ -273,8 +273,67 @@ class Home:
     """The workspace's web pages, shown only when there is one."""
 
 
+
+@dataclass(frozen=True)
+class MemberWeek:
+    """One member's points on each day of the digest's week (the chart's line)."""
+
+    name: str
+    """Raw display name."""
+    daily: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HardestCard:
+    """The card of the week with the lowest share of right answers."""
+
+    term: str
+    definition: str
+    deck_title: str
+    correct: int
+    answered: int
+
+    def __post_init__(self) -> None:
+        _readable(self, "term", "definition")
+
+    @property
+    def percent_right(self) -> int:
+        return percent(self.correct, self.answered)
+
+
+@dataclass(frozen=True)
+class StreakLine:
+    name: str
+    current: int
+    best: int
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    """A channel's week: its board, the hardest card, running streaks, and a chart of each
+    member's points per day (a PNG, rendered once by the core for every platform)."""
+
+    title: str
+    """E.g. "Weekly digest: Mon 30 Nov - Sun 6 Dec"."""
+    board: Leaderboard
+    hardest: HardestCard | None
+    streaks: tuple[StreakLine, ...]
+    days: tuple[str, ...]
+    """The chart's day labels, Monday first ("Mon 30")."""
+    members: tuple[MemberWeek, ...]
+    """The chart's lines: the week's top members (at most 10), best first."""
+    chart_png: bytes = b""
+    chart_name: str = "weekly-digest.png"
+
+    @property
+    def empty(self) -> bool:
+        """Nobody answered a question here this week."""
+        return not self.board.rows
+
+
+
 Message = (QuestionCard | Reveal | Leaderboard | Definition | DidYouMean | Stats | SessionResult | Notice
-           | SlotSkipped | FileReply)
+           | SlotSkipped | FileReply | WeeklyDigest)
 
 
 def error(text: str, said: tuple[str, ...] = ()) -> Notice:

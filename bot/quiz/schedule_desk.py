@@ -7,7 +7,7 @@ poked after each change so a new or resumed slot is seen at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from croniter import CroniterError
 
@@ -30,15 +30,19 @@ from bot.store.schedules import ScheduleRow
 
 ADMIN_ONLY = m.ADMIN_ONLY
 DeckParser = Callable[[str | None], tuple[list[str], m.Notice | None]]
+DigestLines = Callable[[int], Awaitable[list[str]]]
 
 
 class ScheduleDesk:
     """The schedule commands of :class:`~bot.quiz.service.QuizService` (which delegates here)."""
 
-    def __init__(self, ctx: Context, scheduler: Scheduler, parse_decks: DeckParser) -> None:
+    def __init__(self, ctx: Context, scheduler: Scheduler, parse_decks: DeckParser,
+                 digest_lines: DigestLines | None = None) -> None:
         self.ctx = ctx
         self.scheduler = scheduler
         self._parse_decks = parse_decks
+        self._digest_lines = digest_lines
+        """The channel's weekly digests, listed after its schedules."""
 
     async def add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None,
                            decks: str | None = None, window: str | None = None) -> m.Notice:
@@ -71,9 +75,12 @@ class ScheduleDesk:
                     f"{window_text(window_s)}. Next question {slot_text(first, zone)}.")
 
     async def in_channel(self, channel: ChannelRef) -> m.Notice:
-        """Each schedule in the words it was given, its zone, window and next slot (or paused)."""
-        rows = await self.ctx.stores.schedules.in_channel(await self.ctx.channel_id(channel))
-        if not rows:
+        """Each schedule in the words it was given, its zone, window and next slot (or paused),
+        then the channel's weekly digests."""
+        channel_id = await self.ctx.channel_id(channel)
+        rows = await self.ctx.stores.schedules.in_channel(channel_id)
+        digests = await self._digest_lines(channel_id) if self._digest_lines else []
+        if not rows and not digests:
             return m.Notice("No schedules here. An admin can add one: `/quiz schedule add weekdays 09:30`.")
         lines = []
         for s in rows:
@@ -82,7 +89,7 @@ class ScheduleDesk:
                     else f"next {slot_text(s.next_run_at, parse_tz(s.tz))}")
             lines.append(f"#{s.id} {describe(s.spec, s.tz)}, decks: {decks}, window {window_text(s.window_s)}, "
                          f"{when}")
-        return m.Notice("Schedules in this channel:", lines=tuple(lines))
+        return m.Notice("Schedules in this channel:", lines=(*lines, *digests))
 
     async def remove(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
         if not member.is_admin:

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context, log
+from bot.quiz.digest_desk import post_due_digest
 from bot.quiz.ports import ChannelRef
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_spec import describe, latest_slot, next_slot, parse_tz, slot_after, slots_between
@@ -88,6 +89,8 @@ class Scheduler:
         for row in await ctx.stores.rounds.due(now, owned):
             await self._step(f"round:{row.id}", self.keeper.close(row.id))
         await self._run_due_schedules()
+        for digest in await ctx.stores.digests.due(ctx.clock(), owned):
+            await self._step(f"digest:{digest.id}", post_due_digest(ctx, digest))
         for session in await ctx.stores.sessions.due(ctx.clock(), owned):
             await self._step(f"session:{session.id}", self.run_session(session))
         retry = await self._step("reveals", self.keeper.reveals.retry())
@@ -101,6 +104,7 @@ class Scheduler:
         times = [t for t in (await ctx.stores.rounds.next_deadline(busy, "unposted" not in self._backoff, owned),
                              await ctx.stores.schedules.next_run(failing("schedule"), owned),
                              await ctx.stores.sessions.next_at(failing("session"), owned),
+                             await ctx.stores.digests.next_run(failing("digest"), owned),
                              retry, *self._backoff.values()) if t is not None]
         return min(times) if times else None
 

@@ -19,6 +19,7 @@ from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
 from bot.quiz import misses_files, reports, standings
 from bot.quiz.context import Context
+from bot.quiz.digest_desk import DigestDesk
 from bot.quiz.hints import give_hint
 from bot.quiz.misses import misses as missed_cards
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
@@ -41,7 +42,8 @@ class QuizService:
         self.rounds = RoundKeeper(ctx)
         self.scheduler = Scheduler(ctx, self.rounds)
         ctx.on_change = self.scheduler.poke
-        self.schedules = ScheduleDesk(ctx, self.scheduler, self._decks)
+        self.digests = DigestDesk(ctx, self.scheduler.poke)
+        self.schedules = ScheduleDesk(ctx, self.scheduler, self._decks, self.digests.lines)
         self.deliveries = ctx.stores.deliveries(clock=ctx.clock)
         """Platform deliveries already applied (adapters claim retried requests here)."""
 
@@ -293,6 +295,21 @@ class QuizService:
 
     async def schedule_resume(self, channel: ChannelRef, member: Member, schedule_id: str) -> m.Notice:
         return await self.schedules.resume(channel, member, schedule_id)
+
+    # -- weekly digests (bot/quiz/digest_desk.py) ---------------------------------
+
+    async def digest(self, channel: ChannelRef, member: Member, words: list[str]) -> m.Notice | None:
+        """``/quiz digest add|now|remove|list``; None when a digest was posted."""
+        return await self.digests.command(channel, member, words)
+
+    async def digest_add(self, channel: ChannelRef, member: Member, spec: str, tz: str | None = None) -> m.Notice:
+        return await self.digests.add(channel, member, spec, tz)
+
+    async def digest_now(self, channel: ChannelRef, member: Member) -> m.Notice | None:
+        return await self.digests.now(channel, member)
+
+    async def digest_remove(self, channel: ChannelRef, member: Member, digest_id: str) -> m.Notice:
+        return await self.digests.remove(channel, member, digest_id)
 
     # -- standings ----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from bot.store.answers import AnswerBook
 from bot.store.channels import Channels
 from bot.store.db import Database
 from bot.store.deliveries import Deliveries
+from bot.store.digests import Digests
 from bot.store.groups import Groups
 from bot.store.hints import Hints
 from bot.store.leaderboards import Leaderboards, Seasons
@@ -49,6 +50,7 @@ class Stores:
         self.reviews = Reviews(db)
         self.hints = Hints(db)
         self.reports = Reports(db)
+        self.digests = Digests(db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -18,7 +18,7 @@ from tests.helpers import SMALL_DECK
 from tests.process import clean_env, write_deck
 
 PLATFORMS = ("discord", "slack_bolt", "slack_sdk")
-NOT_FOR_LOOKUPS = (*PLATFORMS, "aiohttp", "aiosqlite", "asyncio", "bot.store", "bot.deck.notes")
+NOT_FOR_LOOKUPS = (*PLATFORMS, "aiohttp", "aiosqlite", "asyncio", "bot.store", "bot.deck.notes", "matplotlib")
 
 
 def imported_modules(tmp_path: Path, *args: str, stdin: str = "") -> set[str]:
@@ -52,6 +52,15 @@ def test_the_console_imports_no_platform_library_and_no_aiohttp(tmp_path):
     names = imported_modules(tmp_path, "run", "--console", stdin="/quiz help\n")
     assert "bot.chat.console" in names
     assert loaded(names, (*PLATFORMS, "aiohttp")) == []
+
+
+def test_matplotlib_is_loaded_only_when_a_digest_chart_is_drawn(tmp_path):
+    write_deck(tmp_path / "decks", SMALL_DECK)
+    started = imported_modules(tmp_path, "run", "--console", stdin="/quiz help\n")
+    drawn = imported_modules(tmp_path, "run", "--console", "--seed", "1",
+                             stdin="/quiz now\n:as alice\nA\n/quiz close\n/quiz digest now\n")
+    assert "bot.quiz.digest_desk" in started and loaded(started, ("matplotlib",)) == []
+    assert "matplotlib" in drawn
 
 
 def test_the_import_formats_written_in_the_cli_match_the_importers():

@@ -72,6 +72,18 @@ class RecordedRequest:
     json: Any
     status: int
     response: Any = None
+    files: tuple[UploadedFile, ...] = ()
+    """The file parts of a multipart request (``files[n]``), in order."""
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One ``files[n]`` part of a multipart request: what Discord stores as an attachment."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -91,9 +103,32 @@ class _Request:
     query: Mapping[str, str]
     json: Any
     authorization: str | None
+    files: tuple[UploadedFile, ...] = ()
 
 
 _Handler = Callable[[_Request, re.Match[str]], Awaitable[web.Response]]
+
+
+def _attachments(body: JSON, files: tuple[UploadedFile, ...]) -> list[JSON] | str:
+    """The attachments of a create-message request, as Discord returns them: each entry of the
+    payload's ``attachments`` (``{"id": n, "filename", "description"}``) needs its ``files[n]``
+    part, and every file part needs an entry. Returns the problem instead when one is missing."""
+    parts = {f.field: f for f in files}
+    listed = body.get("attachments") or []
+    stored: list[JSON] = []
+    for entry in listed:
+        part = parts.pop(f"files[{entry.get('id')}]", None)
+        if part is None:
+            return f"no file part files[{entry.get('id')}] for attachment {entry!r}"
+        attachment_id = str(snowflake())
+        filename = str(entry.get("filename") or part.filename)
+        stored.append({"id": attachment_id, "filename": filename, "size": len(part.data),
+                       "content_type": part.content_type, "description": entry.get("description"),
+                       "url": f"https://cdn.discordapp.com/attachments/{attachment_id}/{filename}",
+                       "proxy_url": f"https://media.discordapp.net/attachments/{attachment_id}/{filename}"})
+    if parts:
+        return f"file parts without an attachment entry: {sorted(parts)}"
+    return stored
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
@@ -204,17 +239,20 @@ class FakeRest:
     async def handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
+        files: list[UploadedFile] = []
         if request.content_type == "application/json" and request.can_read_body:
             body = await request.json()
         elif request.content_type == "multipart/form-data":
             form = await request.post()
             raw = form.get("payload_json")
             body = json.loads(raw) if isinstance(raw, str) else None
-            for part in form.values():
-                if isinstance(part, web.FileField):
-                    self.uploads.append((path, part.filename, part.file.read()))
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    data = value.file.read()
+                    files.append(UploadedFile(key, value.filename, value.content_type, data))
+                    self.uploads.append((path, value.filename, data))
         parsed = _Request(
-            request.method, path, dict(request.query), body, request.headers.get("Authorization")
+            request.method, path, dict(request.query), body, request.headers.get("Authorization"), tuple(files)
         )
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -222,7 +260,7 @@ class FakeRest:
         async with self.state.changed:
             answer = json.loads(response.body) if isinstance(response.body, bytes) else None
             self.requests.append(
-                RecordedRequest(parsed.method, path, parsed.query, body, response.status, answer)
+                RecordedRequest(parsed.method, path, parsed.query, body, response.status, answer, parsed.files)
             )
             self.state.changed.notify_all()
         return response
@@ -339,9 +377,12 @@ class FakeRest:
         body = request.json or {}
         if problems := message_problems(body):
             return _json(invalid_form_body(problems), 400)
-        return _json(
-            self.state.store_message(int(match["channel"]), body, author=self.state.world.bot)
-        )
+        attachments = _attachments(body, request.files)
+        if isinstance(attachments, str):
+            return _json(invalid_form_body({"attachments": attachments}), 400)
+        message = self.state.store_message(int(match["channel"]), body, author=self.state.world.bot)
+        message["attachments"] = attachments
+        return _json(message)
 
     def _find_message(self, channel_id: str, message_id: str) -> JSON | None:
         message = self.state.messages.get(int(message_id))

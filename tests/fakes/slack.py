@@ -35,6 +35,7 @@ from .slack_workspace import (
     TEAM_NAME,
     TEAM_URL,
     Args,
+    SharedFile,
     SlackError,
     Workspace,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "TEAM_URL",
     "ApiCall",
     "FakeSlack",
+    "SharedFile",
 ]
 
 RESPONSE_URL_METHOD = "response_url"
@@ -61,7 +63,7 @@ DEFAULT_TIMEOUT = 5.0
 
 # Slack accepts these arguments as JSON strings in form bodies; the fake decodes them so
 # that tests see the same structure whichever encoding the client chose.
-_JSON_ARGS = frozenset({"attachments", "blocks", "metadata", "view"})
+_JSON_ARGS = frozenset({"attachments", "blocks", "files", "metadata", "view"})
 Predicate = Callable[[Args], bool]
 _T = TypeVar("_T")
 
@@ -129,7 +131,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._handle_api)
         app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/response/{id}", self._handle_response_url)
-        app.router.add_post("/upload/{id}", self._handle_upload)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/socket", self._handle_socket)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -248,6 +250,11 @@ class FakeSlack:
         self._workspace.add_channel(channel_id, fields)
 
     # -- inspection --------------------------------------------------------------------
+
+    @property
+    def shared_files(self) -> list[SharedFile]:
+        """Files completed by ``files.completeUploadExternal`` (the external upload flow), in order."""
+        return list(self._workspace.shared_files)
 
     @property
     def api_calls(self) -> list[ApiCall]:
@@ -388,25 +395,22 @@ class FakeSlack:
         return web.Response(text="ok")
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
-        """The upload URL of Slack's external upload flow: the file's bytes, raw or as a form."""
-        file_id = request.match_info["id"]
-        if request.content_type.startswith("multipart/"):
-            form = await request.post()
-            field = next(iter(form.values()))
-            data = field.file.read() if isinstance(field, web.FileField) else str(field).encode()
-        else:
-            data = await request.read()
-        self._workspace.uploads[file_id] = data
-        await self._record("upload", {"file_id": file_id, "size": len(data)}, None, None)
-        return web.Response(text=f"OK - {len(data)}")
+        """Step 2 of the external upload: the raw bytes of a file, recorded as method ``upload``."""
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        accepted = self._workspace.receive_upload(file_id, data)
+        await self._record("upload", {"file_id": file_id, "length": len(data)}, None,
+                           None if accepted else "not_found")
+        return web.Response(text="OK - 200" if accepted else "not found", status=200 if accepted else 404)
 
     def home_view(self, user_id: str) -> Args | None:
         """The App Home view last published for ``user_id``."""
         return self._workspace.home_views.get(user_id)
 
     def files(self) -> list[Args]:
-        """Files shared through the external upload flow (with their bytes as ``content``)."""
-        return list(self._workspace.files)
+        """Files shared through the external upload flow, as dicts (their bytes as ``content``)."""
+        return [{"id": f.file_id, "title": f.title, "channel_id": f.channel_id, "content": f.data}
+                for f in self._workspace.shared_files]
 
     async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(timeout=1.0)

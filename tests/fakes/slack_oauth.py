@@ -65,7 +65,7 @@ class Installs:
         self._refresh: dict[str, _Grant] = {}
         self._ids = itertools.count(1)
 
-    def approve(self, team: Team, *, scopes: str = "commands,chat:write,users:read", rotating: bool = False,
+    def approve(self, team: Team, *, scopes: str = "commands,chat:write,users:read,files:write", rotating: bool = False,
                 expires_in: int = TOKEN_LIFETIME_S) -> str:
         """A workspace allows the install: the one-time ``code`` for the redirect URL.
         ``rotating``: the token expires after ``expires_in`` seconds and comes with a refresh token;

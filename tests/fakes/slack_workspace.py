@@ -12,6 +12,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 TEAM_ID = "T0FAKE"
@@ -40,6 +41,24 @@ class SlackError(Exception):
         self.error = error
 
 
+@dataclass(frozen=True)
+class SharedFile:
+    """A file uploaded through the external upload flow and completed into a channel."""
+
+    file_id: str
+    filename: str
+    title: str
+    channel_id: str | None
+    data: bytes
+
+
+@dataclass
+class _PendingUpload:
+    filename: str
+    length: int
+    data: bytes | None = None
+
+
 class Workspace:
     """One team with one bot: users, channels and the message ``ts`` clock.
 
@@ -54,12 +73,6 @@ class Workspace:
         """Workspaces that install the app through OAuth, and their tokens."""
         self.socket_url = ""
         """What ``apps.connections.open`` hands out; set by the server once it listens."""
-        self.upload_base = ""
-        """Where ``files.getUploadURLExternal`` points uploads (``{upload_base}/{file_id}``)."""
-        self.uploads: dict[str, bytes] = {}
-        """The bytes POSTed to each upload URL, by file id."""
-        self.files: list[Args] = []
-        """Each file shared by ``files.completeUploadExternal``: id, title, channel_id, initial_comment, content."""
         self.home_views: dict[str, Args] = {}
         """The last view ``views.publish`` published, per user id."""
         self._users: dict[str, Args] = {}
@@ -67,6 +80,11 @@ class Workspace:
         self._ts = itertools.count(1)
         self._ts_base = int(time.time())
         self._ids = itertools.count(1)
+        self.upload_base = ""
+        """Where ``files.getUploadURLExternal`` sends the bytes; set by the server once it listens."""
+        self._uploads: dict[str, _PendingUpload] = {}
+        self.shared_files: list[SharedFile] = []
+        """Files completed by ``files.completeUploadExternal``, in order."""
 
     def add_user(self, user_id: str, fields: Args) -> None:
         self._users[user_id] = fields
@@ -176,28 +194,6 @@ class Workspace:
             raise SlackError("not_implemented")
         return {"channel": {"id": f"D{users}"}}
 
-    def _upload_url(self, args: Args) -> Args:
-        _require(args, "filename", "invalid_arguments")
-        file_id = f"F{next(self._ids):08d}"
-        return {"upload_url": f"{self.upload_base}/{file_id}", "file_id": file_id}
-
-    def _complete_upload(self, args: Args) -> Args:
-        files = args.get("files")
-        if isinstance(files, str):
-            files = json.loads(files)
-        if not isinstance(files, list) or not files:
-            raise SlackError("invalid_arguments")
-        shared = []
-        for entry in files:
-            file_id = str(entry.get("id", ""))
-            if file_id not in self.uploads:
-                raise SlackError("file_not_found")
-            record = {"id": file_id, "title": entry.get("title", ""), "channel_id": args.get("channel_id"),
-                      "initial_comment": args.get("initial_comment"), "content": self.uploads[file_id]}
-            self.files.append(record)
-            shared.append({"id": file_id, "title": record["title"]})
-        return {"files": shared}
-
     def _user_info(self, args: Args) -> Args:
         user_id = _require(args, "user", "user_not_found")
         return {"user": {**_default_user(user_id), **self._users.get(user_id, {})}}
@@ -205,6 +201,53 @@ class Workspace:
     def _conversation_info(self, args: Args) -> Args:
         channel_id = _require(args, "channel", "channel_not_found")
         return {"channel": {**_default_channel(channel_id), **self._channels.get(channel_id, {})}}
+
+    def _upload_url(self, args: Args) -> Args:
+        """Step 1 of the external upload: a file id and the URL its bytes go to."""
+        filename = _require(args, "filename", "invalid_arguments")
+        try:
+            length = int(_require(args, "length", "invalid_arguments"))
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        if length <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self._uploads[file_id] = _PendingUpload(filename, length)
+        return {"upload_url": f"{self.upload_base}/{file_id}", "file_id": file_id}
+
+    def receive_upload(self, file_id: str, data: bytes) -> bool:
+        """Step 2: the bytes POSTed to an upload URL; False (HTTP 404 there) for an unknown id
+        or a length other than the one announced in step 1."""
+        pending = self._uploads.get(file_id)
+        if pending is None or len(data) != pending.length:
+            return False
+        pending.data = data
+        return True
+
+    def _complete_upload(self, args: Args) -> Args:
+        """Step 3: share the uploaded files (to ``channel_id`` when given). A file whose bytes
+        never arrived is ``file_not_found``; completing one twice is ``file_not_found`` too."""
+        files = args.get("files")
+        if isinstance(files, str):  # a form post carries the list as JSON text
+            files = json.loads(files)
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments")
+        channel_id = args.get("channel_id") or None
+        done = []
+        for item in files:
+            file_id = str(item.get("id", "")) if isinstance(item, dict) else ""
+            pending = self._uploads.get(file_id)
+            if pending is None or pending.data is None:
+                raise SlackError("file_not_found")
+            done.append((file_id, pending, str(item.get("title") or pending.filename)))
+        shared = []
+        for file_id, pending, title in done:
+            del self._uploads[file_id]
+            assert pending.data is not None
+            self.shared_files.append(SharedFile(file_id, pending.filename, title, channel_id, pending.data))
+            shared.append({"id": file_id, "name": pending.filename, "title": title, "size": len(pending.data),
+                           "channels": [channel_id] if channel_id else []})
+        return {"files": shared}
 
     def _next_ts(self) -> str:
         return f"{self._ts_base}.{next(self._ts):06d}"

@@ -4,9 +4,11 @@ on it can be trusted."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import pytest
 import yarl
@@ -302,3 +304,30 @@ async def test_two_shard_sessions_each_get_their_own_guilds_and_their_clicks(
             assert on_second["guild_id"] == str(second.id)
     finally:
         await fake.stop()
+
+
+async def test_send_with_a_file_is_multipart_and_the_message_carries_the_attachment(
+    fake_discord: FakeDiscord, bot: ToyClient
+) -> None:
+    channel = bot.get_channel(fake_discord.world.guild.text_channel.id)
+    assert isinstance(channel, discord.TextChannel)
+
+    sent = await channel.send(file=discord.File(io.BytesIO(b"\x89PNG chart"), filename="chart.png",
+                                                description="a chart"))
+
+    [attachment] = sent.attachments
+    assert (attachment.filename, attachment.size, attachment.description) == ("chart.png", 10, "a chart")
+    [post] = [r for r in fake_discord.requests if r.method == "POST" and r.path.endswith("/messages")]
+    assert [(f.field, f.filename, f.data) for f in post.files] == [("files[0]", "chart.png", b"\x89PNG chart")]
+
+
+async def test_attachment_listed_without_its_file_part_is_an_invalid_form_body(fake_discord: FakeDiscord) -> None:
+    channel_id = fake_discord.world.guild.text_channel.id
+    form = aiohttp.FormData(default_to_multipart=True)
+    form.add_field("payload_json", '{"content": "x", "attachments": [{"id": 0, "filename": "chart.png"}]}')
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{fake_discord.api_base}/channels/{channel_id}/messages", data=form,
+            headers={"Authorization": f"Bot {fake_discord.token}"}) as reply:
+        assert reply.status == 400
+        assert (await reply.json())["code"] == 50035
+    assert fake_discord.messages_in(channel_id) == []

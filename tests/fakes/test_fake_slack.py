@@ -397,3 +397,41 @@ async def test_expired_and_revoked_tokens_are_refused_on_every_method(fake_slack
 
     assert expired.value.response["error"] == "token_expired"
     assert revoked.value.response["error"] == "token_revoked"
+
+
+# -- the external file upload flow ------------------------------------------------------
+
+
+async def test_files_upload_v2_runs_the_external_upload_flow_into_the_channel(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+    done = await client.files_upload_v2(channel=CHANNEL_ID, file=png, filename="chart.png", title="Chart")
+
+    assert [c.method for c in fake_slack.api_calls] == [
+        "files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
+    assert fake_slack.calls("files.getUploadURLExternal")[0]["length"] == str(len(png))
+    [shared] = fake_slack.shared_files
+    assert (shared.filename, shared.title, shared.channel_id, shared.data) == ("chart.png", "Chart", CHANNEL_ID, png)
+    assert done["file"]["id"] == shared.file_id and done["file"]["channels"] == [CHANNEL_ID]
+
+
+async def test_completing_an_upload_whose_bytes_never_arrived_is_file_not_found(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    issued = await client.files_getUploadURLExternal(filename="chart.png", length=10)
+
+    with pytest.raises(SlackApiError) as refused:
+        await client.files_completeUploadExternal(files=[{"id": issued["file_id"]}], channel_id=CHANNEL_ID)
+
+    assert refused.value.response["error"] == "file_not_found"
+    assert fake_slack.shared_files == []
+
+
+async def test_upload_url_refuses_bytes_of_another_length_than_announced(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_url)
+    issued = await client.files_getUploadURLExternal(filename="chart.png", length=10)
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session, session.post(issued["upload_url"], data=b"12345") as reply:
+        assert reply.status == 404
+    assert fake_slack.calls("upload")[0] == {"file_id": issued["file_id"], "length": 5}

@@ -138,7 +138,11 @@ class DiscordAdapter:
     async def post(self, channel: ChannelRef, message: m.Message) -> MessageRef:
         rendered = render(message)
         try:
-            sent = await self._channel(channel).send(**send_options(rendered))
+            file = rendered.file()  # a digest's chart: made for this send (a discord.File is read once)
+            if file is not None:
+                sent = await self._channel(channel).send(file=file, **send_options(rendered))
+            else:
+                sent = await self._channel(channel).send(**send_options(rendered))
         except (discord.HTTPException, discord.ClientException, aiohttp.ClientError, TimeoutError) as exc:
             raise _chat_error("post", channel, None, exc) from exc
         return MessageRef(channel, str(sent.id))

@@ -56,6 +56,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quizadmin answers final|changeable: whether members may change their answer",
     "/quizadmin schedule add when [timezone] [decks] [window] | /quizadmin schedule remove id",
     "/quizadmin schedule pause id | /quizadmin schedule resume id: nothing is posted while paused",
+    "/quizadmin digest add when [timezone] | /quizadmin digest now | /quizadmin digest remove id: weekly digests",
     "/quizadmin season new [confirm] | /quizadmin group delete name",
     "/quizadmin reports [resolve]: open card reports; resolve:ID closes that card's reports",
 ))
@@ -211,6 +212,26 @@ def quizadmin_group() -> app_commands.Group:
                                   parent=root)
     group = app_commands.Group(name="group", description="Study groups", parent=root)
     season = app_commands.Group(name="season", description="Seasons of the leaderboard", parent=root)
+    digest = app_commands.Group(name="digest", description="The weekly digest of this channel (board and chart)",
+                                parent=root)
+
+    @digest.command(name="add", description="Post the week's digest on a schedule")
+    @app_commands.describe(when='When, e.g. "fri 16:00" or a cron line',
+                           timezone="Time zone, e.g. Europe/Berlin (default: the bot's)")
+    async def digest_add(interaction: discord.Interaction, when: str, timezone: str | None = None) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.digest_add(c, mem, when, timezone))
+
+    @digest.command(name="now", description="Post this week's digest now")
+    async def digest_now(interaction: discord.Interaction) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.digest_now(c, mem), done="Digest posted.")
+
+    @digest.command(name="remove", description="Remove a digest schedule")
+    @app_commands.describe(id="The digest's number, from /quiz schedule list")
+    async def digest_remove(interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.digest_remove(c, mem, str(id)))
 
     @root.command(name="close", description="Reveal the open question now")
     async def close(interaction: discord.Interaction) -> None:

@@ -10,6 +10,7 @@ text from decks is Markdown by design and renders as formatting. Nothing here ca
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,8 @@ GREY = discord.Colour.light_grey()
 
 @dataclass(frozen=True)
 class Rendered:
-    """What one message becomes: text, an embed, buttons (each may be None)."""
+    """What one message becomes: text, an embed, buttons, an attached file (each may be None).
+    A :class:`discord.File` is read once: render again for another send."""
 
     content: str | None = None
     embed: discord.Embed | None = None
@@ -52,8 +54,6 @@ class Rendered:
     def file(self) -> discord.File | None:
         if self.attachment is None:
             return None
-        import io
-
         return discord.File(io.BytesIO(self.attachment[1]), filename=self.attachment[0])
 
 
@@ -87,6 +87,8 @@ def render(message: m.Message) -> Rendered:
     if isinstance(message, m.FileReply):
         return Rendered(content=clip(name(message.caption), MAX_CONTENT),
                         attachment=(message.filename, message.content.encode("utf-8")))
+    if isinstance(message, m.WeeklyDigest):
+        return digest(message)
     return Rendered(content=notice_text(message))
 
 
@@ -202,6 +204,23 @@ def leaderboard_embed(board: m.Leaderboard) -> discord.Embed:
     return _fit(_embed(board.title, "\n".join(lines), GREY))
 
 
+def digest(week: m.WeeklyDigest) -> Rendered:
+    """The digest as an embed (board, hardest card, streaks) with the chart attached and shown
+    as the embed's image (``attachment://NAME``)."""
+    lines = [_row(r) for r in week.board.rows] or ["Nobody has scored yet."]
+    embed = _embed(week.title, f"**{week.board.title}**\n" + "\n".join(lines), GREY)
+    card = week.hardest
+    if card is not None:
+        _field(embed, "Hardest card", f"**{card.term}** ({card.correct}/{card.answered} right, "
+                                      f"{card.percent_right}%; {card.deck_title})\n{card.definition}")
+    if week.streaks:
+        _field(embed, "Streaks", ", ".join(f"{name(s.name)} {s.current} (best {s.best})" for s in week.streaks))
+    if not week.chart_png:
+        return Rendered(embed=_fit(embed))
+    embed.set_image(url=f"attachment://{week.chart_name}")
+    return Rendered(embed=_fit(embed), attachment=(week.chart_name, week.chart_png))
+
+
 def stats_embed(stats: m.Stats) -> discord.Embed:
     text = (f"{stats.answered} answered, {stats.correct} right ({stats.accuracy_percent}%), "
             f"{stats.points} points.\nStreak {stats.streak} (best {stats.best_streak}).\n*{m.STREAK_MEANING}*")
@@ -256,7 +275,8 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 
 
 _ADMIN_COMMAND = re.compile(
-    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports)\b)")
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|digest (?:add|now|remove)|season new"
+    r"|group delete|reports)\b)")
 
 
 def discord_commands(text: str) -> str:

@@ -155,6 +155,8 @@ def _blocks(message: m.Message) -> list[Block]:
         return [_context(escape(message.text))]
     if isinstance(message, m.FileReply):  # short enough to show (longer ones are uploaded instead)
         return [_section(escape(message.caption)), _section(f"```{_inert(message.content)}```")]
+    if isinstance(message, m.WeeklyDigest):
+        return _digest(message)
     return _notice(message)
 
 
@@ -227,6 +229,20 @@ def _leaderboard(board: m.Leaderboard) -> list[Block]:
     if board.you:
         lines += ["…", _row(board.you) + " (you)"]
     return [_section(f"*{escape(board.title)}*\n" + "\n".join(lines))]
+
+
+def _digest(digest: m.WeeklyDigest) -> list[Block]:
+    """Title, board, hardest card and streaks; the chart follows as a file (``upload_chart``)."""
+    blocks = [_section(f"*{escape(digest.title)}*"), *_leaderboard(digest.board)]
+    card = digest.hardest
+    if card is not None:
+        blocks.append(_section(f"*Hardest card:* {escape(card.term)} ({card.correct}/{card.answered} right, "
+                               f"{card.percent_right}%)\n{escape(card.definition)}"))
+        blocks.append(_context(f"Deck: {escape(card.deck_title)}"))
+    if digest.streaks:
+        blocks.append(_section("*Streaks:* " + ", ".join(f"{literal(s.name)} {s.current} (best {s.best})"
+                                                        for s in digest.streaks)))
+    return blocks
 
 
 def _define_buttons(refs: tuple[m.CardRef, ...]) -> list[Block]:

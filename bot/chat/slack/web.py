@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -144,6 +144,9 @@ async def call(method: str, send: Callable[[], Awaitable[AsyncSlackResponse]]) -
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.debug("event=slack_connection_error method=%s error=%r", method, exc)
         raise SlackCallError(method, "connection_error") from None
+    except SlackRequestError as exc:  # files_upload_v2: the upload URL refused the bytes
+        log.debug("event=slack_request_error method=%s error=%r", method, exc)
+        raise SlackCallError(method, "upload_failed") from None
 
 
 def log_failure(error: SlackCallError, **where: str) -> None:
@@ -186,7 +189,22 @@ class SlackChat:
         resp = await self.call("chat.postMessage", lambda: self.client.chat_postMessage(
             channel=channel.native_id, text=body.text, blocks=body.blocks, unfurl_links=False,
             unfurl_media=False))
-        return MessageRef(channel, str(resp["ts"]))
+        ref = MessageRef(channel, str(resp["ts"]))
+        if isinstance(message, m.WeeklyDigest) and message.chart_png:
+            await self.upload_chart(channel, message)
+        return ref
+
+    async def upload_chart(self, channel: ChannelRef, digest: m.WeeklyDigest) -> None:
+        """Share the digest's chart in the channel through Slack's external upload flow
+        (``files.getUploadURLExternal``, the bytes POSTed to the URL it returns,
+        ``files.completeUploadExternal`` with ``channel_id``: slack-sdk's ``files_upload_v2``).
+        A failure is logged here and not raised: the digest's text is already posted."""
+        try:
+            await self.call("files.completeUploadExternal", lambda: self.client.files_upload_v2(
+                channel=channel.native_id, file=digest.chart_png, filename=digest.chart_name,
+                title=digest.title, alt_txt="Points per day of each member this week"))
+        except SlackCallError as exc:
+            log_failure(exc, channel=channel.native_id)
 
     async def update(self, ref: MessageRef, message: m.Message) -> None:
         body = render(message)

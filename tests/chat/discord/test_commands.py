@@ -32,7 +32,8 @@ async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_e
         assert commands["leaderboard"]["default_member_permissions"] is None
         assert admin["dm_permission"] is member["dm_permission"] is False  # guild only
         assert subcommands(admin) == {"close", "answers", "schedule add", "schedule remove", "schedule pause",
-                                      "schedule resume", "season new", "group delete", "reports"}
+                                      "schedule resume", "season new", "group delete", "reports", "digest add",
+                                      "digest now", "digest remove"}
         assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
                                        "season list", "group create", "group join", "group leave", "group list",
                                        "hint", "report", "misses"}
@@ -178,7 +179,7 @@ async def test_help_on_discord_sends_admins_to_quizadmin(quiz: Quiz) -> None:
     admin = "\n".join(line for line in helped.content.splitlines() if line.startswith("• /quizadmin"))
     member_commands = [line.split(":")[0] for line in helped.content.splitlines() if "/quizadmin" not in line]
     for action in ("close", "answers", "schedule add", "schedule remove", "schedule pause", "schedule resume",
-                   "season new", "group delete", "reports"):
+                   "season new", "group delete", "reports", "digest add", "digest now", "digest remove"):
         assert f"/quizadmin {action}" in admin
         assert not any(action in command for command in member_commands), action
 
