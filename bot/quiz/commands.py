@@ -31,6 +31,8 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
+    "/quiz web on|off|rotate: web pages of boards, decks and rounds (admins); "
+    "/quiz web link | hide-me | show-me",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
 ))
@@ -105,6 +107,8 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         if args[0].lower() == "resolve" and len(args) == 2:
             return await service.resolve_report(member, args[1])
         return m.error("Use `/quiz reports` or `/quiz reports resolve ID`.")
+    if action == "web":
+        return await service.web(channel, member, args[0] if len(args) == 1 else "")
     if action == "decks":
         return service.decks()
     if action == "help":

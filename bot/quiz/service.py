@@ -17,7 +17,7 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import reports, standings
+from bot.quiz import reports, standings, web
 from bot.quiz.context import Context
 from bot.quiz.hints import give_hint
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
@@ -311,6 +311,14 @@ class QuizService:
     async def season(self, channel: ChannelRef, member: Member, action: str, confirm: bool = False) -> m.Notice:
         """``/quiz season new|list``; ``new`` ends the season only when ``confirm`` is set."""
         return await standings.season_command(self.ctx, channel, member, action, confirm)
+
+    async def web(self, channel: ChannelRef, member: Member, action: str) -> m.Notice:
+        """``/quiz web on|off|rotate`` (admins), ``link``, ``hide-me``, ``show-me``."""
+        return await web.web_command(self.ctx, channel, member, action)
+
+    async def web_link(self, workspace: str) -> str | None:
+        """The workspace's web pages, or None when they are off (for the Slack App Home)."""
+        return await web.web_link(self.ctx, workspace)
 
     def decks(self) -> m.Notice:
         lines = tuple(f"{d.id}: {d.title} ({len(d.cards)} cards)" for d in self.library.decks)

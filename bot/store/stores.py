@@ -28,6 +28,7 @@ from bot.store.schedules import Schedules
 from bot.store.sessions import Sessions
 from bot.store.sql import Connection
 from bot.store.transaction import Transaction
+from bot.store.web import WebStore
 
 T = TypeVar("T")
 
@@ -49,6 +50,7 @@ class Stores:
         self.reviews = Reviews(db)
         self.hints = Hints(db)
         self.reports = Reports(db)
+        self.web = WebStore(db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
