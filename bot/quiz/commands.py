@@ -31,8 +31,8 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz decks: the loaded decks",
-    "/quiz web on|off|rotate: web pages of boards, decks and rounds (admins); "
-    "/quiz web link | hide-me | show-me",
+    "/quiz web on|off|rotate: web pages of boards, decks and rounds (admins)",
+    "/quiz web link|hide-me|show-me: their link; show you as (hidden) or by name again",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
 ))

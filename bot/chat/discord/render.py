@@ -246,7 +246,8 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 
 
 _ADMIN_COMMAND = re.compile(
-    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports|web (?:on|off|rotate))\b)")
+    r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|season new|group delete|reports"
+    r"|web (?:on|off|rotate))\b)")
 
 
 def discord_commands(text: str) -> str:
