@@ -34,7 +34,7 @@ run: $(STAMP)
 # One worker per core (pytest-xdist): the suite's tests are independent (own files, ports, processes).
 # The suite runs twice: on SQLite (everything), then on PostgreSQL (the tests that go through the
 # store, with every database a PostgreSQL one; see tests/engines.py). ARGS narrows both passes.
-PG_TESTS := tests/store tests/quiz tests/chat tests/ops tests/test_app.py tests/test_app_lifecycle.py
+PG_TESTS := tests/store tests/quiz tests/chat tests/ops tests/web tests/test_app.py tests/test_app_lifecycle.py
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(ARGS)
 	QUIZBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n auto -m "not sqlite_only" $(or $(ARGS),$(PG_TESTS)); \

@@ -159,6 +159,17 @@ class Settings:
                                   self.slack_client_secret, self.discord_token) if s]
 
 
+def _public_url(public_url: str, http_addr: str) -> str:
+    """Where the web pages are opened: ``QUIZBOT_PUBLIC_URL`` (``https://quiz.example.com``),
+    else the HTTP server's own address; empty when there is no HTTP server."""
+    if not http_addr:
+        return ""
+    url = public_url.strip().rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"QUIZBOT_PUBLIC_URL must start with http:// or https://, got {url!r}")
+    return url or f"http://{http_addr}"
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _QUIZ_KEYS = {f.name for f in fields(QuizSettings)} - {"scoring"}
 _YAML_KEYS = {"db_path", "database_url", "decks_dir", "seed", "log_level", "log_format", "http_addr",
@@ -282,7 +293,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         "QUIZBOT_TIMEZONE": "timezone", "QUIZBOT_ANSWER_WINDOW": "answer_window_s",
         "QUIZBOT_POINTS": "points", "QUIZBOT_SPEED_BONUS": "speed_bonus",
         "QUIZBOT_ALLOW_CHANGE": "allow_change", "QUIZBOT_RELOAD_INTERVAL": "reload_interval_s",
-        "QUIZBOT_STOP_TIMEOUT": "stop_timeout_s",
+        "QUIZBOT_STOP_TIMEOUT": "stop_timeout_s", "QUIZBOT_PUBLIC_URL": "public_url",
     }
     for var, key in mapping.items():
         if var in env:
@@ -302,6 +313,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     for key, (low, high) in _RANGES.items():
         if key in quiz_values and not low <= quiz_values[key] <= high:
             raise ConfigError(f"{key} must be between {low} and {high}, got {quiz_values[key]}")
+    quiz_values["public_url"] = _public_url(str(quiz_values.get("public_url") or ""), str(values.get("http_addr", "")))
     quiz = replace(QuizSettings(), scoring=scoring, **quiz_values)
     try:
         quiz.tz  # noqa: B018 - validate the time zone now, not at the first question

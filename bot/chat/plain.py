@@ -82,6 +82,8 @@ def layout(message: m.Message, fmt: Callable[[str], str] = str) -> str:
         if message.source:
             lines.append(f"Source: {fmt(message.source)}")
         lines.append(f"Right ({message.right} of {message.answered}): {message.winners_text}")
+        if message.link:
+            lines.append(f"Results: {message.link}")
         if message.leaderboard and message.leaderboard.rows:
             lines.append(layout(message.leaderboard, fmt))
         return "\n".join(lines)

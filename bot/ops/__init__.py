@@ -31,7 +31,7 @@ __all__ = ["DeckWatcher", "PrometheusMetrics", "running"]
 async def running(settings: Settings, service: QuizService, db: Database, adapters: Sequence[Adapter],
                   metrics: PrometheusMetrics, stop: asyncio.Event) -> AsyncIterator[None]:
     """Point ``metrics`` (the service's own, given at its construction) at the decks, adapters and
-    storage; run the storage watch (always), the endpoint (when ``http_addr`` is set) and the deck
+    storage; run the storage watch (always), the endpoint and the web pages (when ``http_addr`` is set) and the deck
     watcher (when ``reload_interval_s`` > 0) while inside. Raises :class:`ConfigError` when the
     address cannot be bound (a misconfigured endpoint should stop the start, not hide), after
     ending what it had started."""
@@ -44,9 +44,12 @@ async def running(settings: Settings, service: QuizService, db: Database, adapte
         parts.push_async_callback(_cancel, _spawn(watch_storage(db), "storage-watch"))
         if settings.http_addr:
             from bot.ops.health import HealthServer, make_app  # aiohttp: only when the endpoint is on
+            from bot.web import add_routes
 
             host, port = parse_addr(settings.http_addr)
-            server = HealthServer(make_app(db, adapters, metrics), host, port)
+            app = make_app(db, adapters, metrics)
+            add_routes(app, service.ctx)  # the web pages: 404 for every workspace until `/quiz web on`
+            server = HealthServer(app, host, port)
             try:
                 await server.start()
             except OSError as exc:

@@ -33,6 +33,8 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz season new|list: seasons (new: admins; asks you to confirm with /quiz season new confirm)",
     "/quiz misses [csv|yaml]: the cards you last answered wrong, as a file for you alone",
     "/quiz decks: the loaded decks",
+    "/quiz web on|off|rotate: web pages of boards, decks and rounds (admins)",
+    "/quiz web link|hide-me|show-me: their link; show you as (hidden) or by name again",
     "/leaderboard [week|month|season [N]|all] [server | group NAME]",
     "/define TERM: look a term up in every deck",
 ))
@@ -113,6 +115,8 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         if len(args) > 1:
             return m.error("Use `/quiz misses` (CSV for Anki and Quizlet) or `/quiz misses yaml` (a deck).")
         return await service.misses(member, args[0] if args else "csv")
+    if action == "web":
+        return await service.web(channel, member, args[0] if len(args) == 1 else "")
     if action == "decks":
         return service.decks()
     if action == "help":

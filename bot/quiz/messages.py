@@ -105,6 +105,8 @@ class Reveal:
     deck_id: str = ""
     card_id: str = ""
     """The card asked (for the "Report" button); '' when unknown."""
+    link: str = ""
+    """The round's result page when the workspace's web pages are on; '' otherwise."""
 
     def __post_init__(self) -> None:
         _readable(self, "prompt", "options", "answer", "explanation")

@@ -14,6 +14,7 @@ from bot.quiz import messages as m
 from bot.quiz.context import Context, log
 from bot.quiz.ports import MessageRef
 from bot.quiz.standings import channel_board
+from bot.quiz.web import round_link
 from bot.quiz.why import why
 from bot.store.answers import StoredAnswer
 from bot.store.rounds import RoundRow
@@ -89,4 +90,5 @@ class Reveals:
             kind=question.kind, options=question.options, correct=question.correct, answer=question.answer,
             explanation=why(question, tally), source=question.source, winners=tuple(winners),
             tally=tuple(tally) if question.kind == "choice" else (), answered=len(answers),
-            leaderboard=board, right=len(winner_ids), deck_id=question.deck_id, card_id=question.card_id)
+            leaderboard=board, right=len(winner_ids), deck_id=question.deck_id, card_id=question.card_id,
+            link=await round_link(ctx, row.channel.workspace, row.id) or "")

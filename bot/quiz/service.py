@@ -17,7 +17,7 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import misses_files, reports, standings
+from bot.quiz import misses_files, reports, standings, web
 from bot.quiz.context import Context
 from bot.quiz.digest_desk import DigestDesk
 from bot.quiz.hints import give_hint
@@ -319,8 +319,10 @@ class QuizService:
         return await standings.leaderboard(self.ctx, channel, member, period, where, group, season)
 
     async def home(self, workspace: str, member: Member, web_link: str | None = None) -> m.Home:
-        """A member's own page (Slack's App Home): rank this week in ``workspace``, cards due."""
-        return await standings.home(self.ctx, workspace, member, web_link)
+        """A member's own page (Slack's App Home): rank this week in ``workspace``, cards due, and
+        the workspace's web pages when they are on (``web_link``, looked up when not given)."""
+        link = web_link if web_link is not None else await self.web_link(workspace)
+        return await standings.home(self.ctx, workspace, member, link)
 
     async def has_group(self, channel: ChannelRef, name: str) -> bool:
         return await self.ctx.stores.groups.find(channel.workspace, name) is not None
@@ -348,6 +350,14 @@ class QuizService:
         return m.FileReply(misses_files.file_name(member.name, fmt),
                            misses_files.render_file(missed, fmt, member.name),
                            f"Your {len(missed)} missed card(s), newest first, as {what}.")
+
+    async def web(self, channel: ChannelRef, member: Member, action: str) -> m.Notice:
+        """``/quiz web on|off|rotate`` (admins), ``link``, ``hide-me``, ``show-me``."""
+        return await web.web_command(self.ctx, channel, member, action)
+
+    async def web_link(self, workspace: str) -> str | None:
+        """The workspace's web pages, or None when they are off (for the Slack App Home)."""
+        return await web.web_link(self.ctx, workspace)
 
     def decks(self) -> m.Notice:
         lines = tuple(f"{d.id}: {d.title} ({len(d.cards)} cards)" for d in self.library.decks)

@@ -28,6 +28,9 @@ class QuizSettings:
     leaderboard_size: int = 10
     reveal_leaderboard_size: int = 5
     max_answer_chars: int = 200
+    public_url: str = ""
+    """Where members open the web pages (``QUIZBOT_PUBLIC_URL``; else ``http://`` and
+    ``QUIZBOT_HTTP_ADDR``); empty when no HTTP server runs, which keeps the pages off."""
 
     @property
     def tz(self) -> ZoneInfo:

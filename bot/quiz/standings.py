@@ -30,7 +30,9 @@ MAX_SEASON = 2**63 - 1
 """The largest season number SQLite can hold; a larger typed one is simply no season."""
 
 
-async def _period_key(ctx: Context, workspace: str, period: str, season: int | None) -> str | None:
+async def period_key(ctx: Context, workspace: str, period: str, season: int | None) -> str | None:
+    """The stored key of ``period`` now (``season``: its number, None for the open one);
+    None when there is no such season."""
     now = ctx.clock()
     if period == "week":
         return week_key(now, ctx.settings.tz)
@@ -68,7 +70,7 @@ async def leaderboard(ctx: Context, channel: ChannelRef, member: Member, period:
         scope, where_title = f"workspace:{channel.workspace}", "on this server"
     else:
         scope, where_title = f"channel:{await ctx.channel_id(channel)}", "in this channel"
-    key = await _period_key(ctx, channel.workspace, period, season)
+    key = await period_key(ctx, channel.workspace, period, season)
     season_label = f"season {season}" if season else _PERIOD_TITLES[period]
     title = f"Leaderboard: {season_label} {where_title}"
     if key is None:

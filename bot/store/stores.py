@@ -29,6 +29,7 @@ from bot.store.schedules import Schedules
 from bot.store.sessions import Sessions
 from bot.store.sql import Connection
 from bot.store.transaction import Transaction
+from bot.store.web import WebStore
 
 T = TypeVar("T")
 
@@ -51,6 +52,7 @@ class Stores:
         self.hints = Hints(db)
         self.reports = Reports(db)
         self.digests = Digests(db)
+        self.web = WebStore(db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -49,6 +49,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
     "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz season list: the seasons so far",
+    "/quiz web [link|hide-me|show-me]: the web pages' link; hide or show you on them",
     "/quiz decks: the loaded decks",
     "/leaderboard [period] [scope] [group] [season]",
     "/define term: look a term up in every deck",
@@ -59,6 +60,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quizadmin digest add when [timezone] | /quizadmin digest now | /quizadmin digest remove id: weekly digests",
     "/quizadmin season new [confirm] | /quizadmin group delete name",
     "/quizadmin reports [resolve]: open card reports; resolve:ID closes that card's reports",
+    "/quizadmin web on|off|rotate: the web pages of boards, decks and rounds",
 ))
 """``/quiz help`` on Discord: its own commands and options (the shared ``bot.quiz.commands.HELP``
 describes the text syntax of Slack and the console, where admin actions are ``/quiz`` words)."""
@@ -171,6 +173,12 @@ def quiz_group() -> app_commands.Group:
     async def misses(interaction: discord.Interaction, file_format: Literal["csv", "yaml"] = "csv") -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.misses(mem, file_format))
+
+    @root.command(name="web", description="The web pages: their link, or hide or show you on them")
+    @app_commands.describe(action="link: the pages' address; hide-me: show you as (hidden); show-me: your name again")
+    async def web(interaction: discord.Interaction, action: Literal["link", "hide-me", "show-me"] = "link") -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.web(c, mem, action))
 
     @season.command(name="list", description="The seasons so far")
     async def season_list(interaction: discord.Interaction) -> None:
@@ -287,6 +295,12 @@ def quizadmin_group() -> app_commands.Group:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: service.reports(mem) if resolve is None
             else service.resolve_report(mem, str(resolve)))
+
+    @root.command(name="web", description="Web pages of boards, decks and rounds: on, off or a new link")
+    @app_commands.describe(action="on: give a link; off: every page gone; rotate: a new link, the old one stops")
+    async def web(interaction: discord.Interaction, action: Literal["on", "off", "rotate"]) -> None:
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: quiz(interaction).service.web(c, mem, action))
 
     @season.command(name="new", description="End the season and start a new one (asks to confirm)")
     @app_commands.describe(confirm="True ends the current season now; without it you are told what would happen")

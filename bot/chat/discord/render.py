@@ -184,6 +184,9 @@ def reveal_embed(reveal: m.Reveal) -> discord.Embed:
     more = reveal.right - len(reveal.winners)
     winners = ", ".join(name(w) for w in reveal.winners) + (f" and {more} more" if more > 0 else "")
     _field(embed, f"Right ({reveal.right} of {reveal.answered})", winners or "nobody")
+    if reveal.link:
+        embed.url = reveal.link  # the title links to the round's result page
+        _field(embed, "Results", reveal.link)
     if reveal.leaderboard and reveal.leaderboard.rows:
         _field(embed, reveal.leaderboard.title, "\n".join(_row(r) for r in reveal.leaderboard.rows))
     return _fit(embed)
@@ -276,7 +279,7 @@ def did_you_mean(miss: m.DidYouMean) -> Rendered:
 
 _ADMIN_COMMAND = re.compile(
     r"/quiz (?=(?:close|answers|schedule (?:add|remove|pause|resume)|digest (?:add|now|remove)|season new"
-    r"|group delete|reports)\b)")
+    r"|group delete|reports|web (?:on|off|rotate))\b)")
 
 
 def discord_commands(text: str) -> str:

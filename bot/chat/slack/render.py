@@ -205,6 +205,8 @@ def _reveal(reveal: m.Reveal) -> list[Block]:
     blocks.append(_section(f"*Right ({reveal.right} of {reveal.answered}):* {winners or 'nobody'}"))
     if reveal.source:
         blocks.append(_context(f"Source: {escape(reveal.source)}"))
+    if reveal.link:  # a URL the bot built (base URL + token + round id): nothing a member typed
+        blocks.append(_context(f"<{reveal.link}|Round results on the web>"))
     if reveal.deck_id and reveal.card_id:  # about the card, so above the leaderboard
         blocks.append(_actions([_report_button(reveal.deck_id, reveal.card_id)]))
     if reveal.leaderboard and reveal.leaderboard.rows:
