@@ -28,6 +28,8 @@ class QuizSettings:
     leaderboard_size: int = 10
     reveal_leaderboard_size: int = 5
     max_answer_chars: int = 200
+    review_easy_s: float = 5.0
+    """A private review answered right within this many seconds is rated Easy."""
 
     @property
     def tz(self) -> ZoneInfo:
