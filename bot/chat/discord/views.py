@@ -257,3 +257,9 @@ def modal_answer(interaction: discord.Interaction) -> tuple[int, str] | None:
         if component.get("type") == TEXT_INPUT_TYPE and component.get("custom_id") == ANSWER_INPUT:
             return action.round_id, str(component.get("value") or "")
     return action.round_id, ""
+
+
+def is_review_modal(interaction: discord.Interaction) -> bool:
+    """Whether a submitted answer modal belongs to a private review question (``review:type:<id>``)."""
+    action = actions.parse(str((interaction.data or {}).get("custom_id", "")))
+    return isinstance(action, actions.TypeAnswerAction) and action.review
