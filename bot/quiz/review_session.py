@@ -33,8 +33,8 @@ from bot.quiz.rounds import choice_from_text
 from bot.quiz.selection import pick_question
 from bot.store.review_questions import ReviewQuestion
 
-LOOK_AHEAD = 20
-"""Due cards read per pick: enough to step over cards whose deck was removed since."""
+PAGE = 50
+"""Due cards read at a time; cards whose deck was removed since are stepped over, page by page."""
 
 STALE = "That review question is no longer open. `/quiz review` shows your current one."
 
@@ -137,18 +137,21 @@ class ReviewSessions:
         """Ask the member's most overdue card that still makes a question; None when none is due."""
         ctx = self.ctx
         now = ctx.clock()
-        for card_key in await ctx.stores.review_questions.most_overdue(member_id, now, LOOK_AHEAD):
-            deck_id, _, card_id = card_key.partition("/")
-            deck = ctx.library.deck(deck_id)
-            card = next((c for c in deck.cards if c.id == card_id), None) if deck else None
-            if deck is None or card is None:
-                continue
-            question = pick_question(deck, card, ctx.rng, None, ctx.library.decks)
-            if question is None:
-                continue
-            question_id = await ctx.stores.review_questions.ask(member_id, question, now)
-            row = ReviewQuestion(question_id, member_id, card_key, question, now, False)
-            return await self._card(question_id, row, member_id)
+        after: tuple[float, str] | None = None
+        while page := await ctx.stores.review_questions.most_overdue(member_id, now, PAGE, after):
+            for _, card_key in page:
+                deck_id, _, card_id = card_key.partition("/")
+                deck = ctx.library.deck(deck_id)
+                card = deck.card(card_id) if deck else None
+                if deck is None or card is None:  # its deck or card was removed since
+                    continue
+                question = pick_question(deck, card, ctx.rng, None, ctx.library.decks)
+                if question is None:
+                    continue
+                question_id = await ctx.stores.review_questions.ask(member_id, question, now)
+                row = ReviewQuestion(question_id, member_id, card_key, question, now, False)
+                return await self._card(question_id, row, member_id)
+            after = page[-1]
         return None
 
     async def _card(self, question_id: int, row: ReviewQuestion, member_id: int) -> m.QuestionCard:

@@ -44,13 +44,17 @@ class ReviewQuestions:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def most_overdue(self, member_id: int, now: float, limit: int) -> list[str]:
-        """Card keys due for ``member_id`` at ``now``, the longest overdue first (index
-        ``reviews_member_due``: reads ``limit`` rows, however many the member has)."""
+    async def most_overdue(self, member_id: int, now: float, limit: int,
+                           after: tuple[float, str] | None = None) -> list[tuple[float, str]]:
+        """(due_at, card key) of cards due for ``member_id`` at ``now``, the longest overdue first,
+        from just ``after`` such a pair (the last of the previous page). Index
+        ``reviews_member_due``: reads about ``limit`` rows, however many the member has."""
+        since, key = after if after is not None else (float("-inf"), "")
         rows = await self.db.fetchall(
-            "SELECT card_key FROM reviews WHERE member_id = ? AND due_at <= ? ORDER BY due_at, card_key LIMIT ?",
-            (member_id, now, limit))
-        return [str(r[0]) for r in rows]
+            "SELECT due_at, card_key FROM reviews WHERE member_id = ? AND due_at <= ?"
+            " AND (due_at > ? OR (due_at = ? AND card_key > ?)) ORDER BY due_at, card_key LIMIT ?",
+            (member_id, now, since, since, key, limit))
+        return [(float(r[0]), str(r[1])) for r in rows]
 
     async def due_count(self, member_id: int, now: float) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ?",
