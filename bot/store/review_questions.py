@@ -11,7 +11,9 @@ Nothing here writes ``scores``: a review never touches a leaderboard.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.deck.generate import AskedQuestion
 from bot.store.db import Database
@@ -33,7 +35,7 @@ class ReviewQuestion:
 _COLUMNS = "id, member_id, card_key, question, asked_at, hinted"
 
 
-def _row(r: tuple) -> ReviewQuestion:  # type: ignore[type-arg]
+def _row(r: Sequence[Any]) -> ReviewQuestion:
     return ReviewQuestion(int(r[0]), int(r[1]), str(r[2]), AskedQuestion.from_dict(json.loads(r[3])),
                           float(r[4]), bool(r[5]))
 

@@ -261,5 +261,6 @@ def modal_answer(interaction: discord.Interaction) -> tuple[int, str] | None:
 
 def is_review_modal(interaction: discord.Interaction) -> bool:
     """Whether a submitted answer modal belongs to a private review question (``review:type:<id>``)."""
-    action = actions.parse(str((interaction.data or {}).get("custom_id", "")))
+    data: dict[str, Any] = dict(interaction.data or {})
+    action = actions.parse(str(data.get("custom_id", "")))
     return isinstance(action, actions.TypeAnswerAction) and action.review
