@@ -125,8 +125,7 @@ class ReviewSessions:
 
     async def open_id(self, member: Member) -> int | None:
         """The id of the member's open review question (the console answers it with a plain line)."""
-        row = await self.ctx.stores.review_questions.open_for(await self._member_id(member))
-        return row.id if row else None
+        return await self.ctx.stores.review_questions.open_id_of(member.key)
 
     # -- helpers --------------------------------------------------------------------
 

@@ -76,6 +76,13 @@ class ReviewQuestions:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM review_questions WHERE member_id = ?", (member_id,))
         return _row(row) if row else None
 
+    async def open_id_of(self, member_key: str) -> int | None:
+        """The id of the open review question of the member keyed ``member_key``: a read only,
+        so a plain line in the console costs no write when the member has no review open."""
+        row = await self.db.fetchone("SELECT q.id FROM review_questions q JOIN members m ON m.id = q.member_id"
+                                     " WHERE m.key = ?", (member_key,))
+        return int(row[0]) if row else None
+
     async def ask(self, member_id: int, question: AskedQuestion, asked_at: float) -> int:
         """Make ``question`` the member's open review question (replacing any other); its id."""
         async with self.db.transaction() as conn:
