@@ -184,6 +184,7 @@ _RANGES = {
     "leaderboard_size": (1, 25),
     "reveal_leaderboard_size": (0, 25),
     "max_answer_chars": (1, 3000),
+    "review_easy_s": (0, 600),
 }
 """Game settings outside these bounds would break a platform limit or the game itself
 (Slack and Discord text boxes take at most 3,000 and 4,000 characters)."""
@@ -294,6 +295,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
         "QUIZBOT_POINTS": "points", "QUIZBOT_SPEED_BONUS": "speed_bonus",
         "QUIZBOT_ALLOW_CHANGE": "allow_change", "QUIZBOT_RELOAD_INTERVAL": "reload_interval_s",
         "QUIZBOT_STOP_TIMEOUT": "stop_timeout_s", "QUIZBOT_PUBLIC_URL": "public_url",
+        "QUIZBOT_REVIEW_EASY": "review_easy_s",
     }
     for var, key in mapping.items():
         if var in env:
@@ -306,6 +308,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
                 "leaderboard_size", "reveal_leaderboard_size", "max_answer_chars"):
         if key in quiz_values:
             quiz_values[key] = _int(key, quiz_values[key])
+    if "review_easy_s" in quiz_values:
+        quiz_values["review_easy_s"] = _float("review_easy_s", quiz_values["review_easy_s"])
     if "allow_change" in quiz_values:
         quiz_values["allow_change"] = str(quiz_values["allow_change"]).lower() in {"1", "true", "yes", "on"}
     if "timezone" in quiz_values and not isinstance(quiz_values["timezone"], str):

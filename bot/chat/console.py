@@ -222,6 +222,9 @@ class ConsoleChat:
                     replies = [*replies, CONSOLE_HELP]  # /quiz help lists the console's own commands too
                 for reply in replies:
                     self.say(render(self._saved(reply)) if isinstance(reply, m.FileReply) else render(reply))
+            elif (review_id := await self.service.reviews.open_id(self.member)) is not None:
+                for reply in await self.service.review_text(review_id, self.member, text):  # a review goes first
+                    self.say(render(reply))
             else:
                 self.say(render(await self.service.answer_in_channel(CHANNEL, self.member, text)))
         except Exception as exc:

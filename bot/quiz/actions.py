@@ -3,7 +3,10 @@
 A click must still find its round after a restart, so everything needed is in
 the id itself: ``quiz:answer:<round>:<choice>``, ``quiz:type:<round>``,
 ``define:<deck>:<card>``, ``quiz:hint:<round>``, ``report:<deck>:<card>``,
-``quiz:review:start``.
+``quiz:review:start`` (the Slack App Home's Review button). A private
+review question (``/quiz review``) has the same answer, text box and hint ids with the kind
+``review`` in place of ``quiz`` (``review:answer:<question>:<choice>``; the number is the review
+question's id), plus ``review:stop``: a review click can never reach a channel round.
 :func:`parse` is strict: anything that is not one of
 these forms (a forged or stale id) gives None, never an exception. Every id fits
 Discord's 100-character custom_id limit: deck ids are at most 40 characters and
@@ -21,20 +24,28 @@ from bot.deck.model import CARD_ID_MAX, DECK_ID_MAX
 
 _DECK_ID = rf"[a-z0-9][a-z0-9-]{{0,{DECK_ID_MAX - 1}}}"
 _CARD_ID = rf"[a-z0-9][a-z0-9-]{{0,{CARD_ID_MAX - 1}}}"
-_ANSWER = re.compile(r"^quiz:answer:(\d{1,18}):(\d{1,2})$")
-_TYPE = re.compile(r"^quiz:type:(\d{1,18})$")
+_KIND = r"(quiz|review)"
+_ANSWER = re.compile(rf"^{_KIND}:answer:(\d{{1,18}}):(\d{{1,2}})$")
+_TYPE = re.compile(rf"^{_KIND}:type:(\d{{1,18}})$")
 _DEFINE = re.compile(rf"^define:({_DECK_ID}):({_CARD_ID})$")
-_HINT = re.compile(r"^quiz:hint:(\d{1,18})$")
+_HINT = re.compile(rf"^{_KIND}:hint:(\d{{1,18}})$")
+REVIEW_STOP = "review:stop"
 _REPORT = re.compile(rf"^report:({_DECK_ID}):({_CARD_ID})$")
+
+
+def _kind(review: bool) -> str:
+    return "review" if review else "quiz"
 
 
 @dataclass(frozen=True)
 class AnswerAction:
     round_id: int
     choice: int
+    review: bool = False
+    """True: ``round_id`` is a private review question's id (``review:answer:...``)."""
 
     def pack(self) -> str:
-        return f"quiz:answer:{self.round_id}:{self.choice}"
+        return f"{_kind(self.review)}:answer:{self.round_id}:{self.choice}"
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,10 @@ class TypeAnswerAction:
     """Opens the free-text box (a modal) for a round."""
 
     round_id: int
+    review: bool = False
 
     def pack(self) -> str:
-        return f"quiz:type:{self.round_id}"
+        return f"{_kind(self.review)}:type:{self.round_id}"
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,10 @@ class HintAction:
     """Show the member a hint for a free-text round (their answer then scores half)."""
 
     round_id: int
+    review: bool = False
 
     def pack(self) -> str:
-        return f"quiz:hint:{self.round_id}"
+        return f"{_kind(self.review)}:hint:{self.round_id}"
 
 
 @dataclass(frozen=True)
@@ -89,25 +102,37 @@ class StartReviewAction:
 
 START_REVIEW_ID = "quiz:review:start"
 
-Action = AnswerAction | TypeAnswerAction | DefineAction | HintAction | ReportAction | StartReviewAction
 
-ANSWER_PATTERN = r"quiz:answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
-TYPE_PATTERN = r"quiz:type:(?P<round>\d{1,18})"
+@dataclass(frozen=True)
+class ReviewStopAction:
+    """The Stop button of a private review question."""
+
+    def pack(self) -> str:
+        return REVIEW_STOP
+
+
+Action = (AnswerAction | TypeAnswerAction | DefineAction | HintAction | ReportAction | StartReviewAction
+          | ReviewStopAction)
+
+ANSWER_PATTERN = r"(?P<kind>quiz|review):answer:(?P<round>\d{1,18}):(?P<choice>\d{1,2})"
+TYPE_PATTERN = r"(?P<kind>quiz|review):type:(?P<round>\d{1,18})"
 DEFINE_PATTERN = rf"define:(?P<deck>{_DECK_ID}):(?P<card>{_CARD_ID})"
-HINT_PATTERN = r"quiz:hint:(?P<round>\d{1,18})"
+HINT_PATTERN = r"(?P<kind>quiz|review):hint:(?P<round>\d{1,18})"
 REPORT_PATTERN = rf"report:(?P<deck>{_DECK_ID}):(?P<card>{_CARD_ID})"
 
 
 def parse(custom_id: str) -> Action | None:
     """The action an id stands for, or None when it is not one of ours."""
     if m := _ANSWER.match(custom_id):
-        return AnswerAction(int(m.group(1)), int(m.group(2)))
+        return AnswerAction(int(m.group(2)), int(m.group(3)), m.group(1) == "review")
     if m := _TYPE.match(custom_id):
-        return TypeAnswerAction(int(m.group(1)))
+        return TypeAnswerAction(int(m.group(2)), m.group(1) == "review")
     if m := _DEFINE.match(custom_id):
         return DefineAction(m.group(1), m.group(2))
     if m := _HINT.match(custom_id):
-        return HintAction(int(m.group(1)))
+        return HintAction(int(m.group(2)), m.group(1) == "review")
+    if custom_id == REVIEW_STOP:
+        return ReviewStopAction()
     if m := _REPORT.match(custom_id):
         return ReportAction(m.group(1), m.group(2))
     if custom_id == START_REVIEW_ID:

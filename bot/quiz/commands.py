@@ -27,6 +27,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz digest add \"fri 16:00\" [Time/Zone] | /quiz digest now | /quiz digest remove ID (admins)",
     "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
+    "/quiz review: your due cards, privately, most overdue first; /quiz review stop ends it",
     "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
     "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz reports | /quiz reports resolve ID: open card reports (admins)",
@@ -105,6 +106,12 @@ async def _quiz(service: QuizService, channel: ChannelRef, member: Member, words
         return await service.season(channel, member, args[0].lower() if args else "list", confirm)
     if action == "hint":
         return await service.hint_in_channel(channel, member)
+    if action == "review":
+        if not args:
+            return await service.review(member)
+        if len(args) == 1 and args[0].lower() == "stop":
+            return await service.review_stop(member)
+        return m.error("Use `/quiz review` (your due cards) or `/quiz review stop`.")
     if action == "reports":
         if not args:
             return await service.reports(member)

@@ -49,6 +49,12 @@ class QuestionCard:
     answered: int = 0
     position: tuple[int, int] | None = None
     """(n, of) when the round is part of a ``/quiz start N`` session."""
+    review: bool = False
+    """A private review question (``/quiz review``): ``round_id`` is then the review question's
+    id, its buttons carry the review kind of :mod:`bot.quiz.actions` (a click never reaches a
+    channel round), there is no deadline (``closes_at`` is unused) and a Stop button ends it."""
+    due: int = 0
+    """For a review question: how many of the member's cards are due, this one included."""
 
     def __post_init__(self) -> None:
         _readable(self, "prompt", "options")

@@ -210,7 +210,7 @@ class RoundKeeper:
             if len(given) > ctx.settings.max_answer_chars:
                 return m.error(f"An answer is at most {ctx.settings.max_answer_chars} characters.")
             if question.kind == "choice":
-                picked = _choice_from_text(given, question.options)
+                picked = choice_from_text(given, question.options)
                 if picked is None:
                     letters = "/".join(m.LABELS[: len(question.options)])
                     return m.error(f"Pick one of the options: {letters}.")
@@ -314,7 +314,7 @@ class RoundKeeper:
         return reveal
 
 
-def _choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
+def choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
     """``B``, ``b``, ``2`` or the option's own text to an option index."""
     token = text.strip().rstrip(").:").strip()
     if len(token) == 1 and token.upper() in m.LABELS[: len(options)]:

@@ -23,6 +23,7 @@ from bot.quiz.digest_desk import DigestDesk
 from bot.quiz.hints import give_hint
 from bot.quiz.misses import misses as missed_cards
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
+from bot.quiz.review_session import ReviewSessions
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
 from bot.quiz.schedule_desk import ScheduleDesk
 from bot.quiz.schedule_spec import (
@@ -44,6 +45,8 @@ class QuizService:
         ctx.on_change = self.scheduler.poke
         self.digests = DigestDesk(ctx, self.scheduler.poke)
         self.schedules = ScheduleDesk(ctx, self.scheduler, self._decks, self.digests.lines)
+        self.reviews = ReviewSessions(ctx)
+        """Private reviews (``/quiz review``): ``start``, ``answer``, ``hint``, ``stop``."""
         self.deliveries = ctx.stores.deliveries(clock=ctx.clock)
         """Platform deliveries already applied (adapters claim retried requests here)."""
 
@@ -175,6 +178,26 @@ class QuizService:
         if row is None:
             return m.error("No question is open. Start one with `/quiz now`.")
         return await give_hint(self.ctx, row.id, member)
+
+    # -- private reviews (bot/quiz/review_session.py) ----------------------------------
+
+    async def review(self, member: Member) -> m.QuestionCard | m.Notice:
+        """``/quiz review``: the member's open or most overdue review question, privately."""
+        return await self.reviews.start(member)
+
+    async def review_choice(self, question_id: int, member: Member, choice: int) -> tuple[m.Message, ...]:
+        """An option button of a review question: the verdict, then the next question."""
+        return await self.reviews.answer(question_id, member, choice=choice)
+
+    async def review_text(self, question_id: int, member: Member, text: str) -> tuple[m.Message, ...]:
+        return await self.reviews.answer(question_id, member, text=text)
+
+    async def review_hint(self, question_id: int, member: Member) -> m.Notice:
+        return await self.reviews.hint(question_id, member)
+
+    async def review_stop(self, member: Member) -> m.Notice:
+        """``/quiz review stop`` and the Stop button."""
+        return await self.reviews.stop(member)
 
     # -- card reports ---------------------------------------------------------------
 

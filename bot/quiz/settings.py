@@ -31,6 +31,8 @@ class QuizSettings:
     public_url: str = ""
     """Where members open the web pages (``QUIZBOT_PUBLIC_URL``; else ``http://`` and
     ``QUIZBOT_HTTP_ADDR``); empty when no HTTP server runs, which keeps the pages off."""
+    review_easy_s: float = 5.0
+    """A private review answered right within this many seconds is rated Easy."""
 
     @property
     def tz(self) -> ZoneInfo:

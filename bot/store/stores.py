@@ -23,6 +23,7 @@ from bot.store.hints import Hints
 from bot.store.leaderboards import Leaderboards, Seasons
 from bot.store.members import Directory
 from bot.store.reports import Reports
+from bot.store.review_questions import ReviewQuestions
 from bot.store.reviews import Reviews
 from bot.store.rounds import Rounds
 from bot.store.schedules import Schedules
@@ -49,6 +50,7 @@ class Stores:
         self.schedules = Schedules(db)
         self.sessions = Sessions(db)
         self.reviews = Reviews(db)
+        self.review_questions = ReviewQuestions(db)
         self.hints = Hints(db)
         self.reports = Reports(db)
         self.digests = Digests(db)

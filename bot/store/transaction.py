@@ -23,6 +23,7 @@ from bot.store import channels, leaderboards, reviews
 from bot.store.answers import StoredAnswer, stored_answers
 from bot.store.hints import Hints
 from bot.store.leaderboards import ScoredAnswer, Seasons
+from bot.store.review_questions import ReviewQuestionsInTx
 from bot.store.reviews import StateRow
 from bot.store.rounds import Rounds
 from bot.store.schedules import Schedules
@@ -142,6 +143,7 @@ class Transaction:
         self.hints = HintsInTx(conn)
         self.scores = ScoresInTx(conn)
         self.reviews = ReviewsInTx(conn)
+        self.review_questions = ReviewQuestionsInTx(conn)
         self.seasons = SeasonsInTx(conn, seasons)
         self.schedules = SchedulesInTx(conn)
         self.sessions = SessionsInTx(conn)

@@ -47,6 +47,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz stats: your answers, accuracy, streak and weakest cards",
     "/quiz misses [format]: the cards you last answered wrong, as a file for you alone",
     "/quiz hint: the first letters of a free-text answer (that answer then scores half)",
+    "/quiz review [stop]: your due cards, privately, most overdue first",
     "/quiz report [reason]: report the card of the last revealed question as wrong",
     "/quiz season list: the seasons so far",
     "/quiz web [link|hide-me|show-me]: the web pages' link; hide or show you on them",
@@ -184,6 +185,13 @@ def quiz_group() -> app_commands.Group:
     async def season_list(interaction: discord.Interaction) -> None:
         await quiz(interaction).in_channel(
             interaction, lambda c, mem: quiz(interaction).service.season(c, mem, "list"))
+
+    @root.command(name="review", description="Your due cards, privately, most overdue first")
+    @app_commands.describe(stop="End your review (your due cards stay due)")
+    async def review(interaction: discord.Interaction, stop: bool = False) -> None:
+        service = quiz(interaction).service
+        await quiz(interaction).in_channel(
+            interaction, lambda c, mem: service.review_stop(mem) if stop else service.review(mem))
 
     @root.command(name="hint", description="The first letters of the answer (your answer then scores half)")
     async def hint(interaction: discord.Interaction) -> None:

@@ -33,7 +33,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.discord.render import Rendered, render, send_options
-from bot.chat.discord.views import answer_modal, modal_answer
+from bot.chat.discord.views import answer_modal, is_review_modal, modal_answer
 from bot.quiz import actions
 from bot.quiz import messages as m
 from bot.quiz.ports import ChannelRef, Member
@@ -142,16 +142,20 @@ class Handlers:
 
     # -- components -------------------------------------------------------------------
 
-    async def on_answer(self, interaction: discord.Interaction, round_id: int, choice: int) -> None:
+    async def on_answer(self, interaction: discord.Interaction, round_id: int, choice: int,
+                        review: bool = False) -> None:
+        if review:
+            await self.reply_all(interaction, self.service.review_choice(round_id, member_of(interaction), choice))
+            return
         await self.reply(interaction, self.service.answer_choice(round_id, member_of(interaction), choice),
                          defer=False)
 
-    async def on_type_answer(self, interaction: discord.Interaction, round_id: int) -> None:
+    async def on_type_answer(self, interaction: discord.Interaction, round_id: int, review: bool = False) -> None:
         """Open the answer box. A modal must be the first response, so this never defers."""
         prompt = None
         if interaction.message is not None and interaction.message.embeds:
             prompt = (interaction.message.embeds[0].description or "").split("\n", 1)[0] or None
-        modal = answer_modal(round_id, prompt, self.service.max_answer_chars)
+        modal = answer_modal(round_id, prompt, self.service.max_answer_chars, review)
         try:
             await interaction.response.send_modal(modal)
         except discord.HTTPException as exc:
@@ -160,8 +164,14 @@ class Handlers:
     async def on_define(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None:
         await self.reply(interaction, self.service.define_card(deck_id, card_id))
 
-    async def on_hint(self, interaction: discord.Interaction, round_id: int) -> None:
+    async def on_hint(self, interaction: discord.Interaction, round_id: int, review: bool = False) -> None:
+        if review:
+            await self.reply(interaction, self.service.review_hint(round_id, member_of(interaction)))
+            return
         await self.reply(interaction, self.service.hint(round_id, member_of(interaction)))
+
+    async def on_review_stop(self, interaction: discord.Interaction) -> None:
+        await self.reply(interaction, self.service.review_stop(member_of(interaction)))
 
     async def on_report(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None:
         await self.reply(interaction, self.service.report_card(member_of(interaction), deck_id, card_id))
@@ -174,6 +184,9 @@ class Handlers:
             submitted = modal_answer(interaction)
             if submitted is not None:
                 round_id, text = submitted
+                if is_review_modal(interaction):
+                    await self.reply_all(interaction, self.service.review_text(round_id, member_of(interaction), text))
+                    return
                 await self.reply(interaction, self.service.answer_text(round_id, member_of(interaction), text),
                                  defer=False)
         elif (interaction.type is discord.InteractionType.component and interaction.data
@@ -211,6 +224,34 @@ class Handlers:
             if claimed:
                 await self._settle(interaction, rendered)
             await self._send(interaction, rendered, deferred)
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def reply_all(self, interaction: discord.Interaction, work: Awaitable[tuple[m.Message, ...]]) -> None:
+        """A private review step: the first message (the verdict) answers the interaction once
+        ``work`` has committed, the rest (the next question) follow as ephemeral followups."""
+        if self._refusing:
+            if inspect.iscoroutine(work):
+                work.close()
+            await self.reply(interaction, RESTARTING)
+            return
+        self._running += 1
+        self._idle.clear()
+        try:
+            try:
+                messages = await work
+            except Exception:
+                log.exception("event=discord_interaction_failed %s", _describe(interaction))
+                messages = (FAILED,)
+            first, *rest = messages
+            await self._send(interaction, render(first), False)
+            for message in rest:
+                try:
+                    await interaction.followup.send(ephemeral=True, **send_options(render(message)))
+                except discord.HTTPException as exc:
+                    _log_reply_failure(interaction, exc)
         finally:
             self._running -= 1
             if self._running == 0:

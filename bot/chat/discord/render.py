@@ -19,7 +19,15 @@ from typing import Any
 import discord
 
 from bot.chat import plain
-from bot.chat.discord.views import AnswerButton, DefineButton, HintButton, ReportButton, TypeAnswerButton, clip
+from bot.chat.discord.views import (
+    AnswerButton,
+    DefineButton,
+    HintButton,
+    ReportButton,
+    ReviewStopButton,
+    TypeAnswerButton,
+    clip,
+)
 from bot.quiz import messages as m
 
 MAX_CONTENT = 2000
@@ -131,6 +139,8 @@ def _fit(embed: discord.Embed) -> discord.Embed:
 
 
 def question_embed(card: m.QuestionCard) -> discord.Embed:
+    if card.review:
+        return _review_embed(card)
     head = f"Question {card.position[0]} of {card.position[1]}" if card.position else "Question"
     lines = [card.prompt, ""]
     if card.kind == "choice":
@@ -147,16 +157,28 @@ def question_embed(card: m.QuestionCard) -> discord.Embed:
     return _fit(embed)
 
 
+def _review_embed(card: m.QuestionCard) -> discord.Embed:
+    lines = [card.prompt, ""]
+    if card.kind == "choice":
+        lines += [f"**{label}**) {option}" for label, option in zip(card.labels, card.options, strict=True)]
+    embed = _embed(f"Review: {card.deck_title}", "\n".join(lines).strip(), BLURPLE)
+    _field(embed, "Due", f"{card.due} card(s)", inline=True)
+    embed.set_footer(text="Only you see this review; it never counts on a leaderboard.")
+    return _fit(embed)
+
+
 def question_view(card: m.QuestionCard) -> discord.ui.View:
-    """One button per option (five a row), then "Type answer" on its own row."""
+    """One button per option (five a row), then "Type answer" on its own row (with Stop for a review)."""
     view = discord.ui.View(timeout=None)
     if card.kind == "choice":
         for i, (label, option) in enumerate(zip(card.labels, card.options, strict=True)):
-            view.add_item(AnswerButton(card.round_id, i, f"{label}) {option}", row=i // ROW_SIZE))
+            view.add_item(AnswerButton(card.round_id, i, f"{label}) {option}", row=i // ROW_SIZE, review=card.review))
     rows = (len(card.options) + ROW_SIZE - 1) // ROW_SIZE if card.kind == "choice" else 0
-    view.add_item(TypeAnswerButton(card.round_id, row=min(rows, 4)))
+    view.add_item(TypeAnswerButton(card.round_id, row=min(rows, 4), review=card.review))
     if card.kind == "text":
-        view.add_item(HintButton(card.round_id, row=min(rows, 4)))
+        view.add_item(HintButton(card.round_id, row=min(rows, 4), review=card.review))
+    if card.review:
+        view.add_item(ReviewStopButton(row=min(rows, 4)))
     return view
 
 

@@ -36,13 +36,16 @@ TEXT_INPUT_TYPE = 4
 class ComponentHandler(Protocol):
     """What the client does when a member uses a component (see ``handlers.Handlers``)."""
 
-    async def on_answer(self, interaction: discord.Interaction, round_id: int, choice: int) -> None: ...
+    async def on_answer(self, interaction: discord.Interaction, round_id: int, choice: int,
+                        review: bool = False) -> None: ...
 
-    async def on_type_answer(self, interaction: discord.Interaction, round_id: int) -> None: ...
+    async def on_type_answer(self, interaction: discord.Interaction, round_id: int, review: bool = False) -> None: ...
 
     async def on_define(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None: ...
 
-    async def on_hint(self, interaction: discord.Interaction, round_id: int) -> None: ...
+    async def on_hint(self, interaction: discord.Interaction, round_id: int, review: bool = False) -> None: ...
+
+    async def on_review_stop(self, interaction: discord.Interaction) -> None: ...
 
     async def on_report(self, interaction: discord.Interaction, deck_id: str, card_id: str) -> None: ...
 
@@ -64,51 +67,55 @@ Button = discord.ui.Button[discord.ui.View]
 
 
 class AnswerButton(discord.ui.DynamicItem[Button], template=actions.ANSWER_PATTERN):
-    """One option of a multiple-choice question: ``quiz:answer:<round>:<choice>``."""
+    """One option of a multiple-choice question: ``quiz:answer:<round>:<choice>`` (a private
+    review question's: ``review:answer:<question>:<choice>``)."""
 
-    def __init__(self, round_id: int, choice: int, label: str | None = None, row: int | None = None) -> None:
+    def __init__(self, round_id: int, choice: int, label: str | None = None, row: int | None = None,
+                 review: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label=clip(label or LABELS[choice], MAX_LABEL),
                 style=discord.ButtonStyle.primary,
-                custom_id=actions.AnswerAction(round_id, choice).pack(),
+                custom_id=actions.AnswerAction(round_id, choice, review).pack(),
             ),
             row=row,
         )
         self.round_id = round_id
         self.choice = choice
+        self.review = review
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AnswerButton:
         label = getattr(item, "label", None)
-        return cls(int(match["round"]), int(match["choice"]), label)
+        return cls(int(match["round"]), int(match["choice"]), label, review=match["kind"] == "review")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await handler_of(interaction).on_answer(interaction, self.round_id, self.choice)
+        await handler_of(interaction).on_answer(interaction, self.round_id, self.choice, self.review)
 
 
 class TypeAnswerButton(discord.ui.DynamicItem[Button], template=actions.TYPE_PATTERN):
     """"Type answer": opens the answer modal for the round (``quiz:type:<round>``)."""
 
-    def __init__(self, round_id: int, row: int | None = None) -> None:
+    def __init__(self, round_id: int, row: int | None = None, review: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Type answer",
                 style=discord.ButtonStyle.secondary,
-                custom_id=actions.TypeAnswerAction(round_id).pack(),
+                custom_id=actions.TypeAnswerAction(round_id, review).pack(),
             ),
             row=row,
         )
         self.round_id = round_id
+        self.review = review
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> TypeAnswerButton:
-        return cls(int(match["round"]))
+        return cls(int(match["round"]), review=match["kind"] == "review")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await handler_of(interaction).on_type_answer(interaction, self.round_id)
+        await handler_of(interaction).on_type_answer(interaction, self.round_id, self.review)
 
 
 class DefineButton(discord.ui.DynamicItem[Button], template=actions.DEFINE_PATTERN):
@@ -138,24 +145,44 @@ class DefineButton(discord.ui.DynamicItem[Button], template=actions.DEFINE_PATTE
 class HintButton(discord.ui.DynamicItem[Button], template=actions.HINT_PATTERN):
     """"Hint" on a free-text question: ``quiz:hint:<round>``."""
 
-    def __init__(self, round_id: int, row: int | None = None) -> None:
+    def __init__(self, round_id: int, row: int | None = None, review: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Hint (half points)",
+                label="Hint" if review else "Hint (half points)",
                 style=discord.ButtonStyle.secondary,
-                custom_id=actions.HintAction(round_id).pack(),
+                custom_id=actions.HintAction(round_id, review).pack(),
             ),
             row=row,
         )
         self.round_id = round_id
+        self.review = review
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> HintButton:
-        return cls(int(match["round"]))
+        return cls(int(match["round"]), review=match["kind"] == "review")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await handler_of(interaction).on_hint(interaction, self.round_id)
+        await handler_of(interaction).on_hint(interaction, self.round_id, self.review)
+
+
+class ReviewStopButton(discord.ui.DynamicItem[Button], template=actions.REVIEW_STOP):
+    """"Stop" on a private review question: ``review:stop``."""
+
+    def __init__(self, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(label="Stop", style=discord.ButtonStyle.danger,
+                              custom_id=actions.ReviewStopAction().pack()),
+            row=row,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ReviewStopButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await handler_of(interaction).on_review_stop(interaction)
 
 
 class ReportButton(discord.ui.DynamicItem[Button], template=actions.REPORT_PATTERN):
@@ -183,17 +210,18 @@ class ReportButton(discord.ui.DynamicItem[Button], template=actions.REPORT_PATTE
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    AnswerButton, TypeAnswerButton, DefineButton, HintButton, ReportButton)
+    AnswerButton, TypeAnswerButton, DefineButton, HintButton, ReportButton, ReviewStopButton)
 
 
-def answer_modal(round_id: int, prompt: str | None, max_chars: int) -> discord.ui.Modal:
+def answer_modal(round_id: int, prompt: str | None, max_chars: int, review: bool = False) -> discord.ui.Modal:
     """The free-text box for a round; its custom_id is ``quiz:type:<round>``.
 
     It is stopped before it is sent so discord.py does not track it (see the module doc); the
     submission comes back through ``on_interaction`` and :func:`modal_answer`.
     """
-    modal = discord.ui.Modal(title=clip(f"Your answer (round {round_id})", MAX_MODAL_TITLE),
-                             custom_id=actions.TypeAnswerAction(round_id).pack())
+    title = "Your answer (review)" if review else f"Your answer (round {round_id})"
+    modal = discord.ui.Modal(title=clip(title, MAX_MODAL_TITLE),
+                             custom_id=actions.TypeAnswerAction(round_id, review).pack())
     field = discord.ui.TextInput[discord.ui.Modal](
         custom_id=ANSWER_INPUT, style=discord.TextStyle.short, max_length=max_chars, required=True,
         placeholder="Type your answer")
@@ -229,3 +257,10 @@ def modal_answer(interaction: discord.Interaction) -> tuple[int, str] | None:
         if component.get("type") == TEXT_INPUT_TYPE and component.get("custom_id") == ANSWER_INPUT:
             return action.round_id, str(component.get("value") or "")
     return action.round_id, ""
+
+
+def is_review_modal(interaction: discord.Interaction) -> bool:
+    """Whether a submitted answer modal belongs to a private review question (``review:type:<id>``)."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    action = actions.parse(str(data.get("custom_id", "")))
+    return isinstance(action, actions.TypeAnswerAction) and action.review

@@ -14,9 +14,6 @@ from bot.chat.slack.render import _button, _context, _section, escape, literal
 from bot.quiz import messages as m
 from bot.quiz.actions import START_REVIEW_ID
 
-REVIEW_COMING_SOON = m.Notice("Private reviews are coming soon: until then, your due cards come back in "
-                              "the channel quizzes.")
-
 
 def home_view(home: m.Home, notice: m.Notice | None = None) -> dict[str, Any]:
     """The ``home`` view for ``views.publish``."""

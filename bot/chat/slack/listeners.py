@@ -43,7 +43,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.chat.slack.home import REVIEW_COMING_SOON, home_view
+from bot.chat.slack.home import home_view
 from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key, workspace_of
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, _inert, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
@@ -56,19 +56,21 @@ from bot.quiz.actions import (
     DefineAction,
     HintAction,
     ReportAction,
+    ReviewStopAction,
     StartReviewAction,
     TypeAnswerAction,
     parse,
 )
 from bot.quiz.ports import Member
+from bot.quiz.review_session import STALE as REVIEW_STALE
 from bot.quiz.service import QuizService
 from bot.store.deliveries import Deliveries
 
 log = logging.getLogger("bot.chat.slack")
 
 COMMANDS = ("/quiz", "/leaderboard", "/define")
-OUR_ACTIONS = re.compile(r"^(quiz|define|report):")
-OUR_VIEWS = re.compile(r"^quiz:type:")
+OUR_ACTIONS = re.compile(r"^(quiz|review|define|report):")
+OUR_VIEWS = re.compile(r"^(quiz|review):type:")
 DRAIN_SECONDS = 25.0
 PLATFORM = "slack"
 FOLLOWUP_LANES = 16
@@ -185,14 +187,19 @@ class Listeners:
         response_url = _response_url(body)
         parsed = parse(str(action.get("action_id", "")))
         once = Ack(ack)
-        if not isinstance(parsed, AnswerAction | HintAction | ReportAction):
+        if not isinstance(parsed, AnswerAction | HintAction | ReportAction | ReviewStopAction):
             await once()  # nothing to store: opening a box, looking a card up, refusing a forged id
 
         async def tell(message: m.Message) -> None:
             await self._respond(response_url, caller, message, replace_original=False)
 
         async with self.work("action", caller, tell, once):
-            if isinstance(parsed, TypeAnswerAction):
+            if isinstance(parsed, AnswerAction | HintAction | ReviewStopAction) and (
+                    isinstance(parsed, ReviewStopAction) or parsed.review):
+                replies = await self._review_click(parsed, self.identities.known(caller))
+                await once()  # the rating is committed (or refused) before Slack hears "got it"
+                self.later("action", caller, tell, lambda: self._tell_all(tell, list(replies)))
+            elif isinstance(parsed, TypeAnswerAction):
                 trigger = str(body.get("trigger_id", ""))
                 self.later("action", caller, tell, lambda: self._open_answer_box(parsed, caller, trigger, tell))
             elif isinstance(parsed, AnswerAction | HintAction) and not await self._asked_here(parsed.round_id, caller):
@@ -225,16 +232,19 @@ class Listeners:
                 self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
 
     async def _start_review(self, caller: Caller, tell: Tell) -> None:
-        """The Home tab's Review button: ``QuizService.start_review`` once the core has it
-        (private reviews are built separately); until then the tab says they are coming soon."""
+        """The Home tab's Review button: the member's private review starts in their direct
+        messages with the bot (a tab has no channel to answer in); nothing due is said on the tab."""
         member = await self.identities.member(caller)
-        start_review = getattr(self.service, "start_review", None)
-        if start_review is not None:
-            reply = await start_review(member, channel=None)
-            if isinstance(reply, m.Notice):
-                await self._publish_home(caller, member, reply)
+        reply = await self.service.review(member)
+        if isinstance(reply, m.Notice):  # nothing due: said on the tab itself
+            await self._publish_home(caller, member, reply)
             return
-        await self._publish_home(caller, member, REVIEW_COMING_SOON)
+        try:  # the tab has no channel: the review goes on in the member's direct messages with the bot
+            chat = await self.teams.for_team(caller.team_id, "chat.postMessage")
+            await chat.post_direct(caller.user_id, reply)
+        except SlackCallError:  # logged by the call
+            await self._publish_home(caller, member, m.error("I could not open our direct messages; "
+                                                             "try `/quiz review` in a channel."))
 
     # -- App Home -----------------------------------------------------------------------
 
@@ -270,8 +280,23 @@ class Listeners:
                            "please tell an admin.")
         return m.ok(f"{reply.caption} Sent to your direct messages with me: {reply.filename}")
 
+    async def _review_click(self, action: AnswerAction | HintAction | ReviewStopAction,
+                            member: Member) -> tuple[m.Message, ...]:
+        """A button of a private review question (never a channel round's: see bot/quiz/actions.py)."""
+        if isinstance(action, ReviewStopAction):
+            return (await self.service.review_stop(member),)
+        if isinstance(action, HintAction):
+            return (await self.service.review_hint(action.round_id, member),)
+        return await self.service.review_choice(action.round_id, member, action.choice)
+
     async def _open_answer_box(self, action: TypeAnswerAction, caller: Caller, trigger_id: str, tell: Tell) -> None:
-        card = await self.service.open_question(action.round_id)
+        if action.review:
+            card = await self.service.reviews.open_question(action.round_id, self.identities.known(caller))
+            if card is None:
+                await tell(m.error(REVIEW_STALE))
+                return
+        else:
+            card = await self.service.open_question(action.round_id)
         if card is None:
             await tell(m.error("This round is closed; the answer has been revealed."))
             return
@@ -319,6 +344,11 @@ class Listeners:
             await self._ephemeral(caller, render(message))
 
         async with self.work("view_submission", caller, tell, once):
+            if parsed.review:  # a private review's box: the core checks the question is this member's
+                replies = await self.service.review_text(parsed.round_id, self.identities.known(caller), text)
+                await once()
+                self.later("view_submission", caller, tell, lambda: self._tell_all(tell, list(replies)))
+                return
             if not await self._asked_here(parsed.round_id, caller):
                 await once()
                 log.warning("event=slack_foreign_round round=%s team=%s channel=%s user=%s", parsed.round_id,

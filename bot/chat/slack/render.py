@@ -24,7 +24,14 @@ from typing import Any
 
 from bot.chat import plain
 from bot.quiz import messages as m
-from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction
+from bot.quiz.actions import (
+    AnswerAction,
+    DefineAction,
+    HintAction,
+    ReportAction,
+    ReviewStopAction,
+    TypeAnswerAction,
+)
 
 Block = dict[str, Any]
 
@@ -161,6 +168,8 @@ def _blocks(message: m.Message) -> list[Block]:
 
 
 def _question(card: m.QuestionCard) -> list[Block]:
+    if card.review:
+        return _review_question(card)
     head = f"Question {card.position[0]} of {card.position[1]}" if card.position else "Question"
     blocks = [_section(f"*{head}* · {escape(card.deck_title)}\n{escape(card.prompt)}")]
     if card.kind == "choice":
@@ -298,6 +307,23 @@ def _notice(notice: m.Notice) -> list[Block]:
 # -- the free-text answer box ----------------------------------------------------------
 
 
+def _review_question(card: m.QuestionCard) -> list[Block]:
+    """A private review question: the round's buttons with the review kind, and Stop."""
+    blocks = [_section(f"*Review* · {card.due} due · {escape(card.deck_title)}\n{escape(card.prompt)}")]
+    stop = _button("Stop", ReviewStopAction().pack())
+    if card.kind == "choice":
+        lines = [f"*{label}.* {escape(option)}" for label, option in zip(card.labels, card.options, strict=True)]
+        blocks.append(_section("\n".join(lines)))
+        blocks.append(_actions([
+            *(_button(f"{label}. {option}", AnswerAction(card.round_id, i, review=True).pack())
+              for i, (label, option) in enumerate(zip(card.labels, card.options, strict=True))), stop]))
+    else:
+        blocks.append(_actions([_button("Answer", TypeAnswerAction(card.round_id, review=True).pack(), "primary"),
+                                _button("Hint", HintAction(card.round_id, review=True).pack()), stop]))
+    blocks.append(_context("Only you see this review; it never counts on a leaderboard."))
+    return blocks
+
+
 def answer_modal(card: m.QuestionCard, channel_id: str, max_chars: int) -> dict[str, Any]:
     """The modal behind a free-text round's "Answer" button.
 
@@ -307,7 +333,7 @@ def answer_modal(card: m.QuestionCard, channel_id: str, max_chars: int) -> dict[
     """
     return {
         "type": "modal",
-        "callback_id": TypeAnswerAction(card.round_id).pack(),
+        "callback_id": TypeAnswerAction(card.round_id, card.review).pack(),
         "private_metadata": json.dumps({"channel": channel_id}),
         "title": {"type": "plain_text", "text": "Your answer"},
         "submit": {"type": "plain_text", "text": "Answer"},

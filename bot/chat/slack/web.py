@@ -237,6 +237,16 @@ class SlackChat:
             log_failure(exc, user=user_id)
             raise
 
+    async def post_direct(self, user_id: str, message: m.Message) -> MessageRef:
+        """Post ``message`` in the member's direct messages with the bot (``conversations.open``,
+        then ``chat.postMessage``): for what starts where there is no channel (the App Home)."""
+        opened = await self.call("conversations.open", lambda: self.client.conversations_open(users=user_id))
+        channel_id = str((opened.get("channel") or {}).get("id") or "")
+        body = render(message)
+        resp = await self.call("chat.postMessage", lambda: self.client.chat_postMessage(
+            channel=channel_id, text=body.text, blocks=body.blocks, unfurl_links=False, unfurl_media=False))
+        return MessageRef(ChannelRef("slack", "", channel_id), str(resp["ts"]))
+
     async def send_file(self, user_id: str, filename: str, content: str, comment: str) -> None:
         """Upload a text file into the member's direct messages with the bot, for them alone
         (``conversations.open``, then slack-sdk's ``files_upload_v2``: Slack's external upload flow)."""

@@ -36,7 +36,7 @@ async def test_quizadmin_is_shown_by_default_only_to_manage_server_and_quiz_to_e
                                       "digest now", "digest remove", "web"}
         assert subcommands(member) == {"now", "start", "stop", "stats", "decks", "help", "schedule list",
                                        "season list", "group create", "group join", "group leave", "group list",
-                                       "hint", "report", "misses", "web"}
+                                       "hint", "review", "report", "misses", "web"}
 
 
 async def test_member_without_manage_server_calling_quizadmin_is_refused_and_nothing_changes(quiz: Quiz) -> None:

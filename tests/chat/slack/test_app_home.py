@@ -3,6 +3,8 @@ Slack received it through ``views.publish``."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from tests.chat.slack.conftest import SlackBot, click
@@ -67,17 +69,26 @@ async def test_the_messages_tab_publishes_nothing(http_bot: SlackBot) -> None:
     assert http_bot.fake.calls("views.publish") == []
 
 
-async def test_review_button_says_private_reviews_are_coming_soon_on_the_home_tab(http_bot: SlackBot) -> None:
+async def test_review_button_starts_the_private_review_in_the_members_direct_messages(http_bot: SlackBot) -> None:
     fake: FakeSlack = http_bot.fake
-    assert not hasattr(http_bot.service, "start_review")  # built separately; this is the fallback
     await play_rounds(http_bot, [{"U1": False}])
-    http_bot.clock.advance(3600)
-    request = click("quiz:review:start", "U1", fake)
-    assert (await http_bot.send(request)).status == 200
+    http_bot.clock.advance(3600)  # the missed card is due again
+    assert (await http_bot.send(click("quiz:review:start", "U1", fake))).status == 200
+    await http_bot.settle()
+    assert [c["users"] for c in fake.calls("conversations.open")] == ["U1"]
+    [posted] = [c for c in fake.calls("chat.postMessage") if c.get("channel") == "DU1"]
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
+    ids = re.findall(r"'action_id': '([^']+)'", str(blocks))
+    assert ids and all(i.startswith("review:") for i in ids)  # a review question, never a channel round's
+
+
+async def test_review_button_with_nothing_due_says_so_on_the_home_tab(http_bot: SlackBot) -> None:
+    fake: FakeSlack = http_bot.fake
+    await play_rounds(http_bot, [{"U1": True}])
+    assert (await http_bot.send(click("quiz:review:start", "U1", fake))).status == 200
     view = await published(http_bot, "U1")
-    notice = view["blocks"][0]
-    assert notice["type"] == "context" and "coming soon" in notice["elements"][0]["text"]
-    assert review_buttons(view) == ["quiz:review:start"]
+    assert view["blocks"][0]["type"] == "context"
+    assert fake.calls("conversations.open") == []
 
 
 def test_home_view_shows_the_web_link_line_only_when_a_link_is_given() -> None:
