@@ -85,9 +85,9 @@ async def fill(db: Database, card_keys: list[str]) -> None:
     for n in range(MEMBERS):
         rows = [(n + 1, key, REVIEW_STATE, NOW - 3 * DAY + span * rng.random(), 0 if rng.random() < 0.1 else 1)
                 for key in card_keys]
-        async with db.transaction() as conn:
-            await conn.executemany("INSERT INTO reviews(member_id, card_key, state, due_at, last_correct) "
-                                   "VALUES (?, ?, ?, ?, ?)", rows)
+        async with db.transaction() as conn:  # weak = 1: every row is in long-term review (its json's state 2)
+            await conn.executemany("INSERT INTO reviews(member_id, card_key, state, due_at, last_correct, weak) "
+                                   "VALUES (?, ?, ?, ?, ?, 1)", rows)
 
 
 async def measure(ctx: Context, reviews: ReviewSessions, channel_id: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from fsrs import State
@@ -13,7 +14,9 @@ StateRow = tuple[int, str, float] | tuple[int, str, float, bool]
 """(member_id, state json, due_at[, last answer right]) of one member's review of a card."""
 
 REVIEW_STATE = State.Review.value
-"""fsrs's number for long-term review, as ``$.state`` in the stored json."""
+"""fsrs's number for long-term review, as ``$.state`` in the stored json (2; written as a literal
+in :func:`save_states` and revision 0013)."""
+assert REVIEW_STATE == 2
 
 
 async def load_states(conn: Connection, card_key: str, member_ids: list[int]) -> dict[int, str]:
@@ -37,11 +40,24 @@ async def save_states(conn: Connection, card_key: str, states: Iterable[StateRow
     rows = []
     for row in states:
         correct = None if len(row) < 4 else int(bool(row[3]))
-        rows.append((row[0], card_key, row[1], row[2], correct, correct))
+        stage = _stage(row[1])
+        rows.append((row[0], card_key, row[1], row[2], correct, correct, stage,
+                     correct, correct, stage))
     await conn.executemany(
-        "INSERT INTO reviews(member_id, card_key, state, due_at, last_correct) VALUES (?, ?, ?, ?, COALESCE(?, 1)) "
+        "INSERT INTO reviews(member_id, card_key, state, due_at, last_correct, weak) "
+        "VALUES (?, ?, ?, ?, COALESCE(?, 1), "
+        "CASE WHEN COALESCE(?, 1) = 0 OR ? = 2 THEN 1 ELSE 0 END) "
         "ON CONFLICT(member_id, card_key) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, "
-        "last_correct = COALESCE(?, reviews.last_correct)", rows)
+        "last_correct = COALESCE(?, reviews.last_correct), "
+        "weak = CASE WHEN COALESCE(?, reviews.last_correct) = 0 OR ? = 2 THEN 1 ELSE 0 END", rows)
+
+
+def _stage(state: str) -> int:
+    """fsrs's stage number in a stored json state (0 when it says none)."""
+    try:
+        return int(json.loads(state).get("state") or 0)
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 class Reviews:
@@ -55,11 +71,10 @@ class Reviews:
         answer to it was wrong or it is in long-term review; a card answered right
         once is only in fsrs's learning steps and waits its turn with the others.
         """
-        rows = await self.db.fetchall(
-            "SELECT card_key, COUNT(*) FROM reviews WHERE due_at <= ?"
-            f" AND (last_correct = 0 OR {self.db.dialect.json_int('state', 'state')} = ?) AND member_id IN ("
+        rows = await self.db.fetchall(  # from the partial index reviews_weak_due alone (revision 0013)
+            "SELECT card_key, COUNT(*) FROM reviews WHERE weak = 1 AND due_at <= ? AND member_id IN ("
             " SELECT DISTINCT a.member_id FROM answers a JOIN rounds r ON r.id = a.round_id"
-            " WHERE r.channel_id = ?) GROUP BY card_key", (now, REVIEW_STATE, channel_id))
+            " WHERE r.channel_id = ?) GROUP BY card_key", (now, channel_id))
         return {str(r[0]): int(r[1]) for r in rows}
 
     async def due_count(self, member_id: int, now: float) -> int:

@@ -65,3 +65,19 @@ async def test_opening_an_up_to_date_database_applies_nothing(tmp_path: Path) ->
 
 def test_revisions_are_whole_numbers_from_the_baseline_without_gaps() -> None:
     assert revisions() == list(range(BASELINE, LATEST_VERSION + 1))
+
+
+async def test_revision_0013_marks_the_reviews_the_channel_pick_counts(tmp_path: Path) -> None:
+    old = await Database.open(tmp_path / "q.db", upto=12)
+    async with old.transaction() as conn:
+        await conn.execute("INSERT INTO members(key, name, created_at) VALUES ('m', 'm', 0)")
+        await conn.executemany(
+            "INSERT INTO reviews(member_id, card_key, state, due_at, last_correct) VALUES (1, ?, ?, 0, ?)",
+            [("d/missed", '{"state": 1}', 0), ("d/learning", '{"state": 1}', 1), ("d/long-term", '{"state": 2}', 1)])
+    await old.close()
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        rows = {str(r[0]): int(r[1]) for r in await db.fetchall("SELECT card_key, weak FROM reviews")}
+        assert rows == {"d/missed": 1, "d/learning": 0, "d/long-term": 1}
+    finally:
+        await db.close()

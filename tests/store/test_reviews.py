@@ -115,3 +115,18 @@ def test_a_first_review_gets_no_clock_made_card_id_and_is_dated_by_the_round() -
     stored = review(None, correct=True, at=at)
     assert json.loads(stored.state)["card_id"] == 0  # fsrs would sleep 1 ms to make one from the clock
     assert at < stored.due_at < at + 86_400  # learning step from the round's time, not today's
+
+
+async def test_a_card_counts_for_the_channel_pick_when_missed_or_in_long_term_review(tmp_path):
+    db = await setup(tmp_path)
+    learning = '{"state": 1}'
+    review = '{"state": 2}'
+    async with db.transaction() as conn:
+        await save_states(conn, "d/missed", [(1, learning, 1.0, False)])
+        await save_states(conn, "d/learning", [(1, learning, 1.0, True)])
+        await save_states(conn, "d/long-term", [(1, review, 1.0, True)])
+        await save_states(conn, "d/unchanged", [(1, learning, 1.0, False)])
+        await save_states(conn, "d/unchanged", [(1, learning, 2.0)])  # no outcome: still the missed one
+    due = await Reviews(db).due_in_channel(1, 100.0)
+    assert due == {"d/missed": 1, "d/long-term": 1, "d/unchanged": 1}
+    await db.close()
