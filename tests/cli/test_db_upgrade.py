@@ -6,43 +6,34 @@ module is marked ``sqlite_only``: the PostgreSQL pass would only run them again.
 
 from __future__ import annotations
 
-import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.quiz.context import Context
-from bot.quiz.metrics import NoMetrics
-from bot.quiz.service import QuizService
-from bot.quiz.settings import QuizSettings
 from bot.store.db import LATEST_VERSION, Database
-from bot.store.stores import Stores
-from tests.helpers import ADMIN, CHANNEL, Clock, FakeChat, member, small_library
 from tests.process import clean_env, quizbot
 
 pytestmark = pytest.mark.sqlite_only  # picks its engines explicitly (see the module docstring)
 
 
 async def play_at_schema_8(target: str) -> None:
-    """A database left at schema 8 (the Alembic baseline) holding a member, a round and an answer."""
+    """A database left at schema 8 (the Alembic baseline) holding a member, a closed round and an
+    answer, written as schema 8 holds them (today's service writes columns schema 8 lacks)."""
     db = await Database.open(target, upto=8)
     assert await db.version() == 8
-    clock = Clock()
-    service = QuizService(Context(Stores(db), small_library(), QuizSettings(counter_interval_s=3600),
-                                  clock=clock, rng=random.Random(3), metrics=NoMetrics()))
-    service.attach(FakeChat())
     try:
-        assert await service.ask(CHANNEL, ADMIN, kind="choice") is None
-        round_id = await service.open_round_id(CHANNEL)
-        assert round_id is not None
-        row = await service.ctx.stores.rounds.get(round_id)
-        assert row is not None
-        clock.advance(2)
-        await service.answer_choice(round_id, member("ann"), row.question.correct)
-        await service.close(CHANNEL, ADMIN)
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO members(key, name, created_at) VALUES ('test:W1:ann', 'ann', 0)")
+            await conn.execute("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
+                               "VALUES ('test:W1:C1', 'test:W1', 'test', 'C1', 0)")
+            await conn.execute("INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, "
+                               "closes_at, closed_at) VALUES (1, 'd/c/q', 'd/c', '{}', 0, 60, 60)")
+            await conn.execute("INSERT INTO answers(round_id, member_id, choice, correct, points, answered_at) "
+                               "VALUES (1, 1, 0, 1, 10, 2)")
+            await conn.execute("INSERT INTO reviews(member_id, card_key, state, due_at) "
+                               "VALUES (1, 'd/c', '{\"state\": 1}', 100)")
     finally:
-        await service.shutdown()
         await db.close()
 
 
