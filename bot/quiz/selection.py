@@ -46,9 +46,10 @@ def order_cards(pool: Sequence[tuple[Deck, Card]], last_asked: dict[str, float],
 
     due_cards = [c for c in pool if due.get(key(c)) and now - last_asked.get(key(c), 0.0) >= RECENT_S]
     due_cards.sort(key=lambda c: -due[key(c)])
-    fresh = [c for c in pool if key(c) not in last_asked and c not in due_cards]
+    due_keys = {key(c) for c in due_cards}  # by key: comparing whole cards made this quadratic
+    fresh = [c for c in pool if key(c) not in last_asked and key(c) not in due_keys]
     rng.shuffle(fresh)
-    seen = sorted((c for c in pool if key(c) in last_asked and c not in due_cards),
+    seen = sorted((c for c in pool if key(c) in last_asked and key(c) not in due_keys),
                   key=lambda c: last_asked[key(c)])
     if not due_first and fresh:
         return fresh + due_cards + seen
