@@ -44,9 +44,10 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.chat.slack.followups import DRAIN_SECONDS
 from bot.chat.slack.http import EventsEndpoint
 from bot.chat.slack.identity import Identities
-from bot.chat.slack.listeners import DRAIN_SECONDS, Listeners, register
+from bot.chat.slack.listeners import Listeners, register
 from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.teams import InstalledTeams, OneTeam, RoutedChat, TeamChats
 from bot.chat.slack.web import (

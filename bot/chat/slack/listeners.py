@@ -32,19 +32,17 @@ through ``chat.postEphemeral``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.chat.slack.home import home_view
-from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key, workspace_of
+from bot.chat.slack.direct import MemberPages
+from bot.chat.slack.followups import Ack, FollowUps, Tell
+from bot.chat.slack.identity import Caller, Identities, caller_of, channel_ref, member_key
 from bot.chat.slack.render import ANSWER_BLOCK, ANSWER_INPUT, Rendered, _inert, answer_modal, render
 from bot.chat.slack.replies import ResponseUrls
 from bot.chat.slack.teams import TeamChats
@@ -71,20 +69,11 @@ log = logging.getLogger("bot.chat.slack")
 COMMANDS = ("/quiz", "/leaderboard", "/define")
 OUR_ACTIONS = re.compile(r"^(quiz|review|define|report):")
 OUR_VIEWS = re.compile(r"^(quiz|review):type:")
-DRAIN_SECONDS = 25.0
 PLATFORM = "slack"
-FOLLOWUP_LANES = 16
-"""Follow-ups (replies, confirmations) running at once. Under a burst the rest
-wait their turn, so the acks, which Slack needs within 3 s, keep the event loop; a
-confirmation may lag, an ack may not."""
-
-Tell = Callable[[m.Message], Awaitable[None]]
-
 SHOWN_FILE_CHARS = 2800
 """A file reply up to this long (escaped) is shown in the ephemeral reply as a code block
 (a section holds 3,000 characters); a longer one is uploaded to the member's DM with the bot."""
 
-SOMETHING_WRONG = m.error("Something went wrong on my side; it has been logged. Please try again.")
 STALE_BUTTON = m.error("That button is out of date or not one of mine. Use the buttons on the latest question.")
 
 
@@ -101,37 +90,19 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
     app.error(listeners.on_error)
 
 
-class Ack:
-    """Bolt's ``ack``, callable once: the first call answers Slack, later calls do nothing.
-
-    Lets :meth:`Listeners.work` guarantee an ack on every path (a failure included) without
-    a listener acking twice."""
-
-    def __init__(self, ack: Any) -> None:
-        self._ack = ack
-        self.done = False
-
-    async def __call__(self, **response: Any) -> None:
-        if not self.done:
-            self.done = True
-            await self._ack(**response)
-
-
 @dataclass
-class Listeners:
+class Listeners(FollowUps):
     service: QuizService
     teams: TeamChats
     """Calls about a request go out as the bot of the caller's workspace."""
     identities: Identities
     deliveries: Deliveries
     replies: ResponseUrls
-    _running: int = field(default=0, init=False)
-    _followups: set[asyncio.Task[None]] = field(default_factory=set, init=False)
-    _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
-    _lanes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOWUP_LANES), init=False)
 
     def __post_init__(self) -> None:
-        self._idle.set()
+        super().__post_init__()
+        self.direct = MemberPages(self.service, self.teams, self.identities)
+        """What reaches a member outside any channel: the Home tab, their direct messages."""
 
     # -- slash commands -----------------------------------------------------------------
 
@@ -146,7 +117,7 @@ class Listeners:
 
         async def tell(message: m.Message) -> None:
             if isinstance(message, m.FileReply) and len(_inert(message.content)) > SHOWN_FILE_CHARS:
-                message = await self._send_file(caller, message)
+                message = await self.direct.send_file(caller, message)
             await self._respond(response_url, caller, message, replace_original=False)
 
         async with self.work(command, caller, tell, once):
@@ -221,7 +192,7 @@ class Listeners:
                 await once()  # the hint is stored (or refused) before Slack hears "got it"
                 self.later("action", caller, tell, lambda: tell(notice))
             elif isinstance(parsed, StartReviewAction):
-                self.later("action", caller, tell, lambda: self._start_review(caller, tell))
+                self.later("action", caller, tell, lambda: self.direct.start_review(caller))
             elif isinstance(parsed, ReportAction):
                 notice = await self.service.report_card(self.identities.known(caller), parsed.deck_id, parsed.card_id)
                 await once()
@@ -230,21 +201,6 @@ class Listeners:
                 log.warning("event=slack_forged_action action_id=%r user=%s", str(action.get("action_id"))[:100],
                             caller.user_id)
                 self.later("action", caller, tell, lambda: tell(STALE_BUTTON))
-
-    async def _start_review(self, caller: Caller, tell: Tell) -> None:
-        """The Home tab's Review button: the member's private review starts in their direct
-        messages with the bot (a tab has no channel to answer in); nothing due is said on the tab."""
-        member = await self.identities.member(caller)
-        reply = await self.service.review(member)
-        if isinstance(reply, m.Notice):  # nothing due: said on the tab itself
-            await self._publish_home(caller, member, reply)
-            return
-        try:  # the tab has no channel: the review goes on in the member's direct messages with the bot
-            chat = await self.teams.for_team(caller.team_id, "chat.postMessage")
-            await chat.post_direct(caller.user_id, reply)
-        except SlackCallError:  # logged by the call
-            await self._publish_home(caller, member, m.error("I could not open our direct messages; "
-                                                             "try `/quiz review` in a channel."))
 
     # -- App Home -----------------------------------------------------------------------
 
@@ -260,25 +216,7 @@ class Listeners:
         async def nobody_to_tell(message: m.Message) -> None:  # no channel, no response_url
             return None
 
-        self.later("app_home_opened", caller, nobody_to_tell, lambda: self._publish_home(caller, member))
-
-    async def _publish_home(self, caller: Caller, member: Member, notice: m.Notice | None = None) -> None:
-        home = await self.service.home(workspace_of(caller.team_id), member)
-        try:
-            chat = await self.teams.for_team(caller.team_id, "views.publish")
-            await chat.publish_home(caller.user_id, home_view(home, notice))
-        except SlackCallError:  # logged by the call
-            return
-
-    async def _send_file(self, caller: Caller, reply: m.FileReply) -> m.Notice:
-        """Upload a file reply to the member's DM with the bot; what to tell them about it."""
-        try:
-            chat = await self.teams.for_team(caller.team_id, "files.upload")
-            await chat.send_file(caller.user_id, reply.filename, reply.content, reply.caption)
-        except SlackCallError:  # logged by the call
-            return m.error("I could not send you the file (the bot may lack the `files:write` scope); "
-                           "please tell an admin.")
-        return m.ok(f"{reply.caption} Sent to your direct messages with me: {reply.filename}")
+        self.later("app_home_opened", caller, nobody_to_tell, lambda: self.direct.publish_home(caller, member))
 
     async def _review_click(self, action: AnswerAction | HintAction | ReviewStopAction,
                             member: Member) -> tuple[m.Message, ...]:
@@ -365,76 +303,7 @@ class Listeners:
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("event=slack_listener_error type=%s error=%r", body.get("type") or body.get("command"), error)
 
-    # -- plumbing -----------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def work(self, kind: str, caller: Caller, tell: Tell, ack: Ack) -> AsyncIterator[None]:
-        """A listener's part before its HTTP answer: counted (for :meth:`drain`), never raising,
-        always acked.
-
-        Bolt runs listeners before it answers Slack (``process_before_response``), so what
-        follows the ack goes to :meth:`later`. If the body fails, or ends without acking, Slack
-        is acked here (after the failure is logged, before the member is told).
-        """
-        self._enter()
-        try:
-            yield
-        except Exception:  # a bug or an outage must not cost more than this one reply
-            log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
-                          caller.channel_id)
-            await ack()
-            await tell(SOMETHING_WRONG)  # the reply helpers never raise
-        finally:
-            try:
-                await ack()
-            finally:
-                self._exit()
-
-    def later(self, kind: str, caller: Caller, tell: Tell, step: Callable[[], Awaitable[object]]) -> None:
-        """Run ``step`` (replies, confirmations) after the HTTP answer has gone back to Slack.
-
-        Counted from this call (so :meth:`drain` never sees a gap between a listener and its
-        follow-up), logged and answered with an apology if it fails."""
-        self._enter()
-
-        async def run() -> None:
-            try:
-                async with self._lanes:
-                    await step()
-            except Exception:
-                log.exception("event=slack_listener_failed kind=%s user=%s channel=%s", kind, caller.user_id,
-                              caller.channel_id)
-                await tell(SOMETHING_WRONG)
-            finally:
-                self._exit()
-
-        task = asyncio.create_task(run(), name=f"slack-{kind}")
-        self._followups.add(task)
-        task.add_done_callback(self._followups.discard)
-
-    def _enter(self) -> None:
-        self._running += 1
-        self._idle.clear()
-
-    def _exit(self) -> None:
-        self._running -= 1
-        if self._running == 0:
-            self._idle.set()
-
-    @property
-    def running(self) -> int:
-        """Listeners still working (before or after their ack)."""
-        return self._running
-
-    async def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
-        """Wait, at most ``timeout`` seconds, for every listener to finish (its answer stored,
-        its confirmation sent). True when all did; False (and one warning) otherwise."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            log.warning("event=slack_drain_timeout running=%d timeout_s=%g", self._running, timeout)
-            return False
-        return True
+    # -- replies --------------------------------------------------------------------------
 
     async def _respond(self, response_url: str | None, caller: Caller, message: m.Message, *,
                        replace_original: bool) -> None:
