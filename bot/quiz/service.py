@@ -17,11 +17,11 @@ import time
 from bot.deck.glossary import Lookup, QueryTooLong
 from bot.deck.library import DeckLibrary
 from bot.quiz import messages as m
-from bot.quiz import misses_files, reports, standings, web
+from bot.quiz import reports, standings, web
 from bot.quiz.context import Context
 from bot.quiz.digest_desk import DigestDesk
 from bot.quiz.hints import give_hint
-from bot.quiz.misses import misses as missed_cards
+from bot.quiz.misses import misses_file
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.review_session import ReviewSessions
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
@@ -32,7 +32,6 @@ from bot.quiz.schedule_spec import (
 from bot.quiz.scheduler import Scheduler
 from bot.quiz.selection import next_question
 from bot.store.errors import ChannelBusy, SessionRunning
-from bot.store.misses import card_records
 
 ADMIN_ONLY = m.ADMIN_ONLY
 
@@ -362,17 +361,7 @@ class QuizService:
 
     async def misses(self, member: Member, fmt: str = "csv") -> m.FileReply | m.Notice:
         """``/quiz misses [csv|yaml]``: the member's missed cards as a file, for them alone."""
-        fmt = (fmt or "csv").lower()
-        if fmt not in misses_files.FORMATS:
-            return m.error("Use `/quiz misses` (CSV for Anki and Quizlet) or `/quiz misses yaml` (a deck).")
-        member_id = await self.ctx.stores.directory.member_id(member.key, member.name)
-        missed = missed_cards(await card_records(self.ctx.stores.db, member_id), self.library)
-        if not missed:
-            return m.Notice("You have no missed cards yet: none whose latest answer was wrong.")
-        what = "CSV for Anki and Quizlet" if fmt == "csv" else "a deck (YAML)"
-        return m.FileReply(misses_files.file_name(member.name, fmt),
-                           misses_files.render_file(missed, fmt, member.name),
-                           f"Your {len(missed)} missed card(s), newest first, as {what}.")
+        return await misses_file(self.ctx, self.library, member, fmt)
 
     async def web(self, channel: ChannelRef, member: Member, action: str) -> m.Notice:
         """``/quiz web on|off|rotate`` (admins), ``link``, ``hide-me``, ``show-me``."""
