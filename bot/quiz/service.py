@@ -21,7 +21,7 @@ from bot.quiz import reports, standings, web
 from bot.quiz.context import Context
 from bot.quiz.digest_desk import DigestDesk
 from bot.quiz.hints import give_hint
-from bot.quiz.misses import misses_file
+from bot.quiz.misses_reply import misses_file
 from bot.quiz.ports import ChannelRef, Chat, ChatError, Member
 from bot.quiz.review_session import ReviewSessions
 from bot.quiz.rounds import Opening, PostFailed, RoundKeeper
