@@ -30,7 +30,6 @@ A lookup never raises for user input except :class:`QueryTooLong`.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
@@ -41,8 +40,9 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.deck.abbreviations import expand
 from bot.deck.fulltext import STOPWORDS, FullTextIndex, Hit, content_words
-from bot.deck.gc_pause import gc_paused
-from bot.deck.model import Card, Deck
+from bot.deck.gc_pause import gc_paused, settle_if_large
+from bot.deck.lookup import Entry, Lookup, QueryTooLong, Suggestion
+from bot.deck.model import Deck
 from bot.deck.spelling import FUZZY_MIN_WORD, TWO_EDIT_MIN_WORD, deletes, spelled_score, spells, swaps
 from bot.deck.text import match_key, normalize
 
@@ -64,54 +64,6 @@ RANKED_DESCRIPTION_WORDS = 3
 """... and either every query word names it, or it holds this many of them: "genetic
 algorithms", both words in one definition, is a term the decks lack, not a description."""
 
-
-
-SETTLE_MIN_ENTRIES = 2_000
-"""Below this many entries the collector's passes over the index cost less than one full
-collection of the whole process (:func:`_settle`), which grows with everything else alive."""
-
-
-def _settle() -> None:
-    """Collect once, then freeze every object alive into the collector's permanent
-    generation (:func:`gc.freeze`). A built index is hundreds of thousands of acyclic
-    objects; left to the collector, its passes walk all of them (hundreds of milliseconds
-    on 50,000 cards, inside some unlucky lookup) and /define's p99 over a large glossary
-    is higher. Frozen objects are still freed by reference counting when a rebuilt
-    glossary replaces this one; a cycle among objects frozen earlier is collected at the
-    next build, which unfreezes everything first."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
-class QueryTooLong(ValueError):
-    """Raised for a query over :data:`MAX_QUERY` characters."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One card as the glossary knows it."""
-
-    deck: Deck
-    card: Card
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    term: str
-    deck_id: str
-    card_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """The answer to one /define query. ``how`` is None when nothing matched."""
-
-    query: str
-    match: Entry | None
-    how: str | None
-    suggestions: tuple[Suggestion, ...] = ()
 
 
 @dataclass
@@ -151,7 +103,7 @@ class Glossary:
         """Index every card of ``decks``.
 
         The index is built with the cyclic collector paused and then moved out of its
-        reach (:func:`_settle`): lookups that follow pay no collector pass over it."""
+        reach (:func:`~bot.deck.gc_pause.settle_if_large`): lookups that follow pay no collector pass over it."""
         g = cls()
         with gc_paused():
             for deck in decks:
@@ -159,8 +111,7 @@ class Glossary:
                     g._add(Entry(deck, card))
             g._sorted.sort()
             g._text.freeze()
-        if len(g._sorted) >= SETTLE_MIN_ENTRIES:
-            _settle()
+        settle_if_large(len(g._sorted))
         return g
 
     def _add(self, entry: Entry) -> None:
