@@ -20,18 +20,15 @@ in variables the real environment does not set; a real variable always wins.
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
-import yaml
-
 from bot.quiz.scoring import ScoringRules
 from bot.quiz.settings import QuizSettings
+from bot.settings_sources import ConfigError, is_set, read_env, read_yaml, settings_file
 
 
 class Secret:
@@ -58,10 +55,6 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
-
-
-class ConfigError(ValueError):
-    """A setting that cannot be used; the message names it."""
 
 
 NO_PLATFORM = ("nothing to run: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack) and/or DISCORD_TOKEN "
@@ -212,69 +205,6 @@ def parse_addr(value: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
-def _is_set(value: object) -> bool:
-    """Whether a value says anything: None, "" and blanks mean "not set" (as in ``.env.example``)."""
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def _settings_file(path: Path, what: str) -> Path | None:
-    """``path`` if it is a readable file, None if nothing is there. Raises :class:`ConfigError`
-    for anything else there (a directory, a socket), so a wrong path is named, not a traceback."""
-    if not path.exists():
-        return None
-    if not path.is_file():
-        kind = "a directory" if path.is_dir() else "not a regular file"
-        raise ConfigError(f"{what} {path} is {kind}; name a file")
-    return path
-
-
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{what} {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
-
-
-def read_env(env: Mapping[str, str] | None = None, env_file: Path | None = None) -> dict[str, str]:
-    """The environment with a ``.env`` file filled in underneath it (real variables win).
-
-    With ``env`` None this is ``os.environ`` plus ``./.env`` (or ``QUIZBOT_ENV_FILE``). With an
-    explicit ``env`` (tests), only ``env_file`` or the ``QUIZBOT_ENV_FILE`` inside ``env`` is
-    read, so a developer's own ``.env`` cannot leak into a test. Variables with an empty value
-    are left out of the result, wherever they come from: an empty real variable does not hide
-    a value in ``.env``. Raises :class:`ConfigError` when a named env file does not exist, or
-    when the env file is a directory or unreadable."""
-    real = {k: v for k, v in (os.environ if env is None else env).items() if _is_set(v)}
-    named = env_file or (Path(real["QUIZBOT_ENV_FILE"]) if "QUIZBOT_ENV_FILE" in real else None)
-    if named is not None and not named.exists():
-        raise ConfigError(f"env file {named} (QUIZBOT_ENV_FILE) does not exist")
-    path = named or (Path(".env") if env is None else None)
-    if path is None or _settings_file(path, "env file") is None:
-        return real
-    from dotenv import dotenv_values  # only when there is a file to parse
-
-    text = _read_text(path, "env file")
-    from_file = {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if _is_set(v)}
-    return {**from_file, **real}  # type: ignore[dict-item]
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """The settings in ``quizbot.yaml``, without keys left empty. Raises :class:`ConfigError`."""
-    try:
-        data = yaml.safe_load(_read_text(path, "settings file")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings")
-    unknown = set(map(str, data)) - _YAML_KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} "
-                          "(tokens belong in the environment or .env, not in quizbot.yaml)")
-    return {k: v for k, v in data.items() if _is_set(v)}
-
-
 def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None,
                   env_file: Path | None = None, **overrides: Any) -> Settings:
     """Build settings from ``quizbot.yaml`` (optional), the environment (over ``.env``) and
@@ -285,8 +215,8 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     env = read_env(env, env_file)
     values: dict[str, Any] = {}
     path = config_file or Path(env.get("QUIZBOT_CONFIG", "quizbot.yaml"))
-    if _settings_file(path, "settings file") is not None:
-        values.update(_read_yaml(path))
+    if settings_file(path, "settings file") is not None:
+        values.update(read_yaml(path, _YAML_KEYS))
     mapping = {
         "QUIZBOT_DB": "db_path", "QUIZBOT_DATABASE_URL": "database_url", "QUIZBOT_DECKS": "decks_dir",
         "QUIZBOT_SEED": "seed",
@@ -300,7 +230,7 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     for var, key in mapping.items():
         if var in env:
             values[key] = env[var]
-    values.update({k: v for k, v in overrides.items() if _is_set(v)})
+    values.update({k: v for k, v in overrides.items() if is_set(v)})
     quiz_values = {k: values.pop(k) for k in list(values) if k in _QUIZ_KEYS}
     scoring = ScoringRules(points=_int("points", values.pop("points", 10)),
                            speed_bonus=_int("speed_bonus", values.pop("speed_bonus", 0)))
