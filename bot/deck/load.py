@@ -37,8 +37,9 @@ from bot.deck.model import (
     Source,
     TextQuestion,
 )
-from bot.deck.problems import DeckError, LoadResult, Problem, quote
-from bot.deck.text import match_key, normalize
+from bot.deck.names import check_names, name_clashes
+from bot.deck.problems import DeckError, LoadResult, Problem
+from bot.deck.text import normalize
 from bot.deck.walker import Walker, describe
 from bot.deck.yaml_nodes import INT, MAX_DEPTH, STR, Refused, compose_nodes
 
@@ -183,62 +184,6 @@ def _card(w: Walker, node: yaml.Node, where: str) -> Card | None:
     )
 
 
-def _field_node(node: yaml.Node, name: str) -> yaml.Node | None:
-    """The value of ``name`` in a mapping node, or None."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == name:
-                return value
-    return None
-
-
-def _name_fields(node: yaml.Node) -> list[tuple[str, yaml.Node | None]]:
-    """The field path and node of the term and of each alias, in ``Card.names`` order."""
-    out: list[tuple[str, yaml.Node | None]] = [("term", _field_node(node, "term"))]
-    aliases = _field_node(node, "aliases")
-    if isinstance(aliases, yaml.SequenceNode):
-        out.extend((f"aliases[{i}]", item) for i, item in enumerate(aliases.value))
-    return out
-
-
-def _check_names(w: Walker, cards: list[tuple[Card, yaml.Node]]) -> None:
-    """Duplicate ids and a term or alias claimed by two cards (a /define clash).
-
-    Two names clash when the glossary would treat them as the same: the same
-    :func:`match_key` (case, punctuation, hyphens, plurals, a leading article),
-    or the same with spaces removed (``Batch Norm`` and ``BatchNorm``).
-    """
-    seen_ids: dict[str, int] = {}
-    seen_names: dict[str, tuple[int, str]] = {}
-    key_of = match_key
-    for index, (card, node) in enumerate(cards):
-        card_id = card.id
-        first = seen_ids.setdefault(card_id, index)
-        if first != index:
-            w.error(_field_node(node, "id") or node, f"cards[{index}].id",
-                    f"duplicate card id {quote(card_id, 60)} (first used by cards[{first}])")
-        own: set[str] = set()
-        for position, name in enumerate(card.names):
-            key = key_of(name)
-            if not key:
-                continue
-            squeezed = key.replace(" ", "")
-            for variant in (key,) if squeezed == key else (key, squeezed):
-                if variant in own:
-                    continue
-                own.add(variant)
-                other = seen_names.setdefault(variant, (index, card_id))
-                if other[0] == index:
-                    continue
-                fields = _name_fields(node)  # only now: clashes are rare
-                field_path, field_node = fields[position] if position < len(fields) else ("", None)
-                where = f"cards[{index}]"
-                w.error(field_node or node, f"{where}.{field_path}" if field_path else where,
-                        f"{quote(name)} is already the term or an alias of card {quote(other[1], 60)} "
-                        f"(cards[{other[0]}]); /define could not tell them apart")
-                break
-
-
 YAML_REASON_MAX = 120
 
 
@@ -293,7 +238,7 @@ def _load_deck_text(text: str, path: str) -> tuple[Deck, list[Problem]]:
                 card = _card(w, item, f"cards[{i}]")
                 if card is not None:
                     cards.append((card, item))
-    _check_names(w, cards)
+    check_names(w, cards)
     errors = [p for p in w.problems if p.severity == "error"]
     if errors or deck_id is None or title is None:
         raise DeckError(errors or w.problems)
@@ -401,28 +346,3 @@ def load_decks(paths: Iterable[Path], cache: DeckCache | None = None,
         seen[deck.id] = str(path)
         result.decks.append(deck)
     return result
-
-
-def name_clashes(decks: Iterable[Deck], severity: str = "error") -> list[Problem]:
-    """A term or alias claimed by cards of two different decks: /define could not tell
-    them apart. (Within one deck the same is already an error of that deck.)"""
-    owners: dict[str, tuple[Deck, Card]] = {}
-    problems: list[Problem] = []
-    for deck in decks:
-        for card in deck.cards:
-            own: set[str] = set()
-            for name in card.names:
-                key = match_key(name)
-                for variant in dict.fromkeys((key, key.replace(" ", ""))):
-                    if not variant or variant in own:
-                        continue
-                    own.add(variant)
-                    first = owners.setdefault(variant, (deck, card))
-                    if first[0].id != deck.id:
-                        problems.append(Problem(
-                            deck.path or deck.id, card.line, 1, f"card {card.id}",
-                            f"{quote(name)} is already the term or an alias of card {quote(first[1].id, 60)} in deck "
-                            f"{first[0].id!r}; /define could not tell them apart", severity))
-                        break
-    return problems
-
