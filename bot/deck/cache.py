@@ -39,7 +39,7 @@ log = logging.getLogger("bot.deck")
 FORMAT = 1
 """The layout of an entry; bump it when :func:`_encode` changes."""
 
-_LOADER_MODULES = ("bot.deck.load", "bot.deck.walker", "bot.deck.yaml_nodes", "bot.deck.model",
+_LOADER_MODULES = ("bot.deck.load", "bot.deck.names", "bot.deck.walker", "bot.deck.yaml_nodes", "bot.deck.model",
                    "bot.deck.problems", "bot.deck.text", "bot.deck.generate", "bot.deck.words", "bot.deck.stemming",
                    "bot.deck.lint_rules", "bot.deck.cache")
 """Every module whose code decides what a deck load returns (``generate``, with the content words and
