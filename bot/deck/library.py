@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.deck.cache import DeckCache
@@ -77,6 +78,11 @@ class DeckLibrary:
     def card(self, deck_id: str, card_id: str) -> Card | None:
         deck = self._by_id.get(deck_id)
         return deck.card(card_id) if deck else None
+
+    @cached_property
+    def card_keys(self) -> frozenset[str]:
+        """Every loaded card's key, ``deck_id/card_id`` (how rounds and reviews name a card)."""
+        return frozenset(f"{d.id}/{c.id}" for d in self.decks for c in d.cards)
 
     @property
     def card_count(self) -> int:

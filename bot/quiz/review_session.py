@@ -112,7 +112,7 @@ class ReviewSessions:
         member_id = await self._member_id(member)
         if not await self.ctx.stores.review_questions.stop(member_id):
             return m.error("You have no review open. `/quiz review` starts one.")
-        left = await self.ctx.stores.review_questions.due_count(member_id, self.ctx.clock())
+        left = await self.ctx.stores.reviews.due_count(member_id, self.ctx.clock(), self.ctx.library.card_keys)
         return m.ok(f"Review stopped. {left} card(s) still due; `/quiz review` picks up where you left off.")
 
     async def open_question(self, question_id: int, member: Member) -> m.QuestionCard | None:
@@ -154,7 +154,7 @@ class ReviewSessions:
         return None
 
     async def _card(self, question_id: int, row: ReviewQuestion, member_id: int) -> m.QuestionCard:
-        due = await self.ctx.stores.review_questions.due_count(member_id, self.ctx.clock())
+        due = await self.ctx.stores.reviews.due_count(member_id, self.ctx.clock(), self.ctx.library.card_keys)
         deck = self.ctx.library.deck(row.question.deck_id)
         return m.QuestionCard(
             round_id=question_id, deck_title=deck.title if deck else row.question.deck_id,
@@ -162,14 +162,14 @@ class ReviewSessions:
             closes_at=0.0, review=True, due=max(due, 1))
 
     async def _nothing_due(self, member_id: int) -> m.Notice:
-        nxt = await self.ctx.stores.review_questions.next_due_at(member_id)
+        nxt = await self.ctx.stores.reviews.next_due_at(member_id, self.ctx.library.card_keys)
         if nxt is None:
             return m.Notice("Nothing to review yet: answer questions in a channel, and the cards you "
                             "meet come back here when they are due.")
         return m.Notice(f"Nothing is due for review right now. Your next card is due {self._when(nxt)}.")
 
     async def _all_done(self, member_id: int) -> m.Notice:
-        nxt = await self.ctx.stores.review_questions.next_due_at(member_id)
+        nxt = await self.ctx.stores.reviews.next_due_at(member_id, self.ctx.library.card_keys)
         when = f" Your next card is due {self._when(nxt)}." if nxt is not None else ""
         return m.ok(f"Review done: nothing else is due.{when}")
 

@@ -41,19 +41,18 @@ def order_cards(pool: Sequence[tuple[Deck, Card]], last_asked: dict[str, float],
                 due_first: bool = True) -> list[tuple[Deck, Card]]:
     """``pool`` in the order questions should be drawn (see module doc); with
     ``due_first`` False (the repeat cap is reached) fresh cards go before due ones."""
-    def key(item: tuple[Deck, Card]) -> str:
-        return f"{item[0].id}/{item[1].id}"
-
-    due_cards = [c for c in pool if due.get(key(c)) and now - last_asked.get(key(c), 0.0) >= RECENT_S]
-    due_cards.sort(key=lambda c: -due[key(c)])
-    due_keys = {key(c) for c in due_cards}  # by key: comparing whole cards made this quadratic
-    fresh = [c for c in pool if key(c) not in last_asked and key(c) not in due_keys]
+    keyed = [(f"{deck.id}/{card.id}", (deck, card)) for deck, card in pool]  # each key made once
+    due_cards = [(k, c) for k, c in keyed if due.get(k) and now - last_asked.get(k, 0.0) >= RECENT_S]
+    due_cards.sort(key=lambda kc: -due[kc[0]])
+    due_keys = {k for k, _ in due_cards}  # by key: comparing whole cards made this quadratic
+    fresh = [c for k, c in keyed if k not in last_asked and k not in due_keys]
     rng.shuffle(fresh)
-    seen = sorted((c for c in pool if key(c) in last_asked and key(c) not in due_keys),
-                  key=lambda c: last_asked[key(c)])
+    seen = [c for _, c in sorted(((k, c) for k, c in keyed if k in last_asked and k not in due_keys),
+                                 key=lambda kc: last_asked[kc[0]])]
+    due_first_cards = [c for _, c in due_cards]
     if not due_first and fresh:
-        return fresh + due_cards + seen
-    return due_cards + fresh + seen
+        return fresh + due_first_cards + seen
+    return due_first_cards + fresh + seen
 
 
 def pick_question(deck: Deck, card: Card, rng: random.Random, kind: str | None = None,
@@ -85,7 +84,8 @@ async def next_question(ctx: Context, channel_id: int, deck_ids: Sequence[str] =
         return None
     now = ctx.clock()
     last = await ctx.stores.rounds.last_asked(channel_id)
-    due = await ctx.stores.reviews.due_in_channel(channel_id, now)
+    keys = library.card_keys if not deck_ids else {f"{d.id}/{c.id}" for d, c in pool}
+    due = await ctx.stores.reviews.due_in_channel(channel_id, now, keys)
     due_first = await ctx.stores.reviews.recent_repeats(channel_id, REPEAT_WINDOW) < MAX_REPEATS
     for deck, card in order_cards(pool, last, due, now, ctx.rng, due_first)[:50]:
         question = pick_question(deck, card, ctx.rng, kind, library.decks)

@@ -123,7 +123,7 @@ async def home(ctx: Context, workspace: str, member: Member, web_link: str | Non
     mine = await ctx.stores.leaderboards.rank_of(f"workspace:{workspace}", week_key(ctx.clock(), ctx.settings.tz),
                                                  member_id)
     rank = m.LeaderboardRow(mine[0], mine[1].name, mine[1].points, mine[1].correct, mine[1].answered) if mine else None
-    due = await ctx.stores.reviews.due_count(member_id, ctx.clock())
+    due = await ctx.stores.reviews.due_count(member_id, ctx.clock(), ctx.library.card_keys)
     return m.Home(member.name, rank, due, web_link or None)
 
 

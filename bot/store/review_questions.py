@@ -58,16 +58,6 @@ class ReviewQuestions:
             (member_id, now, since, since, key, limit))
         return [(float(r[0]), str(r[1])) for r in rows]
 
-    async def due_count(self, member_id: int, now: float) -> int:
-        row = await self.db.fetchone("SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ?",
-                                     (member_id, now))
-        return int(row[0]) if row else 0
-
-    async def next_due_at(self, member_id: int) -> float | None:
-        """When the member's next card falls due (None: they have no review state at all)."""
-        row = await self.db.fetchone("SELECT MIN(due_at) FROM reviews WHERE member_id = ?", (member_id,))
-        return float(row[0]) if row and row[0] is not None else None
-
     async def get(self, question_id: int) -> ReviewQuestion | None:
         row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM review_questions WHERE id = ?", (question_id,))
         return _row(row) if row else None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 
 from fsrs import State
 
 from bot.store.db import Database
+from bot.store.score_keys import ALL, SCOPE_ID
 from bot.store.sql import Connection
 
 StateRow = tuple[int, str, float] | tuple[int, str, float, bool]
@@ -60,28 +61,72 @@ def _stage(state: str) -> int:
         return 0
 
 
+KEY_CHUNK = 900
+"""Card keys per statement when a query is limited to a set of cards (under SQLite's oldest
+limit of 999 parameters, far under PostgreSQL's 32,767)."""
+
+CHANNEL_MEMBERS = f"SELECT member_id FROM scores WHERE kind = {ALL} AND period = 0 AND scope_id = {SCOPE_ID}"
+"""SQL for the members who play in a channel (parameter: the scope name ``channel:<id>``): those
+with an all-time score row there, which every closed round adds for each member who answered it
+(right or wrong) and nothing removes. A range of the scores' primary key, not a scan of answers."""
+
+
+def chunks(keys: Collection[str]) -> Iterator[tuple[list[str], str]]:
+    """``keys`` in slices of at most :data:`KEY_CHUNK`, each with its ``?,?,...`` marks."""
+    ordered = list(keys)
+    for start in range(0, len(ordered), KEY_CHUNK):
+        chunk = ordered[start:start + KEY_CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 class Reviews:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def due_in_channel(self, channel_id: int, now: float) -> dict[str, int]:
-        """card_key -> how many members who play in this channel have it due.
+    async def due_in_channel(self, channel_id: int, now: float, card_keys: Collection[str]) -> dict[str, int]:
+        """card_key -> how many members who play in this channel have it due, for ``card_keys``
+        (the cards the pick may ask; others, such as those of removed decks, are not counted).
 
         A member's card is due when its due date has passed and either their last
         answer to it was wrong or it is in long-term review; a card answered right
         once is only in fsrs's learning steps and waits its turn with the others.
-        """
-        rows = await self.db.fetchall(  # from the partial index reviews_weak_due alone (revision 0013)
-            "SELECT card_key, COUNT(*) FROM reviews WHERE weak = 1 AND due_at <= ? AND member_id IN ("
-            " SELECT DISTINCT a.member_id FROM answers a JOIN rounds r ON r.id = a.round_id"
-            " WHERE r.channel_id = ?) GROUP BY card_key", (now, channel_id))
-        return {str(r[0]): int(r[1]) for r in rows}
 
-    async def due_count(self, member_id: int, now: float) -> int:
-        """How many of the member's cards are due for review (their due date has passed)."""
-        row = await self.db.fetchone("SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ?",
-                                     (member_id, now))
-        return int(row[0]) if row else 0
+        Read from the partial index ``reviews_card_due`` (revision 0014) card by card: the
+        work grows with the due rows of these cards, not with the members' whole history, and
+        the index's order is already the grouping's, so nothing is sorted.
+        """
+        out: dict[str, int] = {}
+        for chunk, marks in chunks(card_keys):
+            rows = await self.db.fetchall(
+                f"SELECT card_key, COUNT(*) FROM reviews INDEXED BY reviews_card_due WHERE card_key IN ({marks})"
+                f" AND weak = 1 AND due_at <= ? AND member_id IN ({CHANNEL_MEMBERS}) GROUP BY card_key",
+                (*chunk, now, f"channel:{channel_id}"))
+            out.update((str(r[0]), int(r[1])) for r in rows)
+        return out
+
+    async def due_count(self, member_id: int, now: float, card_keys: Collection[str]) -> int:
+        """How many of the member's cards among ``card_keys`` (the loaded decks' cards) are due
+        for review: their due date has passed. Cards of removed decks are not counted, since a
+        review would never ask them."""
+        total = 0
+        for chunk, marks in chunks(card_keys):
+            row = await self.db.fetchone(
+                f"SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ? AND card_key IN ({marks})",
+                (member_id, now, *chunk))
+            total += int(row[0]) if row else 0
+        return total
+
+    async def next_due_at(self, member_id: int, card_keys: Collection[str]) -> float | None:
+        """When the member's next card among ``card_keys`` falls due (None: they have no review
+        state for any of them)."""
+        found: list[float] = []
+        for chunk, marks in chunks(card_keys):
+            row = await self.db.fetchone(
+                f"SELECT MIN(due_at) FROM reviews WHERE member_id = ? AND card_key IN ({marks})",
+                (member_id, *chunk))
+            if row and row[0] is not None:
+                found.append(float(row[0]))
+        return min(found, default=None)
 
     async def recent_repeats(self, channel_id: int, window: int) -> int:
         """Of the channel's last ``window`` rounds, how many asked a card the channel had seen before."""

@@ -272,3 +272,24 @@ async def test_a_review_answer_that_is_not_an_option_changes_nothing(bot: Bot) -
     assert await state_of(bot.db, alice, "demo/nms") == before
     assert (await open_question(bot, alice)).id == row.id
 
+
+
+async def removed_card_due(bot: Bot, member_id: int) -> None:
+    """A due card of a deck that is no longer loaded (``gone/x``), missed a day ago."""
+    async with bot.db.transaction() as conn:
+        await save_states(conn, "gone/x", [(member_id, *review(None, False, bot.clock() - DAY))])
+
+
+async def test_cards_of_removed_decks_are_not_counted_as_still_due(bot: Bot) -> None:
+    alice = await seed(bot, ALICE, {"nms": DAY})
+    await removed_card_due(bot, alice)
+    await bot.service.review(ALICE)
+    stopped = await bot.service.review_stop(ALICE)
+    assert "1 card(s) still due" in stopped.text
+
+
+async def test_a_member_whose_only_due_cards_were_removed_has_nothing_to_review(bot: Bot) -> None:
+    alice = await bot.service.ctx.stores.directory.member_id(ALICE.key, ALICE.name)
+    await removed_card_due(bot, alice)
+    reply = await bot.service.review(ALICE)
+    assert isinstance(reply, m.Notice) and reply.text.startswith("Nothing to review yet")

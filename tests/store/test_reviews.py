@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from bot.quiz.review import review
 from bot.store.db import Database
+from bot.store.leaderboards import ScoredAnswer, add_scores
 from bot.store.reviews import Reviews, load_states, save_states
 
 DAY = 24 * 3600.0
+CARDS = ("d/a", "d/right", "d/wrong", "d/missed", "d/learning", "d/long-term", "d/unchanged")
+"""The loaded cards of these tests (what the pick passes: its pool)."""
 
 
 async def setup(tmp_path, members: int = 3) -> Database:  # type: ignore[no-untyped-def]
-    """Two channels; members 1..members answered a round in channel 1, none in channel 2."""
+    """Two channels; members 1..members answered a closed round in channel 1 (member 1 wrongly),
+    none in channel 2. Closing a round adds its answers to the channel's scores, as here."""
     db = await Database.open(tmp_path / "q.db")
     async with db.transaction() as conn:
         await conn.executemany("INSERT INTO channels(key, workspace, platform, native_id, created_at) "
@@ -19,8 +23,10 @@ async def setup(tmp_path, members: int = 3) -> Database:  # type: ignore[no-unty
                                [(f"m{i}", f"m{i}") for i in range(members)])
         await conn.execute("INSERT INTO rounds(channel_id, question_key, card_key, question, opened_at, "
                            "closes_at, closed_at) VALUES (1, 'd/x/q0', 'd/x', '{}', 0, 1, 1)")
+        answers = [ScoredAnswer(i + 1, i > 0, 10 * (i > 0), 0.0) for i in range(members)]
         await conn.executemany("INSERT INTO answers(round_id, member_id, correct, points, answered_at) "
-                               "VALUES (1, ?, 1, 10, 0)", [(i + 1,) for i in range(members)])
+                               "VALUES (1, ?, ?, ?, 0)", [(a.member_id, a.correct, a.points) for a in answers])
+        await add_scores(conn, ["channel:1", "workspace:w"], ["all"], answers)
     return db
 
 
@@ -65,7 +71,7 @@ async def test_a_card_answered_right_once_is_not_due_for_the_channel(tmp_path):
     db = await setup(tmp_path)
     await save(db, "d/right", [(1, *review(None, True, 0.0))])
     await save(db, "d/wrong", [(1, *review(None, False, 0.0)), (2, *review(None, False, 0.0))])
-    due = await Reviews(db).due_in_channel(1, DAY)
+    due = await Reviews(db).due_in_channel(1, DAY, CARDS)
     assert due == {"d/wrong": 2}
     await db.close()
 
@@ -77,15 +83,15 @@ async def test_a_card_in_long_term_review_is_due_when_its_date_comes(tmp_path):
     assert second.due_at > 2 * DAY
     await save(db, "d/a", [(1, *second)])
     reviews = Reviews(db)
-    assert await reviews.due_in_channel(1, 2 * DAY) == {}
-    assert await reviews.due_in_channel(1, second.due_at) == {"d/a": 1}
+    assert await reviews.due_in_channel(1, 2 * DAY, CARDS) == {}
+    assert await reviews.due_in_channel(1, second.due_at, CARDS) == {"d/a": 1}
     await db.close()
 
 
 async def test_only_members_who_play_in_the_channel_count(tmp_path):
     db = await setup(tmp_path)
     await save(db, "d/a", [(1, *review(None, False, 0.0))])
-    assert await Reviews(db).due_in_channel(2, DAY) == {}
+    assert await Reviews(db).due_in_channel(2, DAY, CARDS) == {}
     await db.close()
 
 
@@ -127,6 +133,55 @@ async def test_a_card_counts_for_the_channel_pick_when_missed_or_in_long_term_re
         await save_states(conn, "d/long-term", [(1, review, 1.0, True)])
         await save_states(conn, "d/unchanged", [(1, learning, 1.0, False)])
         await save_states(conn, "d/unchanged", [(1, learning, 2.0)])  # no outcome: still the missed one
-    due = await Reviews(db).due_in_channel(1, 100.0)
+    due = await Reviews(db).due_in_channel(1, 100.0, CARDS)
     assert due == {"d/missed": 1, "d/long-term": 1, "d/unchanged": 1}
+    await db.close()
+
+
+async def test_a_member_who_only_answered_wrong_plays_in_the_channel(tmp_path):
+    db = await setup(tmp_path)  # member 1's one answer in channel 1 was wrong: no points, still a score row
+    await save(db, "d/a", [(1, *review(None, False, 0.0))])
+    assert await Reviews(db).due_in_channel(1, DAY, CARDS) == {"d/a": 1}
+    await db.close()
+
+
+async def test_the_channel_pick_counts_only_the_cards_it_may_ask(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/a", [(1, *review(None, False, 0.0))])
+    await save(db, "removed/b", [(1, *review(None, False, 0.0)), (2, *review(None, False, 0.0))])
+    assert await Reviews(db).due_in_channel(1, DAY, ["d/a"]) == {"d/a": 1}
+    assert await Reviews(db).due_in_channel(1, DAY, []) == {}
+    await db.close()
+
+
+async def test_the_channel_pick_counts_a_pool_larger_than_one_statement(tmp_path, monkeypatch):
+    import bot.store.reviews as reviews_module
+
+    monkeypatch.setattr(reviews_module, "KEY_CHUNK", 2)
+    db = await setup(tmp_path)
+    for key in ("d/a", "d/b", "d/c", "d/d", "d/e"):
+        await save(db, key, [(1, *review(None, False, 0.0)), (2, *review(None, False, 0.0))])
+    due = await Reviews(db).due_in_channel(1, DAY, ["d/a", "d/b", "d/c", "d/d", "d/e"])
+    assert due == {"d/a": 2, "d/b": 2, "d/c": 2, "d/d": 2, "d/e": 2}
+    await db.close()
+
+
+async def test_a_members_due_count_leaves_out_cards_no_loaded_deck_has(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "d/a", [(1, *review(None, False, 0.0))])
+    await save(db, "removed/b", [(1, *review(None, False, 0.0))])
+    reviews = Reviews(db)
+    assert await reviews.due_count(1, DAY, CARDS) == 1
+    assert await reviews.due_count(1, DAY, [*CARDS, "removed/b"]) == 2
+    await db.close()
+
+
+async def test_a_members_next_due_date_is_of_a_loaded_card(tmp_path):
+    db = await setup(tmp_path)
+    await save(db, "removed/b", [(1, "{}", 5.0)])
+    await save(db, "d/a", [(1, "{}", 50.0)])
+    reviews = Reviews(db)
+    assert await reviews.next_due_at(1, CARDS) == 50.0
+    assert await reviews.next_due_at(1, ["removed/b", "d/a"]) == 5.0
+    assert await reviews.next_due_at(1, ["d/none"]) is None
     await db.close()
