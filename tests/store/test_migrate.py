@@ -9,6 +9,7 @@ import pytest
 from bot.store.db import Database
 from bot.store.errors import StoreError
 from bot.store.faults import StorageError
+from bot.store import migrate
 from bot.store.migrate import BASELINE, LATEST_VERSION, revisions
 from bot.store.sql import Violation
 
@@ -79,5 +80,48 @@ async def test_revision_0013_marks_the_reviews_the_channel_pick_counts(tmp_path:
     try:
         rows = {str(r[0]): int(r[1]) for r in await db.fetchall("SELECT card_key, weak FROM reviews")}
         assert rows == {"d/missed": 1, "d/learning": 0, "d/long-term": 1}
+    finally:
+        await db.close()
+
+
+async def open_failing_at(path: Path, failing_version: int) -> None:
+    """Open ``path`` with Alembic revision ``failing_version`` raising half-way through the upgrade
+    (patched for this open only: the suite's own patches stay)."""
+    real = migrate._revision
+
+    def revision(version: int):  # type: ignore[no-untyped-def]
+        if version != failing_version:
+            return real(version)
+
+        async def step(conn) -> None:  # type: ignore[no-untyped-def]
+            raise RuntimeError("the machine went down mid-upgrade")
+        return step
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrate, "_revision", revision)
+        with pytest.raises(RuntimeError):
+            await Database.open(path)
+
+
+async def test_a_new_database_whose_first_upgrade_fails_is_left_empty_and_built_whole_next_time(
+        tmp_path: Path) -> None:
+    await open_failing_at(tmp_path / "q.db", LATEST_VERSION)
+    empty = await Database.open(tmp_path / "q.db", upto=0)
+    assert await empty.version() == 0  # nothing of the earlier steps was kept
+    await empty.close()
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        assert await db.version() == LATEST_VERSION
+    finally:
+        await db.close()
+
+
+async def test_an_existing_database_keeps_each_step_that_finished_before_one_failed(
+        tmp_path: Path) -> None:
+    await schema_8_with_rows(tmp_path / "q.db")
+    await open_failing_at(tmp_path / "q.db", LATEST_VERSION)
+    db = await Database.open(tmp_path / "q.db", upto=LATEST_VERSION - 1)
+    try:
+        assert await db.version() == LATEST_VERSION - 1
+        assert tuple(await db.fetchone("SELECT name FROM members")) == ("Ada",)
     finally:
         await db.close()
