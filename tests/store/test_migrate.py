@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.store import migrate
 from bot.store.db import Database
 from bot.store.errors import StoreError
 from bot.store.faults import StorageError
-from bot.store import migrate
 from bot.store.migrate import BASELINE, LATEST_VERSION, revisions
 from bot.store.sql import Violation
 
