@@ -51,7 +51,7 @@ LATEST_VERSION = migrate.LATEST_VERSION
 WORKER_STOP_S = 5.0
 
 
-def migrations() -> list[tuple[int, str]]:
+def migrations() -> tuple[tuple[int, str], ...]:
     """The SQLite schema steps before Alembic took over (kept so old files still upgrade)."""
     return migrate.legacy_steps()
 
