@@ -279,8 +279,9 @@ def close_admin_connection() -> None:
             _admin = None
 
 
-def new_database_url(server: Server | None = None) -> str:
-    """Create an empty database on the run's server (or ``server``) and return its URL.
+def new_database_url(server: Server | None = None, *, template: str | None = None) -> str:
+    """Create a database on the run's server (or ``server``) and return its URL: empty, or a
+    copy of the database named ``template`` (which nothing may be connected to).
 
     ``postgresql://postgres@127.0.0.1:PORT/test_<32 hex>``; the name is unique, so any
     worker may call this at any time. Callers drop it with :func:`drop_database`, or leave
@@ -288,7 +289,7 @@ def new_database_url(server: Server | None = None) -> str:
     """
     admin_url = server.url if server is not None else _admin_url()
     name = f"test_{uuid.uuid4().hex}"
-    _execute(admin_url, f"CREATE DATABASE {name}")
+    _execute(admin_url, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 

@@ -13,6 +13,8 @@ from bot.store.faults import StorageError
 from bot.store.migrate import BASELINE, LATEST_VERSION, revisions
 from bot.store.sql import Violation
 
+pytestmark = pytest.mark.real_migrations  # every database here is migrated from nothing
+
 
 async def schema_8_with_rows(path: Path) -> None:
     db = await Database.open(path, upto=BASELINE)
