@@ -37,7 +37,7 @@ run: $(STAMP)
 PG_TESTS := tests/store tests/quiz tests/chat tests/ops tests/web tests/test_app.py tests/test_app_lifecycle.py
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(ARGS)
-	QUIZBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n auto -m "not sqlite_only" $(or $(ARGS),$(PG_TESTS)); \
+	QUIZBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n auto -m "not sqlite_only and not no_store" $(or $(ARGS),$(PG_TESTS)); \
 	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: ARGS chose only SQLite-only tests
 
 bench: $(STAMP)

@@ -20,8 +20,11 @@ Tests about the SQLite file itself (its header, a corrupt or deleted file, the l
 schema files, the CLI's read-only file access), and tests that run the real ``quizbot``
 command on a SQLite file or do not touch the store at all, are marked ``sqlite_only``: the
 PostgreSQL pass leaves them out (deselected with ``-m "not sqlite_only"``, never skipped),
-since running them again would test nothing new. The PostgreSQL pass covers the
-directories named in the Makefile (``PG_TESTS``).
+since running them again would test nothing new. Tests that open no database in the test's
+process (rendering, grading, parsing) are marked ``no_store`` and left out the same way; in
+the SQLite pass such a test fails if it opens one, so the marker cannot hide a store test from
+the PostgreSQL pass. The PostgreSQL pass covers the directories named in the Makefile
+(``PG_TESTS``).
 """
 
 from __future__ import annotations
@@ -63,6 +66,10 @@ def database_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     starts from the schema template (see the module doc)."""
     name = engine()
     real_open: Any = Database.open.__func__  # type: ignore[attr-defined]
+    if request.node.get_closest_marker("no_store"):
+        monkeypatch.setattr(Database, "open", classmethod(_refused))
+        yield name
+        return
     if name != "postgresql" or request.node.get_closest_marker("sqlite_only"):
         if not real_migrations(request):
             monkeypatch.setattr(Database, "open", classmethod(_sqlite_from_template(real_open, tmp_path_factory)))
@@ -86,6 +93,11 @@ def database_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     finally:
         for url in urls.values():
             drop_database(url)
+
+
+async def _refused(cls: type[Database], target: str | Path, *, upto: int | None = None) -> Database:
+    raise AssertionError("a test marked no_store opened a database: remove the marker, so the "
+                         "PostgreSQL pass runs it too")
 
 
 def _sqlite_from_template(real_open: Any, factory: pytest.TempPathFactory) -> Any:

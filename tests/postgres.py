@@ -289,7 +289,8 @@ def new_database_url(server: Server | None = None, *, template: str | None = Non
     """
     admin_url = server.url if server is not None else _admin_url()
     name = f"test_{uuid.uuid4().hex}"
-    _execute(admin_url, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    # FILE_COPY: copying a small template's files is faster than logging each page (PG 15's default)
+    _execute(admin_url, f"CREATE DATABASE {name}" + (f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""))
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 

@@ -6,7 +6,11 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.process import quizbot
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.chat.plain import plain_text, render
 from bot.quiz import messages as m
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 
 def test_code_spans_lose_their_backticks():

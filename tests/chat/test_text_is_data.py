@@ -14,6 +14,8 @@ from bot.chat.slack import render as slack_render
 from bot.quiz import messages as m
 from tests.helpers import mrkdwn_texts
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 NAMES = ["*bold*", "_x_", "~s~", "`c`", "<!channel>", "@everyone", "[link](http://x)", "> quote", "# heading",
          "- item", "**boss** and __it__"]
 ZWSP = "\u200b"

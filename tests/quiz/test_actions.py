@@ -1,6 +1,10 @@
 """Button and modal ids: what every adapter packs and parses."""
 
+import pytest
+
 from bot.quiz import actions
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 
 def test_define_button_for_the_longest_deck_and_card_ids_fits_discords_limit_and_parses_back() -> None:

@@ -9,6 +9,8 @@ from PIL import Image
 
 from bot.quiz.digest_chart import MAX_MEMBERS, render_chart
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 DAYS = ("Mon 16", "Tue 17", "Wed 18", "Thu 19", "Fri 20", "Sat 21", "Sun 22")
 WEEK = [("alice", (0, 0, 10, 10, 10, 0, 0)), ("carol", (0, 0, 0, 10, 0, 0, 0)), ("bob", (0, 0, 0, 0, 10, 5, 0))]
 

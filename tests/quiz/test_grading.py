@@ -10,6 +10,8 @@ from bot.deck.library import DeckLibrary
 from bot.deck.text import match_key
 from bot.quiz.grading import is_correct_choice, is_correct_text, typo_budget
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 NMS = ("Non-maximum suppression", "NMS")
 
 

@@ -8,6 +8,10 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 QUIZ = Path(__file__).resolve().parents[2] / "bot" / "quiz"
 DATABASE_LIBRARIES = {"aiosqlite", "sqlite3", "asyncpg", "psycopg", "psycopg2", "sqlalchemy"}
 CONNECTION_CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "execute_insert",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import yaml
 
 from bot.deck.load import load_deck_text
 from bot.deck.model import Card
 from bot.quiz.misses import Miss
 from bot.quiz.misses_files import to_csv, to_yaml
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 
 def miss(card_id: str, term: str, definition: str, tags: tuple[str, ...] = (), deck: str = "dl",

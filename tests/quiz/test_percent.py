@@ -5,6 +5,8 @@ import pytest
 from bot.quiz import messages as m
 from bot.quiz.percent import percent, shares
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 
 @pytest.mark.parametrize(("counts", "expected"), [
     ((2, 1), (67, 33)),

@@ -7,6 +7,8 @@ import pytest
 
 from bot.quiz.scoring import ScoringRules, oldest_kept_periods, period_keys, points_for
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 RULES = ScoringRules(points=10, speed_bonus=10)
 OPENED, CLOSES = 1_000.0, 1_100.0
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.deck.generate import AskedQuestion
 from bot.quiz.why import why
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 CLUE = "Which term is this? Keeps the largest activation of each window."
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import discord
+import pytest
 
 from bot.chat.discord.render import MAX_EMBED_TOTAL, render
 from bot.quiz import messages as m
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 
 def card(**changes: object) -> m.QuestionCard:

@@ -9,6 +9,8 @@ from bot.chat.discord.adapter import DiscordAdapter
 from bot.chat.discord.shards import clock_shards, shard_of
 from bot.quiz.ports import ChannelRef, Ownership
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 GUILD_ON_0 = 81_384_788_765_712_384  # Discord API's own server: (id >> 22) is even
 GUILD_ON_1 = 1_000_000_000_000_000_000  # (id >> 22) is odd
 DM = ChannelRef("discord", "discord:dm", "555")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.chat.slack.listeners import COMMANDS
+
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
 
 
 def manifest() -> dict[str, Any]:

@@ -20,6 +20,8 @@ from bot.quiz import messages as m
 from bot.quiz.actions import AnswerAction, DefineAction, HintAction, ReportAction, TypeAnswerAction, parse
 from tests.helpers import mrkdwn_texts
 
+pytestmark = pytest.mark.no_store  # opens no database in this process (tests/engines.py)
+
 PING = "<!channel> <!here> <!everyone> <@U0ADMIN> <#C0QUIZ> <https://evil.example|the docs> & more"
 
 
