@@ -10,7 +10,9 @@ group "Readers".
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -70,8 +72,9 @@ async def play(site: Site, channel, answers: list[tuple[Member, bool]]) -> int: 
     return round_id
 
 
-@pytest.fixture
-async def site(tmp_path) -> AsyncIterator[Site]:  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def open_site(tmp_path: Path) -> AsyncIterator[Site]:
+    """The bot's web pages over a known week: the running HTTP server and what it shows."""
     clock, chat = Clock(), FakeChat()  # Wednesday 2026-11-18
     clock.advance(-WEEK)  # Wednesday of last week, the same month
     service, db = await make_service(tmp_path / "quiz.db", clock, chat)
@@ -97,3 +100,9 @@ async def site(tmp_path) -> AsyncIterator[Site]:  # type: ignore[no-untyped-def]
         await server.stop()
         await service.shutdown()
         await db.close()
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    async with open_site(tmp_path) as made:
+        yield made
