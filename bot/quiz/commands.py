@@ -25,6 +25,7 @@ HELP = m.Notice("quizbot commands:", lines=(
     "/quiz schedule add weekdays 09:30 [Time/Zone] [deck,deck] [10m] (admins)",
     "/quiz schedule list (anyone) | /quiz schedule pause|resume|remove ID (admins)",
     "/quiz digest add \"fri 16:00\" [Time/Zone] | /quiz digest now | /quiz digest remove ID (admins)",
+    "/quiz digest list: this channel's digests (anyone)",
     "/quiz group create|join|leave|list|delete NAME (delete: admins)",
     "/quiz stats: your answers, accuracy, streak and weakest cards",
     "/quiz review: your due cards, privately, most overdue first; /quiz review stop ends it",
