@@ -102,11 +102,15 @@ class DigestDesk:
         return m.ok(f"Digest #{ident} removed.") if removed else m.error(f"No digest #{ident} in this channel.")
 
     async def now(self, channel: ChannelRef, member: Member) -> m.Notice | None:
-        """Post this week's digest now (admins); None when posted."""
+        """Post this week's digest now (admins); None when posted. The week is the one the
+        channel's scheduled digest would post (its zone; the first one's, if several), or the
+        bot's zone (``QUIZBOT_TIMEZONE``) when it has none."""
         if not member.is_admin:
             return m.error(m.ADMIN_ONLY.format(what="post a digest"))
         channel_id = await self.ctx.channel_id(channel)
-        digest = await weekly_digest(self.ctx, channel_id, self.ctx.settings.tz)
+        scheduled = await self.ctx.stores.digests.in_channel(channel_id)
+        zone = parse_tz(scheduled[0].tz) if scheduled else self.ctx.settings.tz
+        digest = await weekly_digest(self.ctx, channel_id, zone)
         if digest.empty:
             return m.error(NOTHING_YET)
         try:

@@ -164,6 +164,16 @@ async def test_digest_now_with_no_answers_this_week_says_so_and_posts_nothing(bo
     assert bot.chat.of_type(m.WeeklyDigest) == []
 
 
+async def test_digest_now_counts_the_week_in_the_zone_of_the_channels_digest(bot):
+    await known_week(bot)  # answers Wed-Fri of the week of Mon 16 Nov, in UTC
+    bot.clock.now = datetime(2026, 11, 22, 21, 0, tzinfo=UTC).timestamp()  # Sun in UTC: Mon 23 in Kiritimati
+    assert await bot.service.digest_now(CHANNEL, ADMIN) is None  # no digest yet: the bot's zone, UTC
+    assert bot.chat.of_type(m.WeeklyDigest)[-1].days[0] == "Mon 16"
+    assert (await bot.service.digest_add(CHANNEL, ADMIN, "fri 16:00", "Pacific/Kiritimati")).tone == "ok"
+    reply = await bot.service.digest_now(CHANNEL, ADMIN)  # the digest's week: Mon 23 Nov, nobody yet
+    assert reply is not None and "nobody has answered" in reply.text
+
+
 async def test_digest_add_list_and_remove_through_the_command_words(bot):
     bot.clock.now = WED_NOON
     [added] = await handle(bot.service, CHANNEL, ADMIN, "/quiz", 'digest add "fri 16:00" Europe/Berlin')
