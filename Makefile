@@ -34,10 +34,14 @@ run: $(STAMP)
 # One worker per core (pytest-xdist): the suite's tests are independent (own files, ports, processes).
 # The suite runs twice: on SQLite (everything), then on PostgreSQL (the tests that go through the
 # store, with every database a PostgreSQL one; see tests/engines.py). ARGS narrows both passes.
+# Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set (as on the CI machines):
+# without them every worker rewrites every test module and every `quizbot` subprocess compiles
+# the package again, about 15 s of a run.
 PG_TESTS := tests/store tests/quiz tests/chat tests/ops tests/web tests/test_app.py tests/test_app_lifecycle.py
+TEST_ENV := env -u PYTHONDONTWRITEBYTECODE
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(ARGS)
-	QUIZBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n auto -m "not sqlite_only and not no_store" $(or $(ARGS),$(PG_TESTS)); \
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto $(ARGS)
+	$(TEST_ENV) QUIZBOT_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n auto -m "not sqlite_only and not no_store" $(or $(ARGS),$(PG_TESTS)); \
 	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]  # 5: ARGS chose only SQLite-only tests
 
 bench: $(STAMP)
