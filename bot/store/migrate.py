@@ -8,9 +8,10 @@ today's files: none), on PostgreSQL it runs ``schema/postgresql.sql``. Later rev
 (``alembic/versions/0009_*.py`` on) are ordinary Alembic migrations for both engines,
 in batch mode on SQLite ("move and copy", since SQLite cannot alter most of a table).
 
-Guarantees: each step (a legacy file or an Alembic revision) is applied in its own
-transaction together with the version it records, so an interrupted upgrade resumes
-where it stopped; opening a database applies what is missing (``quizbot db upgrade``
+Guarantees: on an existing database each step (a legacy file or an Alembic revision) is
+applied in its own transaction together with the version it records, so an interrupted
+upgrade resumes where it stopped; a new, empty one gets all its steps in one transaction,
+so it is either whole or still empty; opening a database applies what is missing (``quizbot db upgrade``
 does the same without starting the bot); versions are whole numbers, the revision ids.
 """
 
