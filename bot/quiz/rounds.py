@@ -120,8 +120,9 @@ class RoundKeeper:
         async def insert(tx: Transaction) -> int:
             if claim is not None and not await claim(tx):
                 raise SlotTaken(channel.key)
-            season_id, _ = await tx.seasons.current(channel.workspace, now)
-            mode = await tx.channels.answer_mode(channel_id)
+            season_id, mode = await tx.channels.round_terms(channel_id, channel.workspace)
+            if season_id is None:  # the workspace's first round: season 1 starts
+                season_id, _ = await tx.seasons.current(channel.workspace, now)
             allow_change = (mode == "changeable") if mode else ctx.settings.allow_change
             return await tx.rounds.insert(
                 channel_id=channel_id, question=question, opened_at=now, closes_at=deadline,

@@ -41,12 +41,18 @@ def channel_of(row: Sequence[Any], at: int) -> ChannelRef:
     return ChannelRef(str(row[at]), str(row[at + 1]), str(row[at + 2]))
 
 
-async def answer_mode(conn: Connection, channel_id: int) -> str | None:
-    """The channel's answer mode (``final``/``changeable``), None when never set (inside
-    the caller's transaction: the round being opened takes the mode it reads)."""
-    rows = await conn.execute_fetchall("SELECT answer_mode FROM channels WHERE id = ?", (channel_id,))
+async def round_terms(conn: Connection, channel_id: int, workspace: str) -> tuple[int | None, str | None]:
+    """What a round opened in the channel now is bound by, read in one statement (this runs in
+    every round's opening, inside its transaction): the id of the workspace's open season (None
+    before its first round) and the channel's answer mode (``final``/``changeable``; None when
+    never set)."""
+    rows = await conn.execute_fetchall(
+        "SELECT (SELECT id FROM seasons WHERE workspace = ? AND ended_at IS NULL), answer_mode "
+        "FROM channels WHERE id = ?", (workspace, channel_id))
     row = next(iter(rows), None)
-    return str(row[0]) if row and row[0] else None
+    if row is None:
+        return None, None
+    return (int(row[0]) if row[0] is not None else None), (str(row[1]) if row[1] else None)
 
 
 class Channels:

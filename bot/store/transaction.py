@@ -130,8 +130,9 @@ class ChannelsInTx:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def answer_mode(self, channel_id: int) -> str | None:
-        return await channels.answer_mode(self._conn, channel_id)
+    async def round_terms(self, channel_id: int, workspace: str) -> tuple[int | None, str | None]:
+        """(open season id or None, answer mode or None): see :func:`bot.store.channels.round_terms`."""
+        return await channels.round_terms(self._conn, channel_id, workspace)
 
 
 class Transaction:

@@ -45,10 +45,10 @@ async def test_answer_mode_set_is_read_in_the_transaction_that_opens_a_round(tmp
     stores = Stores(await Database.open(tmp_path / "q.db"))
     channel_id = await stores.channels.id_of(CHANNEL)
     async with stores.transaction() as tx:
-        assert await tx.channels.answer_mode(channel_id) is None
+        assert (await tx.channels.round_terms(channel_id, CHANNEL.workspace))[1] is None
     await stores.channels.set_answer_mode(channel_id, "changeable")
     async with stores.transaction() as tx:
-        assert await tx.channels.answer_mode(channel_id) == "changeable"
+        assert (await tx.channels.round_terms(channel_id, CHANNEL.workspace))[1] == "changeable"
     await stores.db.close()
 
 
@@ -59,5 +59,21 @@ async def test_unknown_answer_mode_is_refused_and_changes_nothing(tmp_path):
     with pytest.raises(ValueError, match="unknown answer mode"):
         await stores.channels.set_answer_mode(channel_id, "sometimes")
     async with stores.transaction() as tx:
-        assert await tx.channels.answer_mode(channel_id) == "final"
+        assert (await tx.channels.round_terms(channel_id, CHANNEL.workspace))[1] == "final"
+    await stores.db.close()
+
+
+async def test_a_round_is_bound_to_the_workspaces_open_season_read_with_its_answer_mode(tmp_path):
+    stores = Stores(await Database.open(tmp_path / "q.db"))
+    channel_id = await stores.channels.id_of(CHANNEL)
+    async with stores.transaction() as tx:
+        assert await tx.channels.round_terms(channel_id, CHANNEL.workspace) == (None, None)  # no season yet
+        first, _ = await tx.seasons.current(CHANNEL.workspace, 0.0)
+        assert await tx.channels.round_terms(channel_id, CHANNEL.workspace) == (first, None)
+    await stores.seasons.start_new(CHANNEL.workspace, 10.0)
+    async with stores.transaction() as tx:
+        second, number = await tx.seasons.current(CHANNEL.workspace, 20.0)
+        assert number == 2 and second != first
+        assert await tx.channels.round_terms(channel_id, CHANNEL.workspace) == (second, None)
+        assert await tx.channels.round_terms(channel_id, "discord:G2") == (None, None)  # another workspace's
     await stores.db.close()
