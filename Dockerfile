@@ -1,6 +1,8 @@
 # quizbot: one process, the SQLite file in a volume at /data, decks baked in at /app/decks.
 # Build and run with `docker compose up -d` (see docs/deployment.md).
-FROM python:3.11-slim
+# Pinned to one Python release and Debian release, as the Python packages are pinned by the lock;
+# bump it on purpose (and rebuild), never by a pull.
+FROM python:3.11.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -56,3 +56,38 @@ def test_make_installs_from_the_dev_lock_with_hashes_checked() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "LOCK := requirements/dev.lock" in makefile
     assert "--require-hashes --no-deps -r $(LOCK)" in makefile
+
+
+RELEASE_PARTS = {"python": 3, "postgres": 2}
+"""How many numbers name one release of each image we pull (Python 3.11.13, PostgreSQL 15.13)."""
+
+
+def pinned(image: str) -> bool:
+    """An image named by digest, or by one full release and its Debian base
+    (``python:3.11.13-slim-bookworm``, ``postgres:15.13-bookworm``): never a tag that moves
+    (``python:3.11-slim``, ``postgres:15``, ``latest``)."""
+    if re.search(r"@sha256:[0-9a-f]{64}$", image):
+        return True
+    name, _, tag = image.partition(":")
+    version, _, base = tag.partition("-")
+    parts = version.split(".")
+    return bool(base) and all(p.isdigit() for p in parts) and len(parts) == RELEASE_PARTS.get(name, 0)
+
+
+def test_the_image_is_built_on_a_pinned_python_image() -> None:
+    froms = [line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("FROM ")]
+    assert froms and all(pinned(image) for image in froms), froms
+
+
+def test_every_image_compose_pulls_is_pinned() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    pulled = [spec["image"] for spec in services.values() if "image" in spec and "build" not in spec]
+    assert pulled and all(pinned(image) for image in pulled), pulled
+
+
+def test_a_moving_tag_is_not_taken_for_a_pinned_one() -> None:
+    assert [pinned(i) for i in ("python:3.11-slim", "postgres:15", "postgres:latest",
+                                                "postgres:15.13-bookworm", "python:3.11.13-slim-bookworm")] == \
+        [False, False, False, True, True]

@@ -79,7 +79,7 @@ def test_every_file_the_dockerfile_copies_exists_and_is_not_docker_ignored():
 def test_the_image_runs_quizbot_run_as_a_non_root_user_with_the_data_volume():
     instructions = dockerfile_instructions()
     keywords = dict(instructions)
-    assert keywords["FROM"].startswith("python:3.11-slim")
+    assert keywords["FROM"].startswith("python:3.11.")
     assert exec_form(keywords["CMD"]) == ["quizbot", "run"]
     assert "ENTRYPOINT" not in keywords
     assert keywords["USER"] not in {"root", "0"}
@@ -181,7 +181,7 @@ def test_the_postgres_profile_runs_the_official_postgres_15_image_with_a_healthc
     spec = compose()
     database = spec["services"]["postgres"]
     assert database["profiles"] == ["postgres"]
-    assert database["image"] == "postgres:15"
+    assert database["image"].startswith("postgres:15.")
     test = database["healthcheck"]["test"]
     assert test[0] == "CMD-SHELL" and test[1].startswith("pg_isready ")
     volume, _, target = database["volumes"][0].partition(":")
