@@ -56,24 +56,23 @@ def render(message: m.Message) -> str:
 def layout(message: m.Message, fmt: Callable[[str], str] = str) -> str:
     """The message as lines of text, bot and deck text passed through ``fmt``; by default
     its Markdown is left as written (Slack formats its fallback text itself)."""
-    if isinstance(message, m.QuestionCard) and message.review:
-        lines = [f"Review ({message.due} due, {fmt(message.deck_title)})", fmt(message.prompt)]
-        lines += [f"  {label}) {fmt(option)}"
-                  for label, option in zip(message.labels, message.options, strict=True)]
-        how = (f"Answer with a letter ({'/'.join(message.labels)})" if message.kind == "choice"
-               else "Type your answer")
-        lines.append(f"{how}; only you see this review. `/quiz review stop` ends it.")
-        return "\n".join(lines)
     if isinstance(message, m.QuestionCard):
-        head = f"Question {message.position[0]} of {message.position[1]}" if message.position else "Question"
-        lines = [f"{head} (round {message.round_id}, {fmt(message.deck_title)})", fmt(message.prompt)]
+        if message.review:
+            head = f"Review ({message.due} due, {fmt(message.deck_title)})"
+        else:
+            number = f"Question {message.position[0]} of {message.position[1]}" if message.position else "Question"
+            head = f"{number} (round {message.round_id}, {fmt(message.deck_title)})"
+        lines = [head, fmt(message.prompt)]
         lines += [f"  {label}) {fmt(option)}"
                   for label, option in zip(message.labels, message.options, strict=True)]
         how = (f"Answer with a letter ({'/'.join(message.labels)})" if message.kind == "choice"
                else "Type your answer")
-        lines.append(f"{how}; closes at {_when(message.closes_at)}.")
-        if message.answered:
-            lines.append(f"{message.answered} answered so far.")
+        if message.review:
+            lines.append(f"{how}; only you see this review. `/quiz review stop` ends it.")
+        else:
+            lines.append(f"{how}; closes at {_when(message.closes_at)}.")
+            if message.answered:
+                lines.append(f"{message.answered} answered so far.")
         return "\n".join(lines)
     if isinstance(message, m.Reveal):
         if message.correct is not None:
