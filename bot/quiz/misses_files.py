@@ -24,7 +24,8 @@ import yaml
 
 from bot.deck.mathtext import math_to_text
 from bot.deck.model import CARD_ID_MAX, DECK_ID_MAX
-from bot.deck.text import match_key, normalize
+from bot.deck.names import variants
+from bot.deck.text import normalize
 from bot.quiz.misses import Miss
 
 FORMATS = ("csv", "yaml")
@@ -54,9 +55,13 @@ def deck_id_for(member_name: str) -> str:
 def to_yaml(misses: list[Miss], member_name: str) -> str:
     cards: list[dict[str, object]] = []
     ids: set[str] = set()
-    names: set[str] = set()
+    names: set[str] = set()  # every key a kept term or alias is found under (names.variants)
+
+    def clashes(name: str) -> bool:
+        return any(key in names for key in variants(name))
+
     for miss in misses:
-        if match_key(miss.term) in names:  # two decks' cards of one term: the newest miss is kept
+        if clashes(miss.term):  # two decks' cards of one term: the newest miss is kept
             continue
         card_id = miss.card_id[:CARD_ID_MAX]
         n = 2
@@ -64,11 +69,14 @@ def to_yaml(misses: list[Miss], member_name: str) -> str:
             suffix = f"-{n}"
             card_id, n = miss.card_id[:CARD_ID_MAX - len(suffix)] + suffix, n + 1
         ids.add(card_id)
-        names.add(match_key(miss.term))
+        names.update(variants(miss.term))
         entry: dict[str, object] = {"id": card_id, "term": miss.term}
         if miss.card is not None:
-            aliases = [a for a in miss.card.aliases if match_key(a) not in names]
-            names.update(match_key(a) for a in aliases)
+            aliases = []
+            for alias in miss.card.aliases:
+                if not clashes(alias):
+                    aliases.append(alias)
+                    names.update(variants(alias))
             if aliases:
                 entry["aliases"] = aliases
         entry["definition"] = miss.definition

@@ -51,3 +51,15 @@ def test_yaml_keeps_one_card_per_term_and_unique_ids_so_it_loads_without_errors(
     assert data["deck"] == "misses-zoe-o-neil"
     assert [c["id"] for c in data["cards"]] == ["nms", "nms-2"]
     assert "aliases" not in data["cards"][1]  # NMS is the first card's term already
+
+
+def test_yaml_leaves_out_a_term_that_differs_from_a_kept_one_only_by_its_spaces() -> None:
+    missed = [miss("batch-norm", "Batch Norm", "Normalizes a layer's inputs over the batch", deck="a"),
+              miss("batchnorm", "BatchNorm", "The same idea, written as one word in another deck", deck="b"),
+              miss("ln", "Layer norm", "Normalizes over the features", deck="c", aliases=("LayerNorm", "LN"))]
+    text = to_yaml(missed, "ann")
+    deck, problems = load_deck_text(text, "misses.yaml")
+    assert deck is not None and [p for p in problems if p.severity == "error"] == []
+    cards = yaml.safe_load(text)["cards"]
+    assert [c["term"] for c in cards] == ["Batch Norm", "Layer norm"]
+    assert cards[1]["aliases"] == ["LN"]  # LayerNorm is the term without its space
