@@ -65,6 +65,9 @@ KEY_CHUNK = 900
 """Card keys per statement when a query is limited to a set of cards (under SQLite's oldest
 limit of 999 parameters, far under PostgreSQL's 32,767)."""
 
+PAGE = 200
+"""A member's review rows read per statement when looking for their next loaded card."""
+
 CHANNEL_MEMBERS = f"SELECT member_id FROM scores WHERE kind = {ALL} AND period = 0 AND scope_id = {SCOPE_ID}"
 """SQL for the members who play in a channel (parameter: the scope name ``channel:<id>``): those
 with an all-time score row there, which every closed round adds for each member who answered it
@@ -105,28 +108,30 @@ class Reviews:
         return out
 
     async def due_count(self, member_id: int, now: float, card_keys: Collection[str]) -> int:
-        """How many of the member's cards among ``card_keys`` (the loaded decks' cards) are due
-        for review: their due date has passed. Cards of removed decks are not counted, since a
-        review would never ask them."""
-        total = 0
-        for chunk, marks in chunks(card_keys):
-            row = await self.db.fetchone(
-                f"SELECT COUNT(*) FROM reviews WHERE member_id = ? AND due_at <= ? AND card_key IN ({marks})",
-                (member_id, now, *chunk))
-            total += int(row[0]) if row else 0
-        return total
+        """How many of the member's cards among ``card_keys`` (the loaded decks' cards, best a
+        set) are due for review: their due date has passed. Cards of removed decks are not
+        counted, since a review would never ask them. One range of ``reviews_member_due``: the
+        member's due rows, few, filtered here rather than the library's keys sent to the query."""
+        rows = await self.db.fetchall("SELECT card_key FROM reviews WHERE member_id = ? AND due_at <= ?",
+                                      (member_id, now))
+        return sum(1 for r in rows if r[0] in card_keys)
 
     async def next_due_at(self, member_id: int, card_keys: Collection[str]) -> float | None:
         """When the member's next card among ``card_keys`` falls due (None: they have no review
-        state for any of them)."""
-        found: list[float] = []
-        for chunk, marks in chunks(card_keys):
-            row = await self.db.fetchone(
-                f"SELECT MIN(due_at) FROM reviews WHERE member_id = ? AND card_key IN ({marks})",
-                (member_id, *chunk))
-            if row and row[0] is not None:
-                found.append(float(row[0]))
-        return min(found, default=None)
+        state for any of them). Reads the member's rows in due order, a page at a time, until
+        one is a loaded card (usually the first)."""
+        since, last = float("-inf"), ""
+        while True:
+            rows = await self.db.fetchall(
+                "SELECT due_at, card_key FROM reviews WHERE member_id = ?"
+                " AND (due_at > ? OR (due_at = ? AND card_key > ?)) ORDER BY due_at, card_key LIMIT ?",
+                (member_id, since, since, last, PAGE))
+            for due_at, key in rows:
+                if key in card_keys:
+                    return float(due_at)
+            if len(rows) < PAGE:
+                return None
+            since, last = float(rows[-1][0]), str(rows[-1][1])
 
     async def recent_repeats(self, channel_id: int, window: int) -> int:
         """Of the channel's last ``window`` rounds, how many asked a card the channel had seen before."""

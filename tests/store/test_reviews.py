@@ -185,3 +185,17 @@ async def test_a_members_next_due_date_is_of_a_loaded_card(tmp_path):
     assert await reviews.next_due_at(1, ["removed/b", "d/a"]) == 5.0
     assert await reviews.next_due_at(1, ["d/none"]) is None
     await db.close()
+
+
+async def test_a_members_next_due_date_is_found_past_pages_of_removed_cards(tmp_path, monkeypatch):
+    import bot.store.reviews as reviews_module
+
+    monkeypatch.setattr(reviews_module, "PAGE", 2)
+    db = await setup(tmp_path)
+    for key in ("removed/a", "removed/b", "removed/c"):
+        await save(db, key, [(1, "{}", 5.0)])  # one due date shared across a page boundary
+    await save(db, "d/a", [(1, "{}", 5.0)])
+    await save(db, "d/b", [(1, "{}", 9.0)])
+    assert await Reviews(db).next_due_at(1, CARDS + ("d/b",)) == 5.0
+    assert await Reviews(db).next_due_at(1, ("d/b",)) == 9.0
+    await db.close()
