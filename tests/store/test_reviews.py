@@ -196,6 +196,6 @@ async def test_a_members_next_due_date_is_found_past_pages_of_removed_cards(tmp_
         await save(db, key, [(1, "{}", 5.0)])  # one due date shared across a page boundary
     await save(db, "d/a", [(1, "{}", 5.0)])
     await save(db, "d/b", [(1, "{}", 9.0)])
-    assert await Reviews(db).next_due_at(1, CARDS + ("d/b",)) == 5.0
+    assert await Reviews(db).next_due_at(1, (*CARDS, "d/b")) == 5.0
     assert await Reviews(db).next_due_at(1, ("d/b",)) == 9.0
     await db.close()
