@@ -230,7 +230,10 @@ def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None
     for var, key in mapping.items():
         if var in env:
             values[key] = env[var]
-    values.update({k: v for k, v in overrides.items() if is_set(v)})
+    given = {k: v for k, v in overrides.items() if is_set(v)}
+    if "db_path" in given and "database_url" not in given:
+        values.pop("database_url", None)  # a file named on the command line is the database, whatever the URL says
+    values.update(given)
     quiz_values = {k: values.pop(k) for k in list(values) if k in _QUIZ_KEYS}
     scoring = ScoringRules(points=_int("points", values.pop("points", 10)),
                            speed_bonus=_int("speed_bonus", values.pop("speed_bonus", 0)))

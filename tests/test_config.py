@@ -207,3 +207,12 @@ def test_reading_settings_does_not_load_the_quiz_core():
             "print(sorted(m for m in sys.modules if m.startswith(('bot.store', 'bot.deck', 'asyncio', 'aiosqlite'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert out.strip() == "[]"
+
+
+def test_a_database_file_given_on_the_command_line_wins_over_the_database_url(tmp_path):
+    from bot.config import load_settings
+
+    env = {"QUIZBOT_DATABASE_URL": "postgresql://bot:pw@db.example:5432/quiz"}
+    assert load_settings(env=env, config_file=NO_YAML).database.startswith("postgresql://")
+    chosen = load_settings(env=env, config_file=NO_YAML, db_path=tmp_path / "mine.db")
+    assert chosen.database == str(tmp_path / "mine.db")

@@ -113,7 +113,7 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
 def backup_command(args: argparse.Namespace) -> int:
     try:
         settings = load(args, db_path=args.db)
-        source = sqlite_file(settings, args.db, "use pg_dump for PostgreSQL")
+        source = sqlite_file(settings, "use pg_dump for PostgreSQL")
         pages = backup(source, args.path, force=args.force)
     except (ConfigError, DbError) as exc:
         print(f"quizbot db backup: {exc}", file=sys.stderr)

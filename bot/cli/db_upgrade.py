@@ -36,7 +36,7 @@ def upgrade_command(args: argparse.Namespace) -> int:
 
     try:
         settings = load(args, db_path=args.db)
-        target = str(args.db) if args.db is not None else settings.database
+        target = settings.database
         url = parse_url(target)
         if url.path is not None and url.path != ":memory:" and not Path(url.path).exists():
             raise ConfigError(f"no database at {url.path}")

@@ -98,7 +98,7 @@ def run_reports(args: argparse.Namespace) -> int:
 
     settings = load(args, db_path=args.db)
     try:
-        cards = read_reports(sqlite_file(settings, args.db, "on PostgreSQL, query card_reports with psql"),
+        cards = read_reports(sqlite_file(settings, "on PostgreSQL, query card_reports with psql"),
                              include_resolved=args.all)
     except NoReports as exc:
         print(f"quizbot decks reports: {exc}", file=sys.stderr)

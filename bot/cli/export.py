@@ -96,7 +96,7 @@ def export_answers_command(args: argparse.Namespace) -> int:
 
     try:
         settings = load(args, db_path=args.db)
-        conn = connect_readonly(sqlite_file(settings, args.db, "on PostgreSQL, query the answers table with psql"))
+        conn = connect_readonly(sqlite_file(settings, "on PostgreSQL, query the answers table with psql"))
     except (ConfigError, DbError) as exc:
         print(f"quizbot export: {exc}", file=sys.stderr)
         return 2

@@ -54,7 +54,7 @@ def export_misses_command(args: argparse.Namespace) -> int:
 
     try:
         settings = load(args, db_path=args.db, decks_dir=args.decks)
-        target = str(args.db) if args.db is not None else settings.database
+        target = settings.database
         text, count = asyncio.run(_export(target, settings.decks_dir, args.member, args.format))
     except (ConfigError, BadDatabaseUrl, StorageError, ExportError) as exc:
         print(f"quizbot export: {exc}", file=sys.stderr)

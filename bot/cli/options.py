@@ -42,16 +42,17 @@ def load(args: argparse.Namespace, **overrides: Any) -> Settings:
     return load_settings(config_file=config, **overrides)
 
 
-def sqlite_file(settings: Settings, given: Path | None, instead: str) -> Path:
-    """The SQLite file a file-only command reads: ``--db`` when given, else the file that
-    ``QUIZBOT_DATABASE_URL`` names (``sqlite:///``), else ``QUIZBOT_DB``.
+def sqlite_file(settings: Settings, instead: str) -> Path:
+    """The SQLite file a file-only command reads: ``--db`` when given (loading ``settings``
+    with it already dropped the URL), else the file that ``QUIZBOT_DATABASE_URL`` names
+    (``sqlite:///``), else ``QUIZBOT_DB``.
 
     A PostgreSQL URL is refused with one line saying what to use ``instead``: these commands
     read the file itself, and quietly reading ``./quizbot.db`` would show another database.
     Raises :class:`bot.config.ConfigError`."""
     from bot.config import ConfigError
 
-    if given is not None or not settings.database_url.get():
+    if not settings.database_url.get():
         return settings.db_path
     from bot.store.urls import parse_url
 
