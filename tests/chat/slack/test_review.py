@@ -3,7 +3,10 @@ ephemeral (response_url / chat.postEphemeral), checked through the fake Slack We
 
 from __future__ import annotations
 
+import random
+
 from bot.chat.slack.identity import member_key
+from bot.deck.generate import ask
 from bot.quiz.review import review
 from bot.store.review_questions import ReviewQuestion
 from bot.store.reviews import save_states
@@ -77,7 +80,7 @@ async def test_stop_button_ends_the_review_privately(http_bot: SlackBot) -> None
     assert await http_bot.service.ctx.stores.review_questions.open_for(member_id) is None
 
 
-async def test_a_review_button_of_another_member_is_refused_and_changes_nothing(http_bot: SlackBot) -> None:
+async def test_stop_from_a_member_without_a_review_says_so_and_leaves_the_others_open(http_bot: SlackBot) -> None:
     member_id = await seed(http_bot, {"nms": DAY})
     _, row = await start_review(http_bot, member_id)
     assert (await http_bot.send(click("review:stop", "U2", http_bot.fake))).status == 200
@@ -85,3 +88,22 @@ async def test_a_review_button_of_another_member_is_refused_and_changes_nothing(
     assert "no review open" in refused["text"]
     still = await http_bot.service.ctx.stores.review_questions.open_for(member_id)
     assert still is not None and still.id == row.id
+
+
+async def test_an_answer_to_another_members_review_question_is_refused_and_changes_nothing(
+        http_bot: SlackBot) -> None:
+    member_id = await seed(http_bot, {"nms": DAY})
+    library = http_bot.service.library
+    deck = library.deck("demo")
+    assert deck is not None
+    question = ask(next(c for c in deck.cards if c.id == "nms"), deck, "choice", random.Random(1), library.decks)
+    assert question is not None and question.correct is not None
+    question_id = await http_bot.service.ctx.stores.review_questions.ask(member_id, question, http_bot.clock())
+    before = await http_bot.db.fetchone("SELECT state, due_at FROM reviews WHERE member_id = ?", (member_id,))
+    click_id = f"review:answer:{question_id}:{question.correct}"
+    assert (await http_bot.send(click(click_id, "U2", http_bot.fake))).status == 200
+    refused = await http_bot.fake.wait_for_ephemeral("U2")
+    assert "no longer open" in refused["text"]
+    assert await http_bot.db.fetchone("SELECT state, due_at FROM reviews WHERE member_id = ?", (member_id,)) == before
+    still = await http_bot.service.ctx.stores.review_questions.open_for(member_id)
+    assert still is not None and still.id == question_id
