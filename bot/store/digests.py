@@ -70,10 +70,9 @@ class Digests:
             (channel_id, spec, cron, tz, next_run_at, member_id, time.time()))
 
     async def remove(self, channel_id: int, digest_id: int) -> bool:
-        """Delete the channel's digest ``digest_id``; False when there is none (or it is another channel's)."""
+        """Delete the channel's digest ``digest_id`` and, by its foreign key's cascade, its claimed
+        slots; False when there is none (or it is another channel's)."""
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM digest_slots WHERE digest_id IN "
-                               "(SELECT id FROM digests WHERE id = ? AND channel_id = ?)", (digest_id, channel_id))
             cursor = await conn.execute("DELETE FROM digests WHERE id = ? AND channel_id = ?",
                                         (digest_id, channel_id))
             return cursor.rowcount == 1

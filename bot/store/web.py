@@ -23,12 +23,6 @@ class WebChannel:
 
 
 @dataclass(frozen=True)
-class WebGroup:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
 class CardTally:
     """How a card was answered in a workspace's closed rounds."""
 
@@ -97,11 +91,6 @@ class WebStore:
         rows = await self.db.fetchall(
             "SELECT id, native_id FROM channels WHERE workspace = ? ORDER BY id", (workspace,))
         return [WebChannel(int(r[0]), str(r[1])) for r in rows]
-
-    async def groups(self, workspace: str) -> list[WebGroup]:
-        rows = await self.db.fetchall(
-            "SELECT id, name FROM groups WHERE workspace = ? ORDER BY lower(name)", (workspace,))
-        return [WebGroup(int(r[0]), str(r[1])) for r in rows]
 
     async def card_tallies(self, workspace: str) -> dict[str, CardTally]:
         """Right and total answers per card (``deck/card``) over the workspace's closed rounds."""

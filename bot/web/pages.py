@@ -81,7 +81,7 @@ async def scopes(ctx: Context, workspace: str) -> list[Scope]:
     found = [Scope("server", "Whole server")]
     found += [Scope(f"channel-{c.id}", f"Channel {n}")
               for n, c in enumerate(await ctx.stores.web.channels(workspace), 1)]
-    found += [Scope(f"group-{g.id}", f"Group {g.name}") for g in await ctx.stores.web.groups(workspace)]
+    found += [Scope(f"group-{g.id}", f"Group {g.name}") for g in await ctx.stores.groups.list(workspace)]
     return found
 
 

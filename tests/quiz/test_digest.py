@@ -232,6 +232,17 @@ async def test_scheduled_digest_is_posted_at_its_slot_and_moves_to_next_week(bot
     assert len(bot.chat.of_type(m.WeeklyDigest)) == 1
 
 
+async def test_removing_a_posted_digest_removes_its_claimed_slots(bot):
+    await known_week(bot)
+    bot.clock.now = FRI_1600 - 600
+    await bot.service.digest_add(CHANNEL, ADMIN, "fri 16:00", "UTC")
+    bot.clock.now = FRI_1600
+    await bot.service.scheduler.tick()
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM digest_slots"))[0] == 1
+    assert (await bot.service.digest_remove(CHANNEL, ADMIN, "1")).tone == "ok"
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM digest_slots"))[0] == 0
+
+
 async def test_the_clock_wakes_for_the_next_digest(bot):
     bot.clock.now = FRI_1600 - 600
     await bot.service.digest_add(CHANNEL, ADMIN, "fri 16:00", "UTC")
