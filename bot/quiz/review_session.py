@@ -25,11 +25,10 @@ from fsrs import Rating
 
 from bot.quiz import messages as m
 from bot.quiz.context import Context
-from bot.quiz.grading import is_correct_choice, is_correct_text
 from bot.quiz.hints import mask
 from bot.quiz.ports import Member
 from bot.quiz.review import rating_for, review
-from bot.quiz.rounds import choice_from_text
+from bot.quiz.rounds import grade
 from bot.quiz.selection import pick_question
 from bot.store.review_questions import ReviewQuestion
 
@@ -65,26 +64,10 @@ class ReviewSessions:
         row = await ctx.stores.review_questions.get(question_id)
         if row is None or row.member_id != member_id:
             return (m.error(STALE),)
-        question = row.question
-        if choice is None:
-            given = (text or "").strip()
-            if not given:
-                return (m.error("Type an answer first."),)
-            if len(given) > ctx.settings.max_answer_chars:
-                return (m.error(f"An answer is at most {ctx.settings.max_answer_chars} characters."),)
-            if question.kind == "choice":
-                picked = choice_from_text(given, question.options)
-                if picked is None:
-                    return (m.error(f"Pick one of the options: {'/'.join(m.LABELS[: len(question.options)])}."),)
-                choice = picked
-        if choice is not None:
-            if question.kind != "choice" or not 0 <= choice < len(question.options):
-                return (m.error("That option does not exist for this question."),)
-            correct = is_correct_choice(choice, question.correct)
-        else:
-            glossary = ctx.library.glossary
-            correct = is_correct_text(given, question.accept, rivals=lambda t: glossary.names_other_card(
-                t, question.deck_id, question.card_id))
+        graded = grade(ctx, row.question, choice, text)
+        if isinstance(graded, m.Notice):
+            return (graded,)
+        correct = graded.correct
         now = ctx.clock()
         rating = rating_for(correct, row.hinted, now - row.asked_at, ctx.settings.review_easy_s)
         async with ctx.stores.transaction() as tx:

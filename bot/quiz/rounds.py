@@ -198,28 +198,11 @@ class RoundKeeper:
             return m.error("That question does not exist (any more).")
         if not row.is_open or now > row.closes_at:
             return m.Notice("This round is closed; the answer has been revealed.", "error")
-        question = row.question
-        if choice is not None:
-            if question.kind != "choice" or not 0 <= choice < len(question.options):
-                return m.error("That option does not exist for this question.")
-            correct = is_correct_choice(choice, question.correct)
-            shown = m.LABELS[choice]
-        else:
-            given = (text or "").strip()
-            if not given:
-                return m.error("Type an answer first.")
-            if len(given) > ctx.settings.max_answer_chars:
-                return m.error(f"An answer is at most {ctx.settings.max_answer_chars} characters.")
-            if question.kind == "choice":
-                picked = choice_from_text(given, question.options)
-                if picked is None:
-                    letters = "/".join(m.LABELS[: len(question.options)])
-                    return m.error(f"Pick one of the options: {letters}.")
-                return await self.answer(round_id, member, choice=picked)
-            glossary = ctx.library.glossary
-            correct = is_correct_text(given, question.accept, rivals=lambda t: glossary.names_other_card(
-                t, question.deck_id, question.card_id))
-            shown = given
+        graded = grade(ctx, row.question, choice, text)
+        if isinstance(graded, m.Notice):
+            return graded
+        choice, correct = graded.choice, graded.correct
+        shown = m.LABELS[choice] if choice is not None else (text or "").strip()
         member_id = ctx.stores.directory.cached(member.key, member.name)
         points = points_for(correct, now, row.opened_at, row.closes_at, ctx.settings.scoring)
         started = time.perf_counter()
@@ -313,6 +296,38 @@ class RoundKeeper:
         reveal = await self.reveals.build(row, answers)
         await self.reveals.send(row, reveal)
         return reveal
+
+
+@dataclass(frozen=True)
+class Graded:
+    """An answer checked against its question: the option picked (None: free text) and
+    whether it is right."""
+
+    choice: int | None
+    correct: bool
+
+
+def grade(ctx: Context, question: AskedQuestion, choice: int | None, text: str | None) -> Graded | m.Notice:
+    """Check and grade one answer, to a round or to a private review: an option's index, or
+    typed text (on a multiple-choice question a letter, a number or an option's own text picks
+    that option). An error :class:`~bot.quiz.messages.Notice` for input that is not an answer
+    (nothing typed, too long, no such option); nothing is stored here."""
+    if choice is None:
+        given = (text or "").strip()
+        if not given:
+            return m.error("Type an answer first.")
+        if len(given) > ctx.settings.max_answer_chars:
+            return m.error(f"An answer is at most {ctx.settings.max_answer_chars} characters.")
+        if question.kind != "choice":
+            glossary = ctx.library.glossary
+            return Graded(None, is_correct_text(given, question.accept, rivals=lambda t: glossary.names_other_card(
+                t, question.deck_id, question.card_id)))
+        choice = choice_from_text(given, question.options)
+        if choice is None:
+            return m.error(f"Pick one of the options: {'/'.join(m.LABELS[: len(question.options)])}.")
+    if question.kind != "choice" or not 0 <= choice < len(question.options):
+        return m.error("That option does not exist for this question.")
+    return Graded(choice, is_correct_choice(choice, question.correct))
 
 
 def choice_from_text(text: str, options: tuple[str, ...]) -> int | None:
