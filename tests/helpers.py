@@ -144,3 +144,13 @@ def mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
 
     walk(blocks)
     return found
+
+
+def review_questions_of_kind(monkeypatch: Any, kind: str) -> None:
+    """Make ``/quiz review`` ask its cards as ``kind`` questions ("choice" or "text"): the real
+    generator, narrowed to one variant, so a test runs that kind's buttons or answer box."""
+    from bot.quiz import review_session, selection
+
+    def pick(deck: Any, card: Any, rng: Any, _kind: str | None, others: Any) -> Any:
+        return selection.pick_question(deck, card, rng, kind, others)
+    monkeypatch.setattr(review_session, "pick_question", pick)

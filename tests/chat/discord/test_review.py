@@ -3,12 +3,15 @@ through the real discord.py client and the fake Discord."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.quiz.review import review
 from bot.store.review_questions import ReviewQuestion
 from bot.store.reviews import save_states
 from tests.chat.discord.conftest import Quiz
 from tests.chat.discord.test_round import custom_ids
 from tests.fakes.discord_payloads import FakeMember
+from tests.helpers import review_questions_of_kind
 
 DAY = 86400.0
 
@@ -49,13 +52,16 @@ async def test_review_question_is_ephemeral_with_review_buttons_and_posts_nothin
     assert not [r for r in quiz.fake.requests[before:] if r.method == "POST" and "/channels/" in r.path]
 
 
-async def test_review_click_rates_the_card_and_the_next_question_follows_privately(quiz: Quiz) -> None:
+@pytest.mark.parametrize("kind", ["choice", "text"])
+async def test_review_answer_rates_the_card_and_the_next_question_follows_privately(
+        quiz: Quiz, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    review_questions_of_kind(monkeypatch, kind)
     alice = quiz.fake.world.alice
     alice_id = await seed(quiz, alice, {"nms": 2 * DAY, "adam": DAY})
     first = await quiz.command("quiz", subcommand="review", user=alice)
     row = await open_review(quiz, alice_id)
-    assert first.message_id is not None and row.card_key == "demo/nms"
-    wrong = (row.question.correct or 0) + 1 if row.question.kind == "choice" else None
+    assert first.message_id is not None and row.card_key == "demo/nms" and row.question.kind == kind
+    wrong = (row.question.correct or 0) + 1 if kind == "choice" else None
     if wrong is None:  # a free-text question: answer through its box
         await quiz.click(first.message_id, f"review:type:{row.id}", user=alice)
         sent = await quiz.fake.submit_modal(f"review:type:{row.id}", {"answer": "not it"}, user=alice)
@@ -73,7 +79,9 @@ async def test_review_click_rates_the_card_and_the_next_question_follows_private
     assert await quiz.answers() == []  # a review is never a channel answer
 
 
-async def test_stop_button_ends_the_review_and_an_old_button_then_changes_nothing(quiz: Quiz) -> None:
+async def test_stop_button_ends_the_review_and_an_old_button_then_changes_nothing(
+        quiz: Quiz, monkeypatch: pytest.MonkeyPatch) -> None:
+    review_questions_of_kind(monkeypatch, "choice")  # the old button is an option
     alice = quiz.fake.world.alice
     alice_id = await seed(quiz, alice, {"nms": DAY})
     first = await quiz.command("quiz", subcommand="review", user=alice)
@@ -82,9 +90,8 @@ async def test_stop_button_ends_the_review_and_an_old_button_then_changes_nothin
 
     stopped = await quiz.click(first.message_id, "review:stop", user=alice)
     assert stopped.ephemeral and stopped.content and "Review stopped. 1 card(s) still due" in stopped.content
-    if row.question.kind == "choice":
-        stale = await quiz.click(first.message_id, right_choice_id(row), user=alice)
-        assert stale.ephemeral and stale.content and "no longer open" in stale.content
+    stale = await quiz.click(first.message_id, right_choice_id(row), user=alice)
+    assert stale.ephemeral and stale.content and "no longer open" in stale.content
     assert await quiz.service.ctx.stores.review_questions.open_for(alice_id) is None
 
 

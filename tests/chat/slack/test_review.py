@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bot.chat.slack.identity import member_key
 from bot.deck.generate import ask
 from bot.quiz.review import review
@@ -13,6 +15,7 @@ from bot.store.reviews import save_states
 from tests.chat.slack.conftest import SlackBot, buttons, click
 from tests.fakes.slack import CHANNEL_ID, RESPONSE_URL_METHOD, TEAM_ID
 from tests.fakes.slack_requests import slash_command, text_input, view_submission
+from tests.helpers import review_questions_of_kind
 
 DAY = 86400.0
 USER = "U1"
@@ -55,10 +58,13 @@ async def test_review_question_is_ephemeral_with_review_buttons_and_nothing_is_p
     assert http_bot.fake.calls("chat.postMessage") == []
 
 
-async def test_review_answer_is_rated_and_the_next_question_comes_privately(http_bot: SlackBot) -> None:
+@pytest.mark.parametrize("kind", ["choice", "text"])
+async def test_review_answer_is_rated_and_the_next_question_comes_privately(
+        http_bot: SlackBot, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    review_questions_of_kind(monkeypatch, kind)
     member_id = await seed(http_bot, {"nms": 2 * DAY, "adam": DAY})
     _, row = await start_review(http_bot, member_id)
-    assert row.card_key == "demo/nms"
+    assert row.card_key == "demo/nms" and row.question.kind == kind
     await answer_wrong(http_bot, row)
 
     verdict = await http_bot.fake.wait_for(
