@@ -211,12 +211,14 @@ class Listeners(FollowUps):
             return
         caller = Caller(str(body.get("team_id") or event.get("view", {}).get("team_id") or ""),
                         str(event["user"]), "", None)
-        member = await self.identities.member(caller)
 
         async def nobody_to_tell(message: m.Message) -> None:  # no channel, no response_url
             return None
 
-        self.later("app_home_opened", caller, nobody_to_tell, lambda: self.direct.publish_home(caller, member))
+        async def publish() -> Any:  # after the ack: the member's name may take a users.info call
+            return await self.direct.publish_home(caller, await self.identities.member(caller))
+
+        self.later("app_home_opened", caller, nobody_to_tell, publish)
 
     async def _review_click(self, action: AnswerAction | HintAction | ReviewStopAction,
                             member: Member) -> tuple[m.Message, ...]:
