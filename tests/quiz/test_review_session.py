@@ -89,15 +89,21 @@ async def test_review_is_private_and_posts_nothing_in_the_channel(bot: Bot) -> N
     assert bot.chat.posts == [] and bot.chat.updates == []
 
 
-async def test_wrong_answer_is_rated_again(bot: Bot) -> None:
+async def assert_rated(bot: Bot, answer, seconds: float, right: bool, rating: Rating) -> None:  # type: ignore[no-untyped-def]
+    """Alice's due card answered by ``answer`` ``seconds`` after it was asked is rated ``rating``:
+    the reply says so and her stored state is fsrs's for that rating."""
     alice = await seed(bot, ALICE, {"nms": DAY})
     await bot.service.review(ALICE)
     row = await open_question(bot, alice)
     before, _ = await state_of(bot.db, alice, "demo/nms")
-    bot.clock.advance(10)
-    replies = await answer_wrong(bot, row)
-    assert isinstance(replies[0], m.Notice) and "Rated Again" in replies[0].text
-    assert await state_of(bot.db, alice, "demo/nms") == review(before, False, bot.clock(), Rating.Again)[:2]
+    bot.clock.advance(seconds)
+    replies = await answer(bot, row)
+    assert isinstance(replies[0], m.Notice) and f"Rated {rating.name}" in replies[0].text
+    assert await state_of(bot.db, alice, "demo/nms") == review(before, right, bot.clock(), rating)[:2]
+
+
+async def test_wrong_answer_is_rated_again(bot: Bot) -> None:
+    await assert_rated(bot, answer_wrong, 10, False, Rating.Again)
 
 
 async def test_right_answer_after_a_hint_is_rated_hard(bot: Bot) -> None:
@@ -113,25 +119,11 @@ async def test_right_answer_after_a_hint_is_rated_hard(bot: Bot) -> None:
 
 
 async def test_right_answer_is_rated_good(bot: Bot) -> None:
-    alice = await seed(bot, ALICE, {"nms": DAY})
-    await bot.service.review(ALICE)
-    row = await open_question(bot, alice)
-    before, _ = await state_of(bot.db, alice, "demo/nms")
-    bot.clock.advance(30)
-    replies = await answer_right(bot, row)
-    assert isinstance(replies[0], m.Notice) and "Rated Good" in replies[0].text
-    assert await state_of(bot.db, alice, "demo/nms") == review(before, True, bot.clock(), Rating.Good)[:2]
+    await assert_rated(bot, answer_right, 30, True, Rating.Good)
 
 
 async def test_right_answer_within_the_easy_seconds_is_rated_easy(bot: Bot) -> None:
-    alice = await seed(bot, ALICE, {"nms": DAY})
-    await bot.service.review(ALICE)
-    row = await open_question(bot, alice)
-    before, _ = await state_of(bot.db, alice, "demo/nms")
-    bot.clock.advance(4)  # the default review_easy_s is 5
-    replies = await answer_right(bot, row)
-    assert isinstance(replies[0], m.Notice) and "Rated Easy" in replies[0].text
-    assert await state_of(bot.db, alice, "demo/nms") == review(before, True, bot.clock(), Rating.Easy)[:2]
+    await assert_rated(bot, answer_right, 4, True, Rating.Easy)  # the default review_easy_s is 5
 
 
 async def test_last_due_card_answered_ends_the_review_with_when_the_next_is_due(bot: Bot) -> None:
