@@ -9,7 +9,6 @@ button value, 255-char action_id).
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,9 +226,7 @@ class Workspace:
     def _complete_upload(self, args: Args) -> Args:
         """Step 3: share the uploaded files (to ``channel_id`` when given). A file whose bytes
         never arrived is ``file_not_found``; completing one twice is ``file_not_found`` too."""
-        files = args.get("files")
-        if isinstance(files, str):  # a form post carries the list as JSON text
-            files = json.loads(files)
+        files = args.get("files")  # a form post's JSON text is already decoded (_JSON_ARGS)
         if not isinstance(files, list) or not files:
             raise SlackError("invalid_arguments")
         channel_id = args.get("channel_id") or None

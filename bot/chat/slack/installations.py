@@ -30,7 +30,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy
 from slack_bolt.authorization import AuthorizeResult
@@ -45,9 +45,6 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger("bot.chat.slack")
 
